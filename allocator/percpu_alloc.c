@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pcpu_alloc and free_percpu (reference §7, §8).
+ */
+#include <string.h>
+
+#include "percpu_internal.h"
+
+/* Deviation: scheduling the work item only marks it pending. */
+void pcpu_schedule_balance_work(struct backend *b)
+{
+	b->balance_pending = true;
+}
+
+static bool is_power_of_2(size_t n)
+{
+	return n != 0 && (n & (n - 1)) == 0;
+}
+
+/* Address of CPU cpu's copy of the chunk's unit (pcpu_chunk_addr). */
+static char *pcpu_chunk_addr(struct backend *b, struct pcpu_chunk *chunk,
+			     unsigned int cpu)
+{
+	return (char *)chunk->base_addr + b->pcpu_unit_offsets[cpu];
+}
+
+static struct pcpu_alloc_res pcpu_alloc_fail(struct backend *b,
+					     bool is_atomic)
+{
+	struct pcpu_alloc_res res = { .status = PCPU_FAIL, .chunk_id = 0 };
+
+	/* deviation: the warning (limited to 10) becomes a counter */
+	if (!is_atomic && b->warn_limit) {
+		b->counters.warn_failed++;
+		b->warn_limit--;
+	}
+	if (is_atomic) {
+		/* see the flag handling in pcpu_balance_workfn() */
+		b->pcpu_atomic_alloc_failed = true;
+		b->counters.atomic_failed++;
+		pcpu_schedule_balance_work(b);
+	}
+	return res;
+}
+
+/**
+ * pcpu_alloc - the percpu allocator
+ * @size: size of area to allocate in bytes
+ * @align: alignment of area (max PAGE_SIZE)
+ * @reserved: allocate from the reserved chunk if available
+ * @is_atomic: the request may not sleep (gfp is not GFP_KERNEL)
+ *
+ * Deviation: instead of a pointer the port returns the outcome, the chunk
+ * and offset, and PCPU_HANG where the kernel's slot walk never returns.
+ */
+struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
+				 bool reserved, bool is_atomic)
+{
+	struct pcpu_alloc_res res = { .status = PCPU_OK };
+	struct pcpu_chunk *chunk;
+	int occ_pages = 0;
+	int slot, off, new_alloc, isize, ialign;
+	unsigned int cpu;
+
+	/* the lowest offset bit is the in-use flag: even sizes, align >= 2 */
+	if (align < 2)
+		align = 2;
+
+	size = ALIGN_MASK(size, (size_t)2);
+
+	if (!size || size > (size_t)b->pcpu_min_unit_size ||
+	    align > b->page_size ||
+	    ((b->fixes & PCPU_FIX_ALIGN_POW2) && !is_power_of_2(align))) {
+		/* deviation: WARN(illegal size or align) becomes a counter */
+		b->counters.warn_illegal++;
+		res.status = PCPU_FAIL;
+		return res;
+	}
+	isize = (int)size;
+	ialign = (int)align;
+
+	/* serve reserved allocations from the reserved chunk if available */
+	if (reserved && b->pcpu_reserved_chunk) {
+		chunk = b->pcpu_reserved_chunk;
+
+		if (isize > chunk->contig_hint)
+			return pcpu_alloc_fail(b, is_atomic);
+
+		while ((new_alloc = pcpu_need_to_extend(b, chunk, is_atomic))) {
+			if (is_atomic ||
+			    pcpu_extend_area_map(b, chunk, new_alloc) < 0)
+				return pcpu_alloc_fail(b, is_atomic);
+			b->counters.map_ext_sync++;
+		}
+
+		off = pcpu_alloc_area(b, chunk, isize, ialign, is_atomic,
+				      &occ_pages);
+		if (off >= 0)
+			goto area_found;
+
+		return pcpu_alloc_fail(b, is_atomic);
+	}
+
+restart:
+	/* search through normal chunks */
+	for (slot = pcpu_size_to_slot(b, isize); slot < b->pcpu_nr_slots;
+	     slot++) {
+		struct list_head *head = &b->pcpu_slot[slot];
+		struct list_head *pos = head->next;
+
+		while (pos != head) {
+			struct list_head *next_saved = pos->next;
+
+			chunk = list_entry(pos, struct pcpu_chunk, list);
+
+			if (isize > chunk->contig_hint)
+				goto next;
+
+			new_alloc = pcpu_need_to_extend(b, chunk, is_atomic);
+			if (new_alloc) {
+				if (is_atomic)
+					goto next;
+				if (pcpu_extend_area_map(b, chunk,
+							 new_alloc) < 0)
+					return pcpu_alloc_fail(b, is_atomic);
+				b->counters.map_ext_sync++;
+				/* the lock was dropped: restart the walk */
+				goto restart;
+			}
+
+			off = pcpu_alloc_area(b, chunk, isize, ialign,
+					      is_atomic, &occ_pages);
+			if (off >= 0)
+				goto area_found;
+
+			if (b->fixes & PCPU_FIX_SLOT_WALK) {
+				/* fixed: continue from the entry saved before
+				 * the call, as list_for_each_entry_safe does */
+				pos = next_saved;
+				continue;
+			}
+			/*
+			 * Faithful walk: follow the chunk's current link.  If
+			 * the failed attempt moved the chunk to another list,
+			 * the kernel walks into that list's head and never
+			 * terminates (reference §14.1).  Deviation: the port
+			 * stops here and reports the hang.
+			 */
+			if (pcpu_chunk_slot(b, chunk) != slot) {
+				res.status = PCPU_HANG;
+				return res;
+			}
+next:
+			pos = chunk->list.next;
+		}
+	}
+
+	/* no space left: sleeping requests create a chunk and retry */
+	if (is_atomic)
+		return pcpu_alloc_fail(b, is_atomic);
+
+	if (list_empty(&b->pcpu_slot[b->pcpu_nr_slots - 1])) {
+		chunk = pcpu_create_chunk(b);
+		if (!chunk)
+			return pcpu_alloc_fail(b, is_atomic);
+		pcpu_chunk_relocate(b, chunk, -1);
+	}
+
+	goto restart;
+
+area_found:
+	/* populate if not all pages are already there */
+	if (!is_atomic) {
+		int page_start = PFN_DOWN(b, off);
+		int page_end = PFN_UP(b, off + isize);
+		int rs = page_start, re;
+
+		while (true) {
+			rs = find_next_zero_bit(chunk->populated, page_end, rs);
+			if (rs >= page_end)
+				break;
+			re = find_next_bit(chunk->populated, page_end, rs + 1);
+
+			if (pcpu_populate_chunk(b, chunk, rs, re)) {
+				/* the just-allocated area goes back; its
+				 * occupied-page count is discarded */
+				pcpu_free_area(b, chunk, off, &occ_pages);
+				return pcpu_alloc_fail(b, is_atomic);
+			}
+			pcpu_chunk_populated(b, chunk, rs, re);
+			rs = re;
+		}
+	}
+
+	if (chunk != b->pcpu_reserved_chunk)
+		b->pcpu_nr_empty_pop_pages -= occ_pages;
+
+	if (b->pcpu_nr_empty_pop_pages < PCPU_EMPTY_POP_PAGES_LOW)
+		pcpu_schedule_balance_work(b);
+
+	/* clear the areas and return address relative to base address */
+	for (cpu = 0; cpu < b->nr_cpus; cpu++)
+		memset(pcpu_chunk_addr(b, chunk, cpu) + off, 0, size);
+
+	res.chunk_id = chunk->id;
+	res.off = (unsigned long)off;
+	res.ptr = chunk->base_addr + (uintptr_t)off;
+	return res;
+}
+
+/*
+ * pcpu_chunk_addr_search - determine the chunk containing a percpu address
+ *
+ * The first chunk (and the reserved chunk inside it) by range; any other
+ * address is moved into the current CPU's unit and looked up through its
+ * page.  Deviation: the current CPU is always CPU 0.
+ */
+static struct pcpu_chunk *pcpu_chunk_addr_search(struct backend *b,
+						 uintptr_t addr)
+{
+	uintptr_t first_start = b->pcpu_first_chunk->base_addr;
+
+	if (addr >= first_start &&
+	    addr < first_start + (uintptr_t)b->pcpu_unit_size) {
+		if (addr < first_start +
+				   (uintptr_t)b->pcpu_reserved_chunk_limit)
+			return b->pcpu_reserved_chunk;
+		return b->pcpu_first_chunk;
+	}
+
+	addr += b->pcpu_unit_offsets[0];
+	return pcpu_vm_chunk_of(b, addr);
+}
+
+/**
+ * free_percpu - free percpu area
+ *
+ * Return: PCPU_OK, or PCPU_BUG where the kernel would oops (an address in
+ * no chunk) or BUG() (not the start of an in-use block).
+ */
+enum pcpu_status free_percpu(struct backend *b, uintptr_t ptr)
+{
+	struct pcpu_chunk *chunk;
+	int off, occ_pages;
+
+	if (!ptr)
+		return PCPU_OK;
+
+	chunk = pcpu_chunk_addr_search(b, ptr);
+	if (!chunk)
+		return PCPU_BUG;
+	off = (int)(ptr - chunk->base_addr);
+	if (!pcpu_free_area(b, chunk, off, &occ_pages))
+		return PCPU_BUG;
+
+	if (chunk != b->pcpu_reserved_chunk)
+		b->pcpu_nr_empty_pop_pages += occ_pages;
+
+	/* if there are more than one fully free chunks, wake up grim reaper */
+	if (chunk->free_size == b->pcpu_unit_size) {
+		struct list_head *head = &b->pcpu_slot[b->pcpu_nr_slots - 1];
+
+		for (struct list_head *pos = head->next; pos != head;
+		     pos = pos->next) {
+			if (list_entry(pos, struct pcpu_chunk, list) != chunk) {
+				pcpu_schedule_balance_work(b);
+				break;
+			}
+		}
+	}
+	return PCPU_OK;
+}

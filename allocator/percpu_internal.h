@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internals of the userspace port of the Linux 4.9 area-map percpu
+ * allocator (mm/percpu.c, mm/percpu-vm.c).  Kernel names are kept for
+ * ported functions and fields.  Deviations from the kernel, all forced by
+ * running in userspace as one instance among many:
+ *  - the kernel's file-scope globals live in struct backend (one instance);
+ *  - locks are gone: the harness is sequential, and every step keeps the
+ *    kernel's order, including the restarts that lock drops force;
+ *  - the balance work item is a "pending" flag run by backend_balance();
+ *  - WARN()s and pr_warn()s become counters the harness can read;
+ *  - BUG()s and the hang of the slot walk become status codes;
+ *  - PAGE_SIZE is per instance (b->page_size).
+ */
+#ifndef PCPU_FUZZ_PERCPU_INTERNAL_H
+#define PCPU_FUZZ_PERCPU_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bitmap.h"
+#include "list.h"
+#include "pcpu.h"
+
+/* mm/percpu.c constants of 4.9 (reference §1.1). */
+#define PCPU_SLOT_BASE_SHIFT 5
+#define PCPU_DFL_MAP_ALLOC 16
+#define PCPU_ATOMIC_MAP_MARGIN_LOW 32
+#define PCPU_ATOMIC_MAP_MARGIN_HIGH 64
+#define PCPU_EMPTY_POP_PAGES_LOW 2
+#define PCPU_EMPTY_POP_PAGES_HIGH 4
+#define PERCPU_DYNAMIC_EARLY_SLOTS 128
+#define PERCPU_DYNAMIC_EARLY_SIZE (12 << 10)
+#define PCPU_WARN_LIMIT 10
+
+struct pcpu_chunk {
+	struct list_head list;	/* linked to pcpu_slot lists */
+	int free_size;		/* free bytes in the chunk */
+	int contig_hint;	/* max contiguous size hint */
+	uintptr_t base_addr;	/* base address of this chunk */
+
+	int map_used;		/* # of map entries used before the sentry */
+	int map_alloc;		/* # of map entries allocated */
+	int *map;		/* allocation map */
+	struct list_head map_extend_list; /* on pcpu_map_extend_chunks */
+
+	void *data;		/* chunk data: the vm reservation */
+	int first_free;		/* no free below this */
+	bool immutable;		/* no [de]population allowed */
+	int nr_populated;	/* # of populated pages */
+	unsigned long *populated; /* populated bitmap */
+
+	/* port only: identity for views and results, and the id-ordered list */
+	int id;
+	enum pcpu_chunk_kind kind;
+	struct list_head all;
+};
+
+struct backend {
+	unsigned fixes;
+
+	/* geometry (pcpu_setup_first_chunk's derived globals) */
+	size_t page_size;
+	int page_shift;
+	int pcpu_unit_pages;
+	int pcpu_unit_size;
+	int pcpu_nr_units;
+	int pcpu_nr_slots;
+	int pcpu_min_unit_size; /* PCPU_MIN_UNIT_SIZE: PFN_ALIGN(32 KiB) */
+	unsigned int nr_cpus;
+	unsigned long *pcpu_unit_offsets;
+	size_t chunk_span; /* bytes one chunk reserves: nr_units * unit_size */
+
+	uintptr_t pcpu_base_addr;
+	struct pcpu_chunk *pcpu_first_chunk;
+	struct pcpu_chunk *pcpu_reserved_chunk;
+	int pcpu_reserved_chunk_limit;
+
+	struct list_head *pcpu_slot; /* chunk list slots */
+	struct list_head pcpu_map_extend_chunks;
+	int pcpu_nr_empty_pop_pages;
+	bool pcpu_atomic_alloc_failed;
+
+	/* deviation: the work item becomes a flag the trace runs explicitly */
+	bool balance_pending;
+	/* deviation: pcpu_alloc's static warn_limit is per instance */
+	int warn_limit;
+
+	/* port only */
+	void *first_chunk_mem; /* the embedded first chunk's memory */
+	size_t first_chunk_mem_size;
+	struct list_head all_chunks; /* every live chunk, ascending id */
+	int next_chunk_id;
+	int nr_chunks_alive;
+	unsigned fault_armed[PCPU_NR_FAULTS];
+	struct pcpu_counters counters;
+};
+
+/* Kernel helpers, with PAGE_SIZE per instance. */
+static inline int fls(unsigned int x)
+{
+	return x ? (int)(sizeof(x) * 8) - __builtin_clz(x) : 0;
+}
+
+#define PFN_DOWN(b, x) ((int)((unsigned long)(x) >> (b)->page_shift))
+#define PFN_UP(b, x)                                                        \
+	((int)(((unsigned long)(x) + (b)->page_size - 1) >> (b)->page_shift))
+/* ALIGN is the kernel's bit-mask formula, not rounding (reference §7.1). */
+#define ALIGN_MASK(x, a) (((x) + (a) - 1) & ~((a) - 1))
+
+static inline int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static inline int min_int(int a, int b)
+{
+	return a < b ? a : b;
+}
+
+/* percpu_slot.c */
+int __pcpu_size_to_slot(int size);
+int pcpu_size_to_slot(struct backend *b, int size);
+int pcpu_chunk_slot(const struct backend *b, const struct pcpu_chunk *chunk);
+void pcpu_chunk_relocate(struct backend *b, struct pcpu_chunk *chunk,
+			 int oslot);
+
+/* percpu_map.c */
+int pcpu_need_to_extend(struct backend *b, struct pcpu_chunk *chunk,
+			bool is_atomic);
+int pcpu_extend_area_map(struct backend *b, struct pcpu_chunk *chunk,
+			 int new_alloc);
+int pcpu_count_occupied_pages(struct backend *b, struct pcpu_chunk *chunk,
+			      int i);
+int pcpu_alloc_area(struct backend *b, struct pcpu_chunk *chunk, int size,
+		    int align, bool pop_only, int *occ_pages_p);
+bool pcpu_free_area(struct backend *b, struct pcpu_chunk *chunk, int freeme,
+		    int *occ_pages_p);
+
+/* percpu_vm.c */
+struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b);
+void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk);
+struct pcpu_chunk *pcpu_create_chunk(struct backend *b);
+void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk);
+int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
+			int page_start, int page_end);
+void pcpu_depopulate_chunk(struct backend *b, struct pcpu_chunk *chunk,
+			   int page_start, int page_end);
+void pcpu_chunk_populated(struct backend *b, struct pcpu_chunk *chunk,
+			  int page_start, int page_end);
+void pcpu_chunk_depopulated(struct backend *b, struct pcpu_chunk *chunk,
+			    int page_start, int page_end);
+struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr);
+void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk);
+
+/* percpu_alloc.c */
+struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
+				 bool reserved, bool is_atomic);
+enum pcpu_status free_percpu(struct backend *b, uintptr_t ptr);
+void pcpu_schedule_balance_work(struct backend *b);
+
+/* percpu_balance.c */
+void pcpu_balance_workfn(struct backend *b);
+
+/* backend.c: consume one armed failure of kind, if any */
+bool pcpu_fault_fire(struct backend *b, enum pcpu_fault kind);
+
+#endif /* PCPU_FUZZ_PERCPU_INTERNAL_H */

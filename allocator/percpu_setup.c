@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Instance creation: the kernel's first-chunk setup checks and
+ * pcpu_setup_first_chunk (reference §11), on memory laid out the way
+ * pcpu_embed_first_chunk leaves it.  One group; CPU c uses unit c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "percpu_internal.h"
+
+static bool is_pow2(size_t n)
+{
+	return n && !(n & (n - 1));
+}
+
+static size_t min_unit_size(size_t page)
+{
+	/* PCPU_MIN_UNIT_SIZE = PFN_ALIGN(32 KiB) */
+	return ((size_t)32768 + page - 1) & ~(page - 1);
+}
+
+#define REFUSE(...)                                                         \
+	do {                                                                \
+		snprintf(err, errlen, __VA_ARGS__);                         \
+		return -1;                                                  \
+	} while (0)
+
+int backend_geometry_check(const struct pcpu_geometry *g, char *err,
+			   size_t errlen)
+{
+	long host_page = sysconf(_SC_PAGESIZE);
+
+	/* port limits first, so the kernel checks below cannot overflow */
+	if (g->cpus < 1 || g->cpus > PCPU_MAX_CPUS)
+		REFUSE("cpus=%u out of range (1 to %d)", g->cpus,
+		       PCPU_MAX_CPUS);
+	if (!is_pow2(g->page_size) || g->page_size < 4096 ||
+	    g->page_size > 65536)
+		REFUSE("page=%zu must be a power of two from 4096 to 65536",
+		       g->page_size);
+	if (host_page > 0 && g->page_size % (size_t)host_page)
+		REFUSE("page=%zu is smaller than the host page size %ld",
+		       g->page_size, host_page);
+	if (g->unit_size > PCPU_MAX_UNIT_SIZE)
+		REFUSE("unit=%zu above the port's limit of %lu", g->unit_size,
+		       PCPU_MAX_UNIT_SIZE);
+	if (g->static_size > g->unit_size || g->reserved_size > g->unit_size ||
+	    g->dyn_size > g->unit_size)
+		REFUSE("unit_size %zu < static + reserved + dyn (kernel setup check)",
+		       g->unit_size);
+	if ((size_t)g->cpus * g->unit_size > PCPU_MAX_CHUNK_BYTES)
+		REFUSE("cpus * unit = %zu bytes above the port's limit of %lu",
+		       (size_t)g->cpus * g->unit_size, PCPU_MAX_CHUNK_BYTES);
+
+	/* pcpu_setup_first_chunk's PCPU_SETUP_BUG_ON checks (SMP) */
+	if (!g->static_size)
+		REFUSE("static=0: the kernel's SMP setup requires a static area");
+	if (g->unit_size < g->static_size + g->reserved_size + g->dyn_size)
+		REFUSE("unit_size %zu < static + reserved + dyn = %zu (kernel setup check)",
+		       g->unit_size,
+		       g->static_size + g->reserved_size + g->dyn_size);
+	if (g->unit_size & (g->page_size - 1))
+		REFUSE("unit=%zu is not page aligned (kernel setup check)",
+		       g->unit_size);
+	if (g->unit_size < min_unit_size(g->page_size))
+		REFUSE("unit=%zu < PCPU_MIN_UNIT_SIZE %zu (kernel setup check)",
+		       g->unit_size, min_unit_size(g->page_size));
+	if (g->dyn_size < PERCPU_DYNAMIC_EARLY_SIZE)
+		REFUSE("dyn=%zu < PERCPU_DYNAMIC_EARLY_SIZE %d (kernel setup check)",
+		       g->dyn_size, PERCPU_DYNAMIC_EARLY_SIZE);
+
+	/*
+	 * Port precondition: bit 0 of a map entry is the in-use flag, so
+	 * odd area boundaries would corrupt the map from boot.  The kernel
+	 * never sees them (linker sections and arch setup are aligned).
+	 */
+	if ((g->static_size | g->reserved_size | g->dyn_size) & 1)
+		REFUSE("static, reserved and dyn must be even (the map's bit 0 is the in-use flag)");
+	return 0;
+}
+
+/* A boot chunk (schunk or dchunk): immutable, fully populated, 128 slots. */
+static struct pcpu_chunk *pcpu_boot_chunk(struct backend *b, int id,
+					  enum pcpu_chunk_kind kind,
+					  int free_start, int free_size)
+{
+	struct pcpu_chunk *chunk = calloc(1, sizeof(*chunk));
+
+	if (!chunk)
+		return NULL;
+	chunk->map = calloc(PERCPU_DYNAMIC_EARLY_SLOTS, sizeof(int));
+	chunk->populated = calloc((size_t)BITS_TO_LONGS(b->pcpu_unit_pages),
+				  sizeof(unsigned long));
+	if (!chunk->map || !chunk->populated) {
+		pcpu_free_chunk(b, chunk);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&chunk->list);
+	INIT_LIST_HEAD(&chunk->map_extend_list);
+	INIT_LIST_HEAD(&chunk->all);
+	chunk->base_addr = b->pcpu_base_addr;
+	chunk->map_alloc = PERCPU_DYNAMIC_EARLY_SLOTS;
+	chunk->immutable = true;
+	bitmap_set(chunk->populated, 0, b->pcpu_unit_pages);
+	chunk->nr_populated = b->pcpu_unit_pages;
+
+	chunk->contig_hint = chunk->free_size = free_size;
+	chunk->map[0] = 1;
+	chunk->map[1] = free_start;
+	chunk->map[2] = (free_start + free_size) | 1;
+	chunk->map_used = 2;
+
+	chunk->id = id;
+	chunk->kind = kind;
+	pcpu_chunk_track(b, chunk);
+	return chunk;
+}
+
+/*
+ * The embedded first chunk: nr_units * unit_size of page-aligned memory,
+ * with each unit's tail past static + reserved + dyn returned to the
+ * system (inaccessible), as pcpu_embed_first_chunk does.
+ */
+static int pcpu_first_chunk_memory(struct backend *b,
+				   const struct pcpu_geometry *g)
+{
+	size_t size_sum = g->static_size + g->reserved_size + g->dyn_size;
+	size_t keep = (size_sum + b->page_size - 1) & ~(b->page_size - 1);
+	size_t len = b->chunk_span + b->page_size;
+	char *mem, *base;
+
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		return -1;
+	b->first_chunk_mem = mem;
+	b->first_chunk_mem_size = len;
+	base = (char *)(((uintptr_t)mem + b->page_size - 1) &
+			~((uintptr_t)b->page_size - 1));
+	b->pcpu_base_addr = (uintptr_t)base;
+
+	for (int unit = 0; unit < b->pcpu_nr_units; unit++) {
+		char *u = base + (size_t)unit * (size_t)b->pcpu_unit_size;
+
+		if (keep < (size_t)b->pcpu_unit_size &&
+		    mprotect(u + keep, (size_t)b->pcpu_unit_size - keep,
+			     PROT_NONE))
+			return -1;
+	}
+	return 0;
+}
+
+static int pcpu_setup_first_chunk(struct backend *b,
+				  const struct pcpu_geometry *g)
+{
+	int dyn_size = (int)g->dyn_size;
+	struct pcpu_chunk *schunk, *dchunk = NULL;
+
+	b->pcpu_unit_offsets = calloc(b->nr_cpus, sizeof(unsigned long));
+	if (!b->pcpu_unit_offsets)
+		return -1;
+	for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
+		b->pcpu_unit_offsets[cpu] =
+			(unsigned long)cpu * (unsigned long)b->pcpu_unit_size;
+
+	if (pcpu_first_chunk_memory(b, g))
+		return -1;
+
+	/* chunk slots; the additional last slot is for empty chunks */
+	b->pcpu_nr_slots = __pcpu_size_to_slot(b->pcpu_unit_size) + 2;
+	b->pcpu_slot = calloc((size_t)b->pcpu_nr_slots, sizeof(b->pcpu_slot[0]));
+	if (!b->pcpu_slot)
+		return -1;
+	for (int i = 0; i < b->pcpu_nr_slots; i++)
+		INIT_LIST_HEAD(&b->pcpu_slot[i]);
+
+	/*
+	 * The static chunk covers the static area and, when there is one,
+	 * the reserved area, which then becomes the reserved chunk.
+	 */
+	if (g->reserved_size) {
+		schunk = pcpu_boot_chunk(b, PCPU_CHUNK_RESERVED,
+					 PCPU_KIND_RESERVED,
+					 (int)g->static_size,
+					 (int)g->reserved_size);
+		if (!schunk)
+			return -1;
+		b->pcpu_reserved_chunk = schunk;
+		b->pcpu_reserved_chunk_limit =
+			(int)(g->static_size + g->reserved_size);
+		dchunk = pcpu_boot_chunk(b, PCPU_CHUNK_FIRST, PCPU_KIND_FIRST,
+					 b->pcpu_reserved_chunk_limit,
+					 dyn_size);
+		if (!dchunk)
+			return -1;
+	} else {
+		schunk = pcpu_boot_chunk(b, PCPU_CHUNK_FIRST, PCPU_KIND_FIRST,
+					 (int)g->static_size, dyn_size);
+		if (!schunk)
+			return -1;
+	}
+
+	/* link the first chunk in */
+	b->pcpu_first_chunk = dchunk ? dchunk : schunk;
+	b->pcpu_nr_empty_pop_pages +=
+		pcpu_count_occupied_pages(b, b->pcpu_first_chunk, 1);
+	pcpu_chunk_relocate(b, b->pcpu_first_chunk, -1);
+	return 0;
+}
+
+struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
+			       char *err, size_t errlen)
+{
+	struct backend *b;
+
+	if (backend_geometry_check(g, err, errlen))
+		return NULL;
+
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	b->fixes = fixes;
+	b->page_size = g->page_size;
+	b->page_shift = __builtin_ctzl(g->page_size);
+	b->pcpu_unit_pages = (int)(g->unit_size >> b->page_shift);
+	b->pcpu_unit_size = (int)g->unit_size;
+	b->pcpu_nr_units = (int)g->cpus;
+	b->nr_cpus = g->cpus;
+	b->pcpu_min_unit_size = (int)min_unit_size(g->page_size);
+	b->chunk_span = (size_t)g->cpus * g->unit_size;
+	b->warn_limit = PCPU_WARN_LIMIT;
+	b->next_chunk_id = 1;
+	INIT_LIST_HEAD(&b->pcpu_map_extend_chunks);
+	INIT_LIST_HEAD(&b->all_chunks);
+
+	if (pcpu_setup_first_chunk(b, g)) {
+		snprintf(err, errlen, "out of memory setting up the first chunk");
+		backend_destroy(b);
+		return NULL;
+	}
+	return b;
+}
+
+void backend_destroy(struct backend *b)
+{
+	if (!b)
+		return;
+	while (!list_empty(&b->all_chunks)) {
+		struct pcpu_chunk *chunk = list_entry(
+			b->all_chunks.next, struct pcpu_chunk, all);
+
+		if (chunk->data)
+			pcpu_destroy_chunk(b, chunk);
+		else {
+			list_del_init(&chunk->all);
+			pcpu_free_chunk(b, chunk);
+		}
+	}
+	if (b->first_chunk_mem)
+		munmap(b->first_chunk_mem, b->first_chunk_mem_size);
+	free(b->pcpu_slot);
+	free(b->pcpu_unit_offsets);
+	free(b);
+}

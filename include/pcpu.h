@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The narrow interface between an allocator backend and everything else
+ * (oracle, checks, replay driver, fuzz targets).  A backend is one
+ * implementation of the percpu allocator: today the port of the Linux 4.9
+ * area-map allocator in allocator/, later the real bitmap-era mm/percpu.c.
+ * Nothing outside a backend's own folder may include its internals; the
+ * read-only views below are all the harness ever sees of its state.
+ */
+#ifndef PCPU_FUZZ_PCPU_H
+#define PCPU_FUZZ_PCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Port limits (not kernel limits): keep one instance's reservations sane. */
+#define PCPU_MAX_CPUS 256
+#define PCPU_MAX_UNIT_SIZE (16UL << 20)
+#define PCPU_MAX_CHUNK_BYTES (1UL << 30)
+
+/* First-chunk geometry, as the trace's `geometry` line describes it. */
+struct pcpu_geometry {
+	unsigned int cpus;
+	size_t page_size;
+	size_t unit_size;
+	size_t static_size;
+	size_t reserved_size;
+	size_t dyn_size;
+};
+
+/* The trace format's documented defaults. */
+#define PCPU_GEOMETRY_DEFAULT                                               \
+	{ .cpus = 4, .page_size = 4096, .unit_size = 32768,                 \
+	  .static_size = 8192, .reserved_size = 8192, .dyn_size = 16384 }
+
+/* Kernel-bug fix switches (PCPU_FIXES / --fix=).  Off = faithful. */
+enum pcpu_fix {
+	PCPU_FIX_ALIGN_POW2 = 1u << 0, /* reject non-power-of-two align (4.10) */
+	PCPU_FIX_SLOT_WALK = 1u << 1,  /* safe slot walk (4.14 style) */
+};
+#define PCPU_FIX_ALL (PCPU_FIX_ALIGN_POW2 | PCPU_FIX_SLOT_WALK)
+
+/* Fault-injection points the caller arms (trace `fail KIND COUNT`). */
+enum pcpu_fault {
+	PCPU_FAULT_PAGE,  /* one populate call of a page range */
+	PCPU_FAULT_CHUNK, /* creating a new chunk */
+	PCPU_FAULT_MAP,   /* allocating a larger area map */
+	PCPU_NR_FAULTS
+};
+
+/* Outcome of one API call. */
+enum pcpu_status {
+	PCPU_OK = 0, /* allocation returned a pointer / free done */
+	PCPU_FAIL,   /* allocation returned NULL */
+	PCPU_HANG,   /* the kernel would never return (slot walk escaped) */
+	PCPU_BUG,    /* the kernel would BUG() (free of a non-allocation) */
+};
+
+#define PCPU_CHUNK_RESERVED (-1) /* printed as `r` */
+#define PCPU_CHUNK_FIRST 0
+
+struct pcpu_alloc_req {
+	size_t size;
+	size_t align;
+	bool atomic;
+	bool reserved;
+};
+
+struct pcpu_alloc_res {
+	enum pcpu_status status;
+	int chunk_id;      /* valid when status == PCPU_OK */
+	unsigned long off; /* offset within the chunk's unit */
+	uintptr_t ptr;     /* the percpu pointer handed back to callers */
+};
+
+enum pcpu_chunk_kind {
+	PCPU_KIND_FIRST,    /* serves dynamic allocations from boot on */
+	PCPU_KIND_RESERVED, /* the reserved chunk */
+	PCPU_KIND_CREATED,  /* created after boot */
+};
+
+/* Read-only view of one chunk; pointers stay valid until the next call. */
+struct pcpu_chunk_view {
+	int id;
+	enum pcpu_chunk_kind kind;
+	uintptr_t base_addr; /* CPU c's copy of offset o: base_addr + unit_offset[c] + o */
+	long free_size;
+	int contig_hint;
+	/* area map (area-map backend) */
+	const int *map; /* map_used + 1 entries, bit 0 = in use */
+	int map_used;
+	int map_alloc;
+	int first_free;
+	/* pages */
+	int nr_populated;
+	const unsigned long *populated; /* bitmap of unit_pages bits */
+	/* list placement */
+	int slot;     /* slot list the chunk is on; -1 when on none */
+	bool on_extend_list;
+};
+
+/* Counted events: the port turns kernel warnings into numbers. */
+struct pcpu_counters {
+	unsigned long warn_illegal; /* "illegal size or align" */
+	unsigned long warn_failed;  /* non-atomic allocation failure reports */
+	unsigned long warn_immutable; /* balance work saw an immutable free chunk */
+	unsigned long chunks_created;
+	unsigned long chunks_destroyed;
+	unsigned long map_ext_sync;  /* maps grown by a sleeping allocation */
+	unsigned long map_ext_async; /* maps grown by the balance work */
+	unsigned long faults_fired[PCPU_NR_FAULTS];
+	unsigned long atomic_failed;
+	unsigned long pages_populated;
+	unsigned long pages_depopulated;
+	unsigned long max_chunks_alive;
+};
+
+/* Read-only view of the instance-wide state. */
+struct pcpu_global_view {
+	size_t page_size;
+	size_t unit_size;
+	int unit_pages;
+	int nr_slots;
+	unsigned int nr_cpus;
+	const unsigned long *unit_offset; /* per CPU */
+	int nr_empty_pop_pages;
+	bool balance_pending;
+	bool atomic_alloc_failed;
+	struct pcpu_counters counters;
+};
+
+struct backend;
+
+/*
+ * Check a geometry against the kernel's first-chunk setup rules (and the
+ * port's limits).  Returns 0, or -1 with a one-line reason in err.
+ */
+int backend_geometry_check(const struct pcpu_geometry *g, char *err,
+			   size_t errlen);
+
+/* Create an instance; NULL with a reason in err when refused. */
+struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
+			       char *err, size_t errlen);
+/* Destroy an instance, releasing every byte and mapping it holds. */
+void backend_destroy(struct backend *b);
+
+struct pcpu_alloc_res backend_alloc(struct backend *b,
+				    const struct pcpu_alloc_req *req);
+/* free_percpu(ptr); ptr 0 is the no-op free of a failed allocation. */
+enum pcpu_status backend_free(struct backend *b, uintptr_t ptr);
+/* Address of CPU cpu's copy of ptr (per_cpu_ptr). */
+void *backend_cpu_addr(struct backend *b, uintptr_t ptr, unsigned int cpu);
+/* Run the balance work now, whether or not it was scheduled. */
+void backend_balance(struct backend *b);
+/* Make the next count attempts of kind fail. */
+void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count);
+
+/* Views. Chunks are listed in ascending id order, reserved (-1) first. */
+int backend_nr_chunks(const struct backend *b);
+void backend_chunk(const struct backend *b, int idx,
+		   struct pcpu_chunk_view *out);
+void backend_global(const struct backend *b, struct pcpu_global_view *out);
+/* Chunk ids on slot list `slot`, head first; returns the count. */
+int backend_slot_list(const struct backend *b, int slot, int *ids, int max);
+/* Chunk ids on the deferred map-extension queue, head first. */
+int backend_extend_queue(const struct backend *b, int *ids, int max);
+/* Short backend name for reports, e.g. "area-map-4.9". */
+const char *backend_name(void);
+
+#endif /* PCPU_FUZZ_PCPU_H */
