@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Helpers for the core's unit tests: they drive the backend through its
+ * public interface only, and render maps as short strings. */
+#ifndef PCPU_FUZZ_CORE_UTIL_H
+#define PCPU_FUZZ_CORE_UTIL_H
+
+#include "pcpu.h"
+
+/* A backend for a geometry given field by field; aborts if refused. */
+struct backend *mk(unsigned cpus, size_t unit, size_t static_size,
+		   size_t reserved, size_t dyn, unsigned fixes);
+/* The geometry used by most tests: 2 CPUs, unit 32768, static 20480,
+ * no reserved area, dyn 12288 -> first chunk [0A 20480f 32768|]. */
+struct backend *mk_g1(unsigned fixes);
+
+struct pcpu_alloc_res al(struct backend *b, size_t size, size_t align);
+struct pcpu_alloc_res al_atomic(struct backend *b, size_t size, size_t align);
+struct pcpu_alloc_res al_reserved(struct backend *b, size_t size,
+				  size_t align);
+/* Offset of a successful allocation in chunk `chunk`, else -1. */
+long at(struct pcpu_alloc_res r, int chunk);
+
+/* View of chunk `id`; returns 0, or -1 when no such chunk is alive. */
+int view(struct backend *b, int id, struct pcpu_chunk_view *v);
+/* "0A 20480f 32768|": the map of chunk id, into a static buffer. */
+const char *map_str(struct backend *b, int id);
+/* "2 3 1": ids on a slot list, head first, into a static buffer. */
+const char *slot_str(struct backend *b, int slot);
+int empty_pop_pages(struct backend *b);
+struct pcpu_counters counters(struct backend *b);
+
+#endif /* PCPU_FUZZ_CORE_UTIL_H */
