@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Trace types: the one language users, tests, the replay driver and the
+ * fuzz targets share (see docs/trace-format.md).  A trace is a geometry
+ * plus a list of operations; text and binary forms both decode to this.
+ */
+#ifndef PCPU_FUZZ_TRACE_H
+#define PCPU_FUZZ_TRACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "pcpu.h"
+
+enum trace_op_kind {
+	OP_ALLOC,
+	OP_FREE,
+	OP_BALANCE,
+	OP_FAIL,
+};
+
+struct trace_op {
+	enum trace_op_kind kind;
+	unsigned int line; /* source line in a text trace; 0 when decoded */
+	/* OP_ALLOC */
+	size_t size;
+	size_t align;
+	bool atomic;
+	bool reserved;
+	/* OP_ALLOC: the id this alloc gets; OP_FREE: the id it frees */
+	unsigned int id;
+	/* OP_FAIL */
+	enum pcpu_fault fault;
+	unsigned int count;
+};
+
+struct trace {
+	struct pcpu_geometry geo;
+	bool has_geometry;
+	unsigned int geometry_line;
+	struct trace_op *ops;
+	size_t nr_ops;
+	size_t cap_ops;
+	unsigned int nr_allocs;
+};
+
+/* Upper bounds that keep a trace's resource use sane. */
+#define TRACE_MAX_OPS 1000000
+#define TRACE_MAX_FAIL_COUNT 1000000
+
+void trace_init(struct trace *t);
+void trace_free(struct trace *t);
+/* Append an op (ids of allocs are assigned here); returns 0 or -1 (ENOMEM). */
+int trace_append(struct trace *t, const struct trace_op *op);
+
+/*
+ * Parse the text form.  On error returns -1 and writes one line
+ * "NAME:LINE: problem" into err.  Free checks (unknown or double-freed id)
+ * and the kernel's geometry checks are part of parsing.
+ */
+int trace_parse_text(const char *name, const char *text, size_t len,
+		     struct trace *t, char *err, size_t errlen);
+int trace_parse_file(const char *path, struct trace *t, char *err,
+		     size_t errlen);
+
+/* Print the canonical text form (geometry always printed). */
+void trace_print(FILE *f, const struct trace *t);
+void trace_print_geometry(FILE *f, const struct pcpu_geometry *g);
+void trace_print_op(FILE *f, const struct trace_op *op);
+const char *trace_fault_name(enum pcpu_fault f);
+
+/* PCPU_FIXES / --fix= parsing: "all", "none", or comma-separated names. */
+int fixes_parse(const char *list, unsigned *out, char *err, size_t errlen);
+/* Fixes from the environment (PCPU_FIXES); 0 when unset. -1 on bad value. */
+int fixes_from_env(unsigned *out, char *err, size_t errlen);
+void fixes_print(FILE *f, unsigned fixes);
+
+#endif /* PCPU_FUZZ_TRACE_H */
