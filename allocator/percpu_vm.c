@@ -86,6 +86,31 @@ void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk)
 	free(chunk);
 }
 
+/*
+ * Reserve len inaccessible bytes aligned to the allocator's page size.  The
+ * kernel's vm areas are aligned to the atom size (a page in the generic
+ * setup), and alignments up to a page are only honoured relative to such a
+ * base; a host mmap gives 4 KiB alignment only, so over-reserve and trim.
+ */
+static void *pcpu_reserve_aligned(size_t len, size_t align)
+{
+	size_t slack = align > 4096 ? align : 0;
+	uintptr_t raw, base;
+	void *p;
+
+	p = mmap(NULL, len + slack, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	raw = (uintptr_t)p;
+	base = (raw + align - 1) & ~((uintptr_t)align - 1);
+	if (base > raw)
+		munmap(p, base - raw);
+	if (raw + slack > base)
+		munmap((void *)(base + len), raw + slack - base);
+	return (void *)base;
+}
+
 /**
  * pcpu_create_chunk - create a new chunk with its own address range
  *
@@ -104,9 +129,8 @@ struct pcpu_chunk *pcpu_create_chunk(struct backend *b)
 	if (!chunk)
 		return NULL;
 
-	area = mmap(NULL, b->chunk_span, PROT_NONE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (area == MAP_FAILED) {
+	area = pcpu_reserve_aligned(b->chunk_span, b->page_size);
+	if (!area) {
 		pcpu_free_chunk(b, chunk);
 		return NULL;
 	}
