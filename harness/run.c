@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * run_trace: one fresh backend instance and one fresh oracle per run, the
+ * operations applied to both in lockstep, the checks after every
+ * operation, and the report of the first failure.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+void print_chunk_name(FILE *f, int id);
+
+/* What is running, for the death report of a sanitizer or signal. */
+static const struct run_ctx *run_current;
+
+int check_fail(struct run_ctx *c, const char *check, int chunk_id,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->failed)
+		return -1;
+	c->failed = true;
+	c->failed_check = check;
+	c->failed_chunk = chunk_id;
+	va_start(ap, fmt);
+	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void print_res(FILE *f, const struct pcpu_alloc_res *r)
+{
+	switch (r->status) {
+	case PCPU_OK:
+		fputs("chunk ", f);
+		print_chunk_name(f, r->chunk_id);
+		fprintf(f, " off %lu", r->off);
+		break;
+	case PCPU_FAIL:
+		fputs("fail", f);
+		break;
+	case PCPU_HANG:
+		fputs("hang (the kernel's slot walk never returns)", f);
+		break;
+	case PCPU_BUG:
+		fputs("BUG", f);
+		break;
+	}
+}
+
+static const char *status_name(enum pcpu_status s)
+{
+	static const char *const names[] = { "ok", "fail", "hang", "BUG" };
+
+	return names[s];
+}
+
+static int run_alloc(struct run_ctx *c, const struct trace_op *op)
+{
+	struct pcpu_alloc_req req = { .size = op->size, .align = op->align,
+				      .atomic = op->atomic,
+				      .reserved = op->reserved };
+	struct pcpu_alloc_res res, pred;
+	struct live_alloc *a = &c->allocs[op->id];
+
+	res = backend_alloc(c->b, &req);
+	if (c->opt->results) {
+		fprintf(c->opt->results, "alloc %u ", op->id);
+		if (res.status == PCPU_OK || res.status == PCPU_FAIL)
+			print_res(c->opt->results, &res);
+		else
+			fputs("fail", c->opt->results);
+		fputc('\n', c->opt->results);
+	}
+	a->done = true;
+
+	if (c->o) {
+		pred = oracle_alloc(c->o, &req);
+		if (res.status == PCPU_HANG)
+			return check_fail(
+				c, CHECK_HANG, INT_MIN,
+				"the slot walk left the list it was walking: the kernel never returns (oracle predicted %s)",
+				status_name(pred.status));
+		if (pred.status != res.status ||
+		    (res.status == PCPU_OK &&
+		     (pred.chunk_id != res.chunk_id || pred.off != res.off))) {
+			char want[64], got[64];
+			FILE *w = fmemopen(want, sizeof(want), "w");
+			FILE *g = fmemopen(got, sizeof(got), "w");
+
+			print_res(w, &pred);
+			print_res(g, &res);
+			fclose(w);
+			fclose(g);
+			return check_fail(c, CHECK_ORACLE,
+					  res.status == PCPU_OK ? res.chunk_id :
+					  pred.status == PCPU_OK ? pred.chunk_id :
+								  INT_MIN,
+					  "expected %s, got %s", want, got);
+		}
+	} else if (res.status == PCPU_HANG) {
+		return check_fail(c, CHECK_HANG, INT_MIN,
+				  "the slot walk left the list it was walking: the kernel never returns");
+	}
+
+	if (res.status != PCPU_OK)
+		return 0;
+	a->live = true;
+	a->chunk_id = res.chunk_id;
+	a->off = (long)res.off;
+	a->size = (op->size + 1) & ~(size_t)1;
+	a->align = op->align;
+	a->ptr = res.ptr;
+	c->nr_live++;
+	if (c->o) {
+		if (check_after_alloc(c, op->id))
+			return -1;
+		tags_write(c, op->id);
+	}
+	return 0;
+}
+
+static int run_free(struct run_ctx *c, const struct trace_op *op)
+{
+	struct live_alloc *a = &c->allocs[op->id];
+	enum pcpu_status st;
+
+	if (!a->live) {
+		/* the alloc failed: free_percpu(NULL) */
+		backend_free(c->b, 0);
+		return 0;
+	}
+	if (c->o && check_before_free(c, op->id))
+		return -1;
+	st = backend_free(c->b, a->ptr);
+	a->live = false;
+	c->nr_live--;
+	if (st != PCPU_OK)
+		return check_fail(c, CHECK_BUG, a->chunk_id,
+				  "free_percpu of alloc %u (chunk offset %ld) hit the kernel's BUG()",
+				  op->id, a->off);
+	if (c->o && oracle_free(c->o, a->chunk_id, a->off) != PCPU_OK)
+		return check_fail(c, CHECK_ORACLE, a->chunk_id,
+				  "the oracle has no in-use block at offset %ld",
+				  a->off);
+	return 0;
+}
+
+static int run_op(struct run_ctx *c, const struct trace_op *op)
+{
+	switch (op->kind) {
+	case OP_ALLOC:
+		if (run_alloc(c, op))
+			return -1;
+		break;
+	case OP_FREE:
+		if (run_free(c, op))
+			return -1;
+		break;
+	case OP_BALANCE:
+		backend_balance(c->b);
+		if (c->o)
+			oracle_balance(c->o);
+		break;
+	case OP_FAIL:
+		backend_fail(c->b, op->fault, op->count);
+		if (c->o)
+			oracle_fail(c->o, op->fault, op->count);
+		break;
+	}
+	if (c->o && check_after_op(c))
+		return -1;
+	return 0;
+}
+
+static void report(const struct run_ctx *c)
+{
+	FILE *f = c->opt->report;
+	const struct trace_op *op = c->op_index < c->t->nr_ops ?
+					    &c->t->ops[c->op_index] : NULL;
+
+	if (!f)
+		return;
+	fprintf(f, "%s: check '%s' failed", c->opt->name, c->failed_check);
+	if (op) {
+		fprintf(f, " at operation %zu", c->op_index + 1);
+		if (op->line)
+			fprintf(f, " (line %u)", op->line);
+		fputs(": ", f);
+		trace_print_op(f, op);
+	} else {
+		fputs(" at the end of the run\n", f);
+	}
+	fprintf(f, "  %s\n", c->detail);
+	if (c->failed_chunk != INT_MIN)
+		print_chunk_dump(f, c->b, c->failed_chunk);
+	fputs("trace up to that operation:\n", f);
+	trace_print_geometry(f, &c->t->geo);
+	for (size_t i = 0; i < c->t->nr_ops && i <= c->op_index; i++)
+		trace_print_op(f, &c->t->ops[i]);
+}
+
+/* For death callbacks: describe what was running. */
+void run_describe_current(FILE *f)
+{
+	const struct run_ctx *c = run_current;
+
+	if (!c || c->op_index >= c->t->nr_ops)
+		return;
+	fprintf(f, "percpu-fuzz: died in %s at operation %zu",
+		c->opt->name, c->op_index + 1);
+	if (c->t->ops[c->op_index].line)
+		fprintf(f, " (line %u)", c->t->ops[c->op_index].line);
+	fputs(": ", f);
+	trace_print_op(f, &c->t->ops[c->op_index]);
+}
+
+int run_trace(const struct trace *t, const struct run_options *opt)
+{
+	struct run_ctx c = { .t = t, .opt = opt, .failed_chunk = INT_MIN };
+	char err[256];
+	int ret = 0;
+
+	c.b = backend_create(&t->geo, opt->fixes, err, sizeof(err));
+	if (!c.b) {
+		if (opt->report)
+			fprintf(opt->report, "%s: geometry refused: %s\n",
+				opt->name, err);
+		return 2;
+	}
+	if (opt->checks)
+		c.o = oracle_create(&t->geo, opt->fixes);
+	c.allocs = calloc(t->nr_allocs ? t->nr_allocs : 1, sizeof(*c.allocs));
+	if (!c.allocs || (opt->checks && !c.o)) {
+		fprintf(stderr, "%s: out of memory\n", opt->name);
+		abort();
+	}
+	run_current = &c;
+
+	for (c.op_index = 0; c.op_index < t->nr_ops; c.op_index++)
+		if (run_op(&c, &t->ops[c.op_index]))
+			break;
+
+	if (!c.failed && opt->state)
+		print_state(opt->state, c.b);
+	if (!c.failed && c.o) {
+		c.op_index = t->nr_ops; /* failures now belong to the end */
+		check_end(&c);
+	}
+	if (c.failed) {
+		report(&c);
+		ret = 1;
+	}
+
+	run_current = NULL;
+	free(c.allocs);
+	if (c.o)
+		oracle_destroy(c.o);
+	backend_destroy(c.b);
+	return ret;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Running a trace: the backend and the oracle in lockstep, the checks after
+ * every operation, results, state and failure reports.  Shared by the
+ * replay driver, the fuzz targets and the tests.
+ */
+#ifndef PCPU_FUZZ_RUN_H
+#define PCPU_FUZZ_RUN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "oracle.h"
+#include "pcpu.h"
+#include "trace.h"
+
+struct run_options {
+	unsigned fixes;
+	bool checks;  /* false only for measuring the core alone */
+	FILE *results; /* --results output, or NULL */
+	FILE *state;   /* --state output, or NULL */
+	FILE *report;  /* failure report, or NULL for silence (fuzzing) */
+	const char *name; /* input name for reports */
+};
+
+/* The harness's shadow of one alloc line of the trace. */
+struct live_alloc {
+	bool done;     /* the alloc line has run */
+	bool live;     /* it succeeded and was not freed yet */
+	int chunk_id;
+	long off;
+	size_t size;   /* the requested size rounded up to even */
+	size_t align;  /* as requested */
+	uintptr_t ptr;
+};
+
+/* Stable check names, used in reports and crash bucketing. */
+#define CHECK_OVERLAP "overlap"
+#define CHECK_ZEROED "zeroed"
+#define CHECK_TAGS "tags"
+#define CHECK_ORACLE "oracle"
+#define CHECK_FREE_SIZE "free_size"
+#define CHECK_CONTIG_HINT "contig_hint"
+#define CHECK_MAP "map"
+#define CHECK_SLOT "slot"
+#define CHECK_POPULATED "populated"
+#define CHECK_LEAK "leak"
+#define CHECK_HANG "hang"  /* the kernel's slot walk would never return */
+#define CHECK_BUG "bug"    /* the kernel would BUG()/oops */
+
+struct run_ctx {
+	const struct trace *t;
+	const struct run_options *opt;
+	struct backend *b;
+	struct oracle *o;
+	struct live_alloc *allocs; /* indexed by alloc id */
+	size_t op_index;           /* index of the op being checked */
+	unsigned int nr_live;
+	unsigned int tag_cursor;   /* rotating subset for the tags check */
+	/* first failure */
+	bool failed;
+	const char *failed_check;
+	int failed_chunk;          /* chunk to dump, or INT_MIN for none */
+	char detail[1024];
+};
+
+/*
+ * Record the first failure: check name, the chunk involved (INT_MIN for
+ * none) and a one-line "expected ... got ..." detail.  Returns -1 so checks
+ * can `return check_fail(...)`.
+ */
+int check_fail(struct run_ctx *c, const char *check, int chunk_id,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* The pattern written over every copy of allocation id on cpu. */
+unsigned char tag_byte(unsigned int id, unsigned int cpu, size_t i);
+
+/*
+ * Checks (oracle/check_*.c).  Each returns 0, or -1 after check_fail().
+ * check_after_alloc runs right after a successful alloc of id (before the
+ * harness writes tags), check_before_free right before id is freed;
+ * check_after_op after every operation; check_end at the end of a run.
+ */
+int check_after_alloc(struct run_ctx *c, unsigned int id);
+int check_before_free(struct run_ctx *c, unsigned int id);
+int check_after_op(struct run_ctx *c);
+int check_end(struct run_ctx *c);
+/* Write allocation id's tag pattern over its copy on every CPU. */
+void tags_write(struct run_ctx *c, unsigned int id);
+
+/*
+ * Run a whole trace.  Returns 0 when every check passed, 1 when a check
+ * failed (report written to opt->report), 2 on a setup error.
+ */
+int run_trace(const struct trace *t, const struct run_options *opt);
+
+/* Print --state for an instance (trace-format.md). */
+void print_state(FILE *f, struct backend *b);
+/* Print a chunk's dump for reports. */
+void print_chunk_dump(FILE *f, struct backend *b, int chunk_id);
+
+#endif /* PCPU_FUZZ_RUN_H */

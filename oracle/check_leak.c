@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The leak check, at the end of a run: free everything still live (tags
+ * verified first, backend and oracle in lockstep), run the balance work,
+ * and then nothing may be left in use, and of the created chunks only the
+ * one balance keeps may survive, besides chunks that this very balance
+ * created to refill the atomic reserve (§9, invariant 12).  The state must
+ * still equal the oracle's before and after that balance.
+ */
+#include <limits.h>
+
+#include "checks_internal.h"
+
+static int free_everything(struct run_ctx *c)
+{
+	for (unsigned int id = 0; id < c->t->nr_allocs; id++) {
+		struct live_alloc *a = &c->allocs[id];
+		enum pcpu_status st;
+
+		if (!a->live)
+			continue;
+		if (check_tags_one(c, id))
+			return -1;
+		st = backend_free(c->b, a->ptr);
+		a->live = false;
+		c->nr_live--;
+		if (st != PCPU_OK)
+			return check_fail(
+				c, CHECK_BUG, a->chunk_id,
+				"end-of-run free_percpu of alloc %u (chunk offset %ld) hit the kernel's BUG()",
+				id, a->off);
+		if (oracle_free(c->o, a->chunk_id, a->off) != PCPU_OK)
+			return check_fail(
+				c, CHECK_ORACLE, a->chunk_id,
+				"end-of-run free of alloc %u: the oracle has no in-use block at offset %ld",
+				id, a->off);
+	}
+	return 0;
+}
+
+/* Where a boot chunk's static block ends before any head donation. */
+static long static_end(const struct run_ctx *c, enum pcpu_chunk_kind kind)
+{
+	const struct pcpu_geometry *geo = &c->t->geo;
+
+	if (kind == PCPU_KIND_FIRST && geo->reserved_size)
+		return (long)(geo->static_size + geo->reserved_size);
+	return (long)geo->static_size;
+}
+
+/*
+ * Created chunks: one free block over the whole unit.  Boot chunks: the
+ * static block and one free block; the static block may have grown by
+ * donated 2-byte heads, which only come back when it is freed, i.e.
+ * never (§14.6).
+ */
+static int check_fully_free(struct run_ctx *c, const struct check_geom *g,
+			    const struct pcpu_chunk_view *v)
+{
+	long end = map_off(v->map, v->map_used), want;
+	bool ok;
+
+	if (v->kind == PCPU_KIND_CREATED) {
+		want = (long)g->unit_size;
+		ok = v->map_used == 1 && !map_in_use(v->map, 0);
+	} else {
+		want = v->map_used == 2 ? end - map_off(v->map, 1) : -1;
+		ok = v->map_used == 2 && map_in_use(v->map, 0) &&
+		     !map_in_use(v->map, 1) &&
+		     map_off(v->map, 1) >= static_end(c, v->kind);
+	}
+	if (!ok || v->free_size != want)
+		return check_fail(
+			c, CHECK_LEAK, v->id,
+			"chunk %s after freeing everything and balancing: expected one free block (free_size %ld), got %d blocks, free_size %ld",
+			CHUNK_NAME(v->id), want, v->map_used, v->free_size);
+	return 0;
+}
+
+static int check_leak(struct run_ctx *c, unsigned long created_before)
+{
+	struct pcpu_global_view gv;
+	struct check_geom g;
+	unsigned long created_now;
+	int n = backend_nr_chunks(c->b), nr_created = 0;
+
+	check_geom_get(c->b, &g);
+	backend_global(c->b, &gv);
+	created_now = gv.counters.chunks_created - created_before;
+	for (int idx = 0; idx < n; idx++) {
+		struct pcpu_chunk_view v;
+
+		backend_chunk(c->b, idx, &v);
+		if (check_fully_free(c, &g, &v))
+			return -1;
+		nr_created += v.kind == PCPU_KIND_CREATED;
+	}
+	if ((unsigned long)nr_created > 1 + created_now)
+		return check_fail(
+			c, CHECK_LEAK, INT_MIN,
+			"after freeing everything and balancing: expected at most 1 + %lu created chunks (the kept one plus this balance's), got %d",
+			created_now, nr_created);
+	return 0;
+}
+
+int check_end(struct run_ctx *c)
+{
+	struct pcpu_global_view gv;
+
+	if (free_everything(c) || check_state(c, false))
+		return -1;
+	backend_global(c->b, &gv);
+	backend_balance(c->b);
+	oracle_balance(c->o);
+	if (check_leak(c, gv.counters.chunks_created))
+		return -1;
+	return check_state(c, true);
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The overlap check, right after an allocation: where the backend says the
+ * new allocation is must be a place only it owns.
+ *
+ * Real addresses are compared, not just offsets.  Every CPU's copy must be
+ * exactly base_addr + unit_offset[cpu] + off (pcpu.h, reference §12), and
+ * inside that CPU's unit of its chunk and inside the chunk's map.  Once
+ * that holds for every allocation (it is verified here when each one is
+ * made, and neither ptr nor a chunk's base moves later), two allocations
+ * can only share bytes on a CPU if they sit in the same chunk with
+ * overlapping offsets, or the new one runs into the part of another
+ * chunk's unit that chunk hands out on that CPU.  Both are tested:
+ * O(live allocations + chunks x CPUs).
+ */
+#include <limits.h>
+#include <stdint.h>
+
+#include "checks_internal.h"
+
+/* Copied out of the views: backend_cpu_addr is not a const call. */
+struct overlap_where {
+	uintptr_t base;
+	long end;
+	uintptr_t addr[PCPU_MAX_CPUS];
+};
+
+static bool is_pow2(size_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* The chunk id and offset agree with the chunk's own map (§2.2). */
+static int check_in_map(struct run_ctx *c, unsigned int id,
+			const struct check_geom *g,
+			const struct pcpu_chunk_view *v,
+			struct overlap_where *w)
+{
+	const struct live_alloc *a = &c->allocs[id];
+	long end = a->off + (long)a->size;
+
+	w->base = v->base_addr;
+	w->end = map_off(v->map, v->map_used);
+	if (w->end > (long)g->unit_size)
+		return check_fail(
+			c, CHECK_OVERLAP, a->chunk_id,
+			"chunk %s: expected the map to end within the unit (%zu), got sentinel %ld",
+			CHUNK_NAME(a->chunk_id), g->unit_size, w->end);
+	if (a->off < 0 || end > w->end)
+		return check_fail(
+			c, CHECK_OVERLAP, a->chunk_id,
+			"alloc %u: expected [%ld, %ld) inside the map range [0, %ld) of chunk %s",
+			id, a->off, end, w->end, CHUNK_NAME(a->chunk_id));
+	/* Linear, not binary: this op's map has not been verified yet. */
+	for (int i = 0; i < v->map_used; i++) {
+		if (map_off(v->map, i) < a->off)
+			continue;
+		if (map_off(v->map, i) > a->off || !map_in_use(v->map, i))
+			break;
+		if (map_off(v->map, i + 1) < end)
+			return check_fail(
+				c, CHECK_OVERLAP, a->chunk_id,
+				"alloc %u: expected its in-use block at %ld to reach %ld, got block end %ld",
+				id, a->off, end, map_off(v->map, i + 1));
+		return 0;
+	}
+	return check_fail(
+		c, CHECK_OVERLAP, a->chunk_id,
+		"alloc %u: expected an in-use block starting at offset %ld of chunk %s, got none",
+		id, a->off, CHUNK_NAME(a->chunk_id));
+}
+
+static int check_alignment(struct run_ctx *c, unsigned int id,
+			   const struct overlap_where *w, unsigned int nr_cpus)
+{
+	const struct live_alloc *a = &c->allocs[id];
+
+	/* align 0 and 1 mean 2 (§7.1); offsets are always even. */
+	if (a->off % 2 || (is_pow2(a->align) && a->off % (long)a->align))
+		return check_fail(
+			c, CHECK_OVERLAP, a->chunk_id,
+			"alloc %u: expected offset aligned to %zu, got %ld", id,
+			a->align < 2 ? (size_t)2 : a->align, a->off);
+	/*
+	 * Callers align addresses, so any align >= 2 is checked on the
+	 * address: this is what catches the pre-4.10 ALIGN() with a
+	 * non-power-of-two mask (§7.1).
+	 */
+	if (a->align < 2)
+		return 0;
+	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
+		if (w->addr[cpu] % a->align)
+			return check_fail(
+				c, CHECK_OVERLAP, a->chunk_id,
+				"alloc %u cpu %u: expected an address aligned to %zu, got 0x%lx (offset %ld)",
+				id, cpu, a->align, (unsigned long)w->addr[cpu],
+				a->off);
+	return 0;
+}
+
+static int check_addresses(struct run_ctx *c, unsigned int id,
+			   const struct check_geom *g,
+			   const struct overlap_where *w)
+{
+	const struct live_alloc *a = &c->allocs[id];
+	struct pcpu_global_view gv;
+
+	backend_global(c->b, &gv);
+	for (unsigned int cpu = 0; cpu < g->nr_cpus; cpu++) {
+		uintptr_t unit = w->base + gv.unit_offset[cpu];
+		uintptr_t at = w->addr[cpu];
+
+		if (at < unit || at + a->size > unit + g->unit_size)
+			return check_fail(
+				c, CHECK_OVERLAP, a->chunk_id,
+				"alloc %u cpu %u: expected [0x%lx, +%zu) inside the unit [0x%lx, +%zu) of chunk %s",
+				id, cpu, (unsigned long)at, a->size,
+				(unsigned long)unit, g->unit_size,
+				CHUNK_NAME(a->chunk_id));
+		if (at != unit + (uintptr_t)a->off)
+			return check_fail(
+				c, CHECK_OVERLAP, a->chunk_id,
+				"alloc %u cpu %u: expected address base + unit_offset + %ld = 0x%lx, got 0x%lx",
+				id, cpu, a->off,
+				(unsigned long)(unit + (uintptr_t)a->off),
+				(unsigned long)at);
+	}
+	return 0;
+}
+
+/* Same chunk: offsets, valid on every CPU because addresses translate. */
+static int check_other_allocs(struct run_ctx *c, unsigned int id)
+{
+	const struct live_alloc *a = &c->allocs[id];
+	long end = a->off + (long)a->size;
+
+	for (unsigned int j = 0; j < c->t->nr_allocs; j++) {
+		const struct live_alloc *o = &c->allocs[j];
+
+		if (j == id || !o->live || o->chunk_id != a->chunk_id)
+			continue;
+		if (a->off < o->off + (long)o->size && o->off < end)
+			return check_fail(
+				c, CHECK_OVERLAP, a->chunk_id,
+				"alloc %u: expected [%ld, %ld) of chunk %s disjoint from live alloc %u, got overlap with [%ld, %ld)",
+				id, a->off, end, CHUNK_NAME(a->chunk_id), j,
+				o->off, o->off + (long)o->size);
+	}
+	return 0;
+}
+
+/*
+ * The part of another chunk's unit that chunk can hand out: all of it for
+ * a created chunk; for a boot chunk [end of block 0, sentinel), because
+ * the reserved chunk and the first chunk share one unit (§2.2): each one's
+ * block 0 covers the other's area.
+ */
+static void chunk_dynamic_range(const struct check_geom *g,
+				const struct pcpu_chunk_view *v, long *lo,
+				long *hi)
+{
+	*lo = 0;
+	*hi = (long)g->unit_size;
+	if (v->kind == PCPU_KIND_CREATED)
+		return;
+	if (v->map_used >= 2)
+		*lo = map_off(v->map, 1);
+	*hi = map_off(v->map, v->map_used);
+}
+
+/* Other chunks: what they can hand out on a CPU must not meet the range. */
+static int check_other_chunks(struct run_ctx *c, unsigned int id,
+			      const struct check_geom *g,
+			      const struct overlap_where *w)
+{
+	const struct live_alloc *a = &c->allocs[id];
+	struct pcpu_global_view gv;
+	struct pcpu_chunk_view v;
+	int n = backend_nr_chunks(c->b);
+
+	backend_global(c->b, &gv);
+	for (int idx = 0; idx < n; idx++) {
+		long lo, hi;
+
+		backend_chunk(c->b, idx, &v);
+		if (v.id == a->chunk_id)
+			continue;
+		chunk_dynamic_range(g, &v, &lo, &hi);
+		for (unsigned int cpu = 0; cpu < g->nr_cpus && lo < hi; cpu++) {
+			uintptr_t unit = v.base_addr + gv.unit_offset[cpu];
+
+			if (w->addr[cpu] < unit + (uintptr_t)hi &&
+			    unit + (uintptr_t)lo < w->addr[cpu] + a->size)
+				return check_fail(
+					c, CHECK_OVERLAP, a->chunk_id,
+					"alloc %u cpu %u: expected [0x%lx, +%zu) outside other chunks, got overlap with chunk %s's [%ld, %ld) at 0x%lx",
+					id, cpu, (unsigned long)w->addr[cpu],
+					a->size, CHUNK_NAME(v.id), lo, hi,
+					(unsigned long)unit);
+		}
+	}
+	return 0;
+}
+
+int check_overlap(struct run_ctx *c, unsigned int id)
+{
+	const struct live_alloc *a = &c->allocs[id];
+	struct overlap_where w;
+	struct pcpu_chunk_view v;
+	struct check_geom g;
+
+	check_geom_get(c->b, &g);
+	for (unsigned int cpu = 0; cpu < g.nr_cpus; cpu++)
+		w.addr[cpu] = (uintptr_t)backend_cpu_addr(c->b, a->ptr, cpu);
+	if (check_find_chunk(c->b, a->chunk_id, &v))
+		return check_fail(
+			c, CHECK_OVERLAP, INT_MIN,
+			"alloc %u: expected chunk %s to exist, got no such chunk",
+			id, CHUNK_NAME(a->chunk_id));
+	/* Addresses before alignment: a misaligned wrong address would
+	 * otherwise be reported as an alignment problem. */
+	if (check_in_map(c, id, &g, &v, &w) || check_addresses(c, id, &g, &w) ||
+	    check_alignment(c, id, &w, g.nr_cpus) ||
+	    check_other_allocs(c, id) || check_other_chunks(c, id, &g, &w))
+		return -1;
+	return 0;
+}

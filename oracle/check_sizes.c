@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The free_size and contig_hint checks, for one chunk after every
+ * operation.  free_size is exact: the sum of the map's free blocks
+ * (invariant 4) and the oracle's value.  contig_hint is only an upper
+ * bound on the largest free block (invariant 5; it may exceed it and even
+ * free_size, §13.3), but its staleness is deterministic, so it must equal
+ * the oracle's.  Both run after the map check, which guarantees a
+ * well-formed map.  Cost: O(map entries).
+ */
+#include "checks_internal.h"
+
+int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		    const struct oracle_chunk *oc)
+{
+	long sum = 0;
+
+	for (int i = 0; i < v->map_used; i++)
+		if (!map_in_use(v->map, i))
+			sum += map_off(v->map, i + 1) - map_off(v->map, i);
+	if (v->free_size != sum)
+		return check_fail(
+			c, CHECK_FREE_SIZE, v->id,
+			"chunk %s: expected free_size %ld (sum of the map's free blocks), got %ld",
+			CHUNK_NAME(v->id), sum, v->free_size);
+	if (v->free_size != oc->free_size)
+		return check_fail(
+			c, CHECK_FREE_SIZE, v->id,
+			"chunk %s: expected free_size %ld (oracle), got %ld",
+			CHUNK_NAME(v->id), oc->free_size, v->free_size);
+	return 0;
+}
+
+int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		      const struct oracle_chunk *oc)
+{
+	long largest = 0;
+
+	for (int i = 0; i < v->map_used; i++) {
+		long size = map_off(v->map, i + 1) - map_off(v->map, i);
+
+		if (!map_in_use(v->map, i) && size > largest)
+			largest = size;
+	}
+	if (v->contig_hint < largest)
+		return check_fail(
+			c, CHECK_CONTIG_HINT, v->id,
+			"chunk %s: expected contig_hint >= %ld (largest free block), got %d",
+			CHUNK_NAME(v->id), largest, v->contig_hint);
+	if (v->contig_hint != oc->contig_hint)
+		return check_fail(
+			c, CHECK_CONTIG_HINT, v->id,
+			"chunk %s: expected contig_hint %d (oracle), got %d",
+			CHUNK_NAME(v->id), oc->contig_hint, v->contig_hint);
+	return 0;
+}

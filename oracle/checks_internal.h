@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internals shared by the checks (oracle/check_*.c).  The checks see the
+ * backend only through pcpu.h and the oracle only through oracle.h.
+ *
+ * View lifetime rule the checks rely on: a view's pointers (map,
+ * populated, unit_offset) stay valid across the const view calls
+ * (backend_chunk, backend_global, backend_slot_list, ...), which cannot
+ * change the backend; after backend_cpu_addr (non-const) or any mutating
+ * call, views are fetched again.
+ */
+#ifndef PCPU_FUZZ_CHECKS_INTERNAL_H
+#define PCPU_FUZZ_CHECKS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "run.h"
+
+/* Scalars of the global view, copied so they outlive the view. */
+struct check_geom {
+	size_t page_size;
+	size_t unit_size;
+	int unit_pages;
+	int nr_slots;
+	unsigned int nr_cpus;
+};
+
+/* What the per-chunk pass of check_state gathers for the global checks. */
+struct check_tally {
+	int nr_chunks;
+	int nr_slotted; /* chunks that must be on exactly one slot list */
+	int nr_on_extend; /* chunks whose view says on_extend_list */
+	long empty_pop; /* recount of nr_empty_pop_pages */
+};
+
+/* check_util.c */
+void check_geom_get(const struct backend *b, struct check_geom *g);
+int check_find_chunk(const struct backend *b, int id,
+		     struct pcpu_chunk_view *v);
+const char *check_chunk_name(int id, char *buf, size_t len);
+#define CHUNK_NAME(id) check_chunk_name((id), (char[16]){ 0 }, 16)
+int check_expected_slot(const struct check_geom *g, long free_size,
+			int contig_hint);
+int check_fls(unsigned long x);
+long check_pfn_down(const struct check_geom *g, long off);
+long check_pfn_up(const struct check_geom *g, long off);
+bool check_test_bit(const unsigned long *bits, long nr);
+long check_count_bits(const unsigned long *bits, long from, long to);
+long check_first_zero_bit(const unsigned long *bits, long from, long to);
+int *check_xcalloc_ids(size_t n);
+int check_sorted_unique(int *ids, int n);
+bool check_op_is(const struct run_ctx *c, enum trace_op_kind kind);
+
+/* Map entries: offset with the flag cleared, and the in-use flag. */
+static inline long map_off(const int *map, int i)
+{
+	return map[i] & ~1;
+}
+
+static inline bool map_in_use(const int *map, int i)
+{
+	return map[i] & 1;
+}
+
+/* check_overlap.c, check_zeroed.c, check_tags.c */
+int check_overlap(struct run_ctx *c, unsigned int id);
+int check_zeroed(struct run_ctx *c, unsigned int id);
+int check_tags_one(struct run_ctx *c, unsigned int id);
+int check_tags_rotating(struct run_ctx *c);
+
+/* check_map.c, check_sizes.c: one chunk each */
+int check_map(struct run_ctx *c, const struct check_geom *g,
+	      const struct pcpu_chunk_view *v, const struct oracle_chunk *oc);
+int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		    const struct oracle_chunk *oc);
+int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		      const struct oracle_chunk *oc);
+
+/* check_slot.c */
+int check_chunk_set(struct run_ctx *c, const struct check_geom *g);
+int check_chunk_slot(struct run_ctx *c, const struct check_geom *g,
+		     const struct pcpu_chunk_view *v,
+		     const struct oracle_chunk *oc);
+int check_lists(struct run_ctx *c, const struct check_geom *g,
+		const struct check_tally *t);
+
+/* check_populated.c */
+int check_alloc_pages(struct run_ctx *c, unsigned int id);
+int check_live_pages(struct run_ctx *c);
+int check_chunk_pages(struct run_ctx *c, const struct check_geom *g,
+		      const struct pcpu_chunk_view *v,
+		      const struct oracle_chunk *oc, struct check_tally *t);
+int check_global_pages(struct run_ctx *c, const struct check_tally *t);
+
+/* check_op.c: every after-op state check; after_balance adds the pages
+ * of every live allocation (balance is what can depopulate). */
+int check_state(struct run_ctx *c, bool after_balance);
+
+#endif /* PCPU_FUZZ_CHECKS_INTERNAL_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internals shared by the oracle's files.  Nothing outside oracle/ includes
+ * this; the harness sees the oracle only through oracle.h.
+ */
+#ifndef PCPU_FUZZ_ORACLE_INTERNAL_H
+#define PCPU_FUZZ_ORACLE_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "oracle.h"
+
+/* Constants of the 4.9 allocator (doc §1.1). */
+#define ORACLE_DFL_MAP_ALLOC 16      /* map capacity of a created chunk */
+#define ORACLE_BOOT_MAP_ALLOC 128    /* PERCPU_DYNAMIC_EARLY_SLOTS */
+#define ORACLE_ATOMIC_MARGIN_HARD 3  /* literal in pcpu_need_to_extend */
+#define ORACLE_ATOMIC_MARGIN_LOW 32  /* queue for async growth below this */
+#define ORACLE_ATOMIC_MARGIN_HIGH 64 /* non-atomic / async growth margin */
+#define ORACLE_EMPTY_POP_LOW 2
+#define ORACLE_EMPTY_POP_HIGH 4
+#define ORACLE_TINY 4                /* sizeof(int): heads, tails, slot 0 */
+
+/* A plain ordered list of chunk ids (a slot list or the extension FIFO). */
+struct oracle_idlist {
+	int *ids;
+	int nr;
+	int cap;
+};
+
+struct oracle {
+	unsigned fixes;
+	long page;          /* PS */
+	long unit;          /* pcpu_unit_size */
+	int unit_pages;
+	long max_alloc;     /* PCPU_MIN_UNIT_SIZE: PFN_ALIGN(32 KiB) */
+	int nr_slots;
+
+	/* Live chunks, ascending id (reserved -1 first). */
+	struct oracle_chunk **chunks;
+	int nr_chunks;
+	int cap_chunks;
+	int next_id;        /* id of the next created chunk */
+
+	struct oracle_idlist *slots; /* nr_slots lists, head first */
+	struct oracle_idlist extend_queue;
+
+	bool balance_pending;
+	bool atomic_failed;
+	unsigned armed[PCPU_NR_FAULTS];
+};
+
+/* oracle_util.c */
+void *oracle_xrealloc(void *p, size_t n, size_t elem);
+long oracle_pfn_down(const struct oracle *o, long x);
+long oracle_pfn_up(const struct oracle *o, long x);
+long oracle_align(long x, long a);
+bool oracle_take_fault(struct oracle *o, enum pcpu_fault kind);
+
+/* oracle_slots.c */
+void oracle_idlist_push_head(struct oracle_idlist *l, int id);
+void oracle_idlist_push_tail(struct oracle_idlist *l, int id);
+bool oracle_idlist_remove(struct oracle_idlist *l, int id);
+int oracle_idlist_copy(const struct oracle_idlist *l, int *ids, int max);
+int oracle_raw_size_to_slot(long size);
+int oracle_size_to_slot(const struct oracle *o, long size);
+int oracle_chunk_slot(const struct oracle *o, const struct oracle_chunk *c);
+void oracle_relocate(struct oracle *o, struct oracle_chunk *c, int oslot);
+
+/* oracle_chunk.c: one chunk's blocks */
+struct oracle_chunk *oracle_chunk_new(struct oracle *o, int id,
+				      enum pcpu_chunk_kind kind, long end);
+void oracle_chunk_free(struct oracle_chunk *c);
+void oracle_block_insert(struct oracle_chunk *c, int idx, long start,
+			 long len, bool in_use);
+void oracle_block_remove(struct oracle_chunk *c, int idx);
+long oracle_alloc_area(struct oracle *o, struct oracle_chunk *c, long size,
+		       long align, bool pop_only);
+int oracle_free_area(struct oracle *o, struct oracle_chunk *c, long off);
+
+/* oracle_pages.c: populated pages and the empty-page count */
+bool oracle_populate(struct oracle *o, struct oracle_chunk *c, int rs,
+		     int re);
+int oracle_next_unpop(const struct oracle_chunk *c, int from, int end,
+		      int *re);
+int oracle_count_empty_pop_pages(const struct oracle *o);
+
+/* oracle_setup.c: chunk registry */
+struct oracle_chunk *oracle_find(const struct oracle *o, int id);
+struct oracle_chunk *oracle_create_chunk(struct oracle *o);
+void oracle_destroy_chunk(struct oracle *o, struct oracle_chunk *c);
+
+/* oracle_extend.c: area-map capacity */
+int oracle_need_to_extend(struct oracle *o, struct oracle_chunk *c,
+			  bool atomic);
+bool oracle_extend_map(struct oracle *o, struct oracle_chunk *c,
+		       int new_alloc);
+
+#endif /* PCPU_FUZZ_ORACLE_INTERNAL_H */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Populated pages as a plain bool array per chunk, and the global
+ * empty-populated-page count, recomputed from scratch from §5.4's exact
+ * invariant instead of being kept incrementally as the kernel does, so
+ * that it cross-checks the port's bookkeeping.
+ */
+#include "oracle_internal.h"
+
+/*
+ * The first unpopulated page in [from, end) (end if none); *re gets the
+ * end of that unpopulated run, clipped to end (pcpu_next_unpop).
+ */
+int oracle_next_unpop(const struct oracle_chunk *c, int from, int end,
+		      int *re)
+{
+	int rs = from, p;
+
+	while (rs < end && c->populated[rs])
+		rs++;
+	p = rs;
+	while (p < end && !c->populated[p])
+		p++;
+	*re = p;
+	return rs;
+}
+
+/*
+ * One populate call of pages [rs, re): the vm backend is all-or-nothing,
+ * and an armed "page" failure fails the whole call (§10.2).
+ */
+bool oracle_populate(struct oracle *o, struct oracle_chunk *c, int rs, int re)
+{
+	int p;
+
+	if (oracle_take_fault(o, PCPU_FAULT_PAGE))
+		return false;
+	for (p = rs; p < re; p++) {
+		if (!c->populated[p]) {
+			c->populated[p] = true;
+			c->nr_populated++;
+		}
+	}
+	return true;
+}
+
+/*
+ * §5.4 / §13.1 (11): populated pages lying wholly inside one free block,
+ * over every chunk but the reserved one.  Pages of the first chunk beyond
+ * its map end lie in no block, so they never count.
+ */
+int oracle_count_empty_pop_pages(const struct oracle *o)
+{
+	int n = 0, i, b;
+
+	for (i = 0; i < o->nr_chunks; i++) {
+		const struct oracle_chunk *c = o->chunks[i];
+
+		if (c->id == PCPU_CHUNK_RESERVED)
+			continue;
+		for (b = 0; b < c->nr_blocks; b++) {
+			const struct oracle_block *blk = &c->blocks[b];
+			long p, first, last;
+
+			if (blk->in_use)
+				continue;
+			first = oracle_pfn_up(o, blk->start);
+			last = oracle_pfn_down(o, blk->start + blk->len);
+			for (p = first; p < last; p++)
+				n += c->populated[p];
+		}
+	}
+	return n;
+}

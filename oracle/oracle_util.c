@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Small arithmetic helpers and fault-injection bookkeeping for the oracle.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "oracle_internal.h"
+
+/*
+ * The oracle is a test tool: running out of memory is not a behaviour it
+ * predicts, so it stops the process rather than carrying on half-updated.
+ */
+void *oracle_xrealloc(void *p, size_t n, size_t elem)
+{
+	void *q;
+
+	if (n == 0)
+		n = 1;
+	q = realloc(p, n * elem);
+	if (!q) {
+		fprintf(stderr, "oracle: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+long oracle_pfn_down(const struct oracle *o, long x)
+{
+	return x / o->page;
+}
+
+long oracle_pfn_up(const struct oracle *o, long x)
+{
+	return (x + o->page - 1) / o->page;
+}
+
+/*
+ * The kernel's ALIGN is the bit-mask formula, not "round up to a multiple":
+ * before 4.10 a non-power-of-two align goes through it unchanged (§1, §7.1).
+ */
+long oracle_align(long x, long a)
+{
+	return (long)(((unsigned long)x + (unsigned long)a - 1) &
+		      ~((unsigned long)a - 1));
+}
+
+/*
+ * Armed failures are consumed one per attempt that actually happens, in
+ * order; an attempt that is never made leaves them armed.
+ */
+bool oracle_take_fault(struct oracle *o, enum pcpu_fault kind)
+{
+	if (o->armed[kind] == 0)
+		return false;
+	o->armed[kind]--;
+	return true;
+}

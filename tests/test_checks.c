@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Tests of the checks (oracle/check_*.c) over a real backend and a real
+ * oracle: a clean state passes, and each kind of damage is reported under
+ * its stable check name.  Every test uses the trace format's default
+ * geometry (4 CPUs, unit 32768, static 8192, reserved 8192, dyn 16384), so
+ * the first dynamic allocation lands at the start of the dynamic area of
+ * chunk 0:
+ *
+ *   0              16384                                  32768
+ *   | static+reserved A |            free 16384           |
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+#include "test.h"
+
+struct fixture {
+	struct trace t;
+	struct run_options opt;
+	struct run_ctx c;
+};
+
+/* A run context over fresh instances, for nr_allocs allocs of size/align. */
+static void fx_init(struct fixture *f, unsigned int nr_allocs, size_t size,
+		    size_t align)
+{
+	char err[256] = "";
+
+	memset(f, 0, sizeof(*f));
+	trace_init(&f->t);
+	f->t.has_geometry = true;
+	for (unsigned int i = 0; i < nr_allocs; i++) {
+		struct trace_op op = { .kind = OP_ALLOC,
+				       .size = size,
+				       .align = align };
+
+		EXPECT_EQ(trace_append(&f->t, &op), 0);
+	}
+	f->opt.checks = true;
+	f->opt.name = "test_checks";
+	f->c.t = &f->t;
+	f->c.opt = &f->opt;
+	f->c.failed_chunk = INT_MIN;
+	f->c.b = backend_create(&f->t.geo, 0, err, sizeof(err));
+	f->c.o = oracle_create(&f->t.geo, 0);
+	f->c.allocs = calloc(nr_allocs ? nr_allocs : 1, sizeof(*f->c.allocs));
+	if (!f->c.b || !f->c.o || !f->c.allocs) {
+		fprintf(stderr, "test_checks: setup failed: %s\n", err);
+		abort();
+	}
+}
+
+static void fx_fini(struct fixture *f)
+{
+	free(f->c.allocs);
+	oracle_destroy(f->c.o);
+	backend_destroy(f->c.b);
+	trace_free(&f->t);
+}
+
+/*
+ * Run alloc op id on both sides the way the runner does, up to (not
+ * including) the checks; every op of these traces is an alloc, so op
+ * index == alloc id.
+ */
+static struct live_alloc *fx_alloc(struct fixture *f, unsigned int id)
+{
+	const struct trace_op *op = &f->t.ops[id];
+	struct pcpu_alloc_req req = { .size = op->size, .align = op->align };
+	struct pcpu_alloc_res res = backend_alloc(f->c.b, &req);
+	struct pcpu_alloc_res pred = oracle_alloc(f->c.o, &req);
+	struct live_alloc *a = &f->c.allocs[id];
+
+	EXPECT_EQ(res.status, PCPU_OK);
+	EXPECT_EQ(pred.status, PCPU_OK);
+	EXPECT_EQ(res.chunk_id, pred.chunk_id);
+	EXPECT_EQ(res.off, pred.off);
+	f->c.op_index = id;
+	a->done = true;
+	a->live = true;
+	a->chunk_id = res.chunk_id;
+	a->off = (long)res.off;
+	a->size = (op->size + 1) & ~(size_t)1;
+	a->align = op->align;
+	a->ptr = res.ptr;
+	f->c.nr_live++;
+	return a;
+}
+
+static bool failed_with(const struct run_ctx *c, const char *check)
+{
+	return c->failed && c->failed_check && !strcmp(c->failed_check, check);
+}
+
+/*
+ * A fresh instance, nothing allocated: every after-op check and the
+ * end-of-run check pass, and no failure is recorded.
+ */
+static void test_fresh_instance_passes(void)
+{
+	struct fixture f;
+
+	fx_init(&f, 0, 0, 0);
+	EXPECT_EQ(check_after_op(&f.c), 0);
+	EXPECT_EQ(check_end(&f.c), 0);
+	EXPECT(!f.c.failed);
+	fx_fini(&f);
+}
+
+/*
+ * alloc 64 (align 8) -> chunk 0 offset 16384, checked and tagged; then one
+ * byte of CPU 1's copy is flipped.  Expected: the after-alloc and after-op
+ * checks pass before the flip, and check_before_free fails with "tags" on
+ * chunk 0.
+ */
+static void test_tags_corrupted_on_cpu1(void)
+{
+	struct fixture f;
+	struct live_alloc *a;
+	unsigned char *p;
+
+	fx_init(&f, 1, 64, 8);
+	a = fx_alloc(&f, 0);
+	EXPECT_EQ(check_after_alloc(&f.c, 0), 0);
+	tags_write(&f.c, 0);
+	EXPECT_EQ(check_after_op(&f.c), 0);
+	p = backend_cpu_addr(f.c.b, a->ptr, 1);
+	p[5] ^= 0xff;
+	EXPECT_EQ(check_before_free(&f.c, 0), -1);
+	EXPECT(failed_with(&f.c, CHECK_TAGS));
+	EXPECT_EQ(f.c.failed_chunk, a->chunk_id);
+	fx_fini(&f);
+}
+
+/*
+ * alloc 64 -> chunk 0 offset 16384; before the checks run, CPU 2's copy
+ * gets a non-zero byte at index 10.  Expected: check_after_alloc fails
+ * with "zeroed" (overlap and populated pass first).
+ */
+static void test_nonzero_fresh_alloc_fails_zeroed(void)
+{
+	struct fixture f;
+	struct live_alloc *a;
+	unsigned char *p;
+
+	fx_init(&f, 1, 64, 8);
+	a = fx_alloc(&f, 0);
+	p = backend_cpu_addr(f.c.b, a->ptr, 2);
+	p[10] = 0x5a;
+	EXPECT_EQ(check_after_alloc(&f.c, 0), -1);
+	EXPECT(failed_with(&f.c, CHECK_ZEROED));
+	EXPECT(strstr(f.c.detail, "cpu 2 byte 10") != NULL);
+	fx_fini(&f);
+}
+
+/*
+ * alloc 0 (64 bytes) -> chunk 0 [16384, 16448), checked and tagged; then
+ * alloc 1's shadow entry is faked as a copy of alloc 0 (same chunk,
+ * offset and pointer) as if the backend had handed the range out twice.
+ * Expected: check_after_alloc(1) fails with "overlap" on chunk 0.
+ */
+static void test_fake_overlapping_alloc_fails_overlap(void)
+{
+	struct fixture f;
+	struct live_alloc *a;
+
+	fx_init(&f, 2, 64, 8);
+	a = fx_alloc(&f, 0);
+	EXPECT_EQ(check_after_alloc(&f.c, 0), 0);
+	tags_write(&f.c, 0);
+	EXPECT_EQ(check_after_op(&f.c), 0);
+	f.c.allocs[1] = *a;
+	f.c.nr_live++;
+	f.c.op_index = 1;
+	EXPECT_EQ(check_after_alloc(&f.c, 1), -1);
+	EXPECT(failed_with(&f.c, CHECK_OVERLAP));
+	EXPECT_EQ(f.c.failed_chunk, a->chunk_id);
+	fx_fini(&f);
+}
+
+void suite_checks(void)
+{
+	RUN(test_fresh_instance_passes);
+	RUN(test_tags_corrupted_on_cpu1);
+	RUN(test_nonzero_fresh_alloc_fails_zeroed);
+	RUN(test_fake_overlapping_alloc_fails_overlap);
+}
