@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuzz_pcpu: the one fuzz target.  Property checked: for any byte string,
+ * decoded into a trace of alloc / free / balance / fault-injection
+ * operations on a fresh allocator instance, every check of the harness
+ * (oracle lockstep, non-overlap on every CPU, zeroing, tags, free_size,
+ * contig_hint, map, slot, populated pages, leaks) holds after every
+ * operation, and the kernel's slot walk never hangs.  A failed check
+ * prints its report and aborts, so libFuzzer and AFL++ keep the input.
+ *
+ * Built three ways from this file: libFuzzer (build/fuzz-pcpu), AFL++
+ * (build/afl-pcpu, through afl-clang-fast's libFuzzer driver), and plain
+ * replay (pcpu-replay runs the same decoder and run_trace on raw files).
+ * Kernel-bug fixes come from PCPU_FIXES, read once at start-up.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "input_format.h"
+#include "run.h"
+
+static struct run_options fuzz_opt = { .checks = true, .name = "fuzz input" };
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char err[256];
+
+	(void)argc;
+	(void)argv;
+	if (fixes_from_env(&fuzz_opt.fixes, err, sizeof(err))) {
+		fprintf(stderr, "fuzz-pcpu: %s\n", err);
+		exit(2);
+	}
+	fuzz_opt.report = stderr;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct trace t;
+	int ret;
+
+	if (trace_decode(data, size, &t))
+		abort(); /* out of memory: let the engine see it */
+	ret = run_trace(&t, &fuzz_opt);
+	trace_free(&t);
+	if (ret == 1)
+		abort(); /* a check failed: the report is on stderr */
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The binary form of a trace (fuzz inputs), version 1.  The layout is
+ * documented in fuzzers/FORMAT.md; any change that makes an old corpus file
+ * decode differently must bump INPUT_FORMAT_VERSION.
+ */
+#ifndef PCPU_FUZZ_INPUT_FORMAT_H
+#define PCPU_FUZZ_INPUT_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+#define INPUT_FORMAT_VERSION 1
+/* Bounds per input: longer inputs are cut, extra allocs become no-ops. */
+#define INPUT_MAX_OPS 4096
+#define INPUT_MAX_LIVE 512
+
+/*
+ * Decode any byte string into a valid trace; no input is rejected.
+ * Returns 0, or -1 only when out of memory.
+ */
+int trace_decode(const uint8_t *data, size_t len, struct trace *t);
+
+/*
+ * Encode a trace into bytes that decode to the same trace.  Returns 0 with
+ * a malloc'd buffer, or -1 with a reason (e.g. more than INPUT_MAX_OPS
+ * operations) in err.
+ */
+int trace_encode(const struct trace *t, uint8_t **out, size_t *outlen,
+		 char *err, size_t errlen);
+
+/* Load a .trace text file, or decode any other file as a fuzz input. */
+int input_load(const char *path, struct trace *t, char *err, size_t errlen);
+
+#endif /* PCPU_FUZZ_INPUT_FORMAT_H */

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The geometry header of a fuzz input: three compact bytes that always
+ * give a geometry the kernel's setup accepts, or a raw form (for the
+ * encoder) that falls back to the defaults when the kernel would refuse it.
+ */
+#include <string.h>
+
+#include "input_geometry.h"
+
+static const size_t page_sizes[8] = { 4096, 4096, 4096, 16384,
+				      65536, 4096, 8192, 4096 };
+static const size_t static_sizes[8] = { 8192, 20000, 4096, 2,
+					24576, 12288, 100, 16384 };
+static const size_t reserved_sizes[8] = { 0, 8192, 4096, 0,
+					  100, 12288, 0, 20000 };
+
+/* Keep one chunk's span small enough that populating stays cheap. */
+#define GEO_MAX_SPAN (64UL << 20)
+
+static size_t round_up(size_t x, size_t a)
+{
+	return (x + a - 1) / a * a;
+}
+
+static size_t min_unit(size_t page)
+{
+	return round_up(32768, page);
+}
+
+void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
+			   struct pcpu_geometry *g)
+{
+	size_t page = page_sizes[g1 & 7];
+	size_t extra = g1 >> 3; /* 0..31 pages above the minimum */
+	size_t rest;
+
+	g->cpus = 1u + (g0 % 64u);
+	g->page_size = page;
+	g->static_size = static_sizes[g2 & 7];
+	g->reserved_size = reserved_sizes[(g2 >> 3) & 7];
+	g->unit_size = min_unit(page) + extra * page;
+	while (g->unit_size > min_unit(page) &&
+	       g->cpus * g->unit_size > GEO_MAX_SPAN)
+		g->unit_size -= page;
+	/* the kernel wants at least 12 KiB of dynamic space */
+	if (g->unit_size < g->static_size + g->reserved_size + 12288)
+		g->unit_size = round_up(g->static_size + g->reserved_size +
+						12288, page);
+	rest = g->unit_size - g->static_size - g->reserved_size;
+	switch (g2 >> 6) {
+	case 0: /* the dynamic area takes the rest, as the embed setup does */
+		g->dyn_size = rest;
+		break;
+	case 1: /* the smallest dynamic area the kernel accepts */
+		g->dyn_size = 12288;
+		break;
+	case 2:
+		g->dyn_size = rest / 2 & ~(size_t)1;
+		if (g->dyn_size < 12288)
+			g->dyn_size = 12288;
+		break;
+	default: /* a 2-byte gap between the dynamic area and unit end */
+		g->dyn_size = rest - 2 >= 12288 ? rest - 2 : rest;
+		break;
+	}
+}
+
+bool geometry_find_compact(const struct pcpu_geometry *g, uint8_t *g0,
+			   uint8_t *g1, uint8_t *g2)
+{
+	struct pcpu_geometry c;
+
+	if (g->cpus < 1 || g->cpus > 64)
+		return false;
+	for (unsigned b1 = 0; b1 < 256; b1++) {
+		for (unsigned b2 = 0; b2 < 256; b2++) {
+			geometry_from_compact((uint8_t)(g->cpus - 1),
+					      (uint8_t)b1, (uint8_t)b2, &c);
+			if (!memcmp(&c, g, sizeof(c))) {
+				*g0 = (uint8_t)(g->cpus - 1);
+				*g1 = (uint8_t)b1;
+				*g2 = (uint8_t)b2;
+				return true;
+			}
+		}
+	}
+	return false;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The geometry header of the binary trace form (fuzzers/FORMAT.md). */
+#ifndef PCPU_FUZZ_INPUT_GEOMETRY_H
+#define PCPU_FUZZ_INPUT_GEOMETRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pcpu.h"
+
+/* Marks the raw form: g0 == GEO_RAW is followed by GEO_RAW_LEN bytes. */
+#define GEO_RAW 0xff
+#define GEO_RAW_LEN 19
+
+void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
+			   struct pcpu_geometry *g);
+/* The compact bytes giving exactly g, if there are any. */
+bool geometry_find_compact(const struct pcpu_geometry *g, uint8_t *g0,
+			   uint8_t *g1, uint8_t *g2);
+
+#endif /* PCPU_FUZZ_INPUT_GEOMETRY_H */

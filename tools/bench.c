@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pcpu-bench: cost of the checks.  Replays generated traces of 100 and
+ * 10,000 operations with every check and with the core alone, and prints
+ * `bench NAME VALUE UNIT` lines.  The workload comes from a fixed-seed
+ * generator, so every run measures the same traces; only the timings vary.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "run.h"
+#include "trace.h"
+
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(rng_state >> 33) % n;
+}
+
+/* A mixed workload: mostly small allocs, some page-sized, ~45% frees,
+ * atomic requests and balance work now and then. */
+static void make_trace(struct trace *t, unsigned nr_ops)
+{
+	static const struct pcpu_geometry g = PCPU_GEOMETRY_DEFAULT;
+	unsigned *live = calloc(nr_ops, sizeof(*live));
+	unsigned nr_live = 0;
+
+	trace_init(t);
+	t->geo = g;
+	t->has_geometry = true;
+	for (unsigned i = 0; i < nr_ops; i++) {
+		struct trace_op op = { 0 };
+		unsigned k = rnd(100);
+
+		if (k < 45 && nr_live) {
+			unsigned j = rnd(nr_live);
+
+			op.kind = OP_FREE;
+			op.id = live[j];
+			live[j] = live[--nr_live];
+		} else if (k < 48) {
+			op.kind = OP_BALANCE;
+		} else {
+			op.kind = OP_ALLOC;
+			op.size = rnd(10) ? 1 + rnd(256) : 1 + rnd(8192);
+			op.align = rnd(4) ? 0 : 1u << rnd(7);
+			op.atomic = rnd(10) == 0;
+			live[nr_live++] = t->nr_allocs;
+		}
+		if (trace_append(t, &op))
+			abort();
+	}
+	free(live);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Nanoseconds per operation, replaying for at least min_seconds. */
+static double per_op_ns(const struct trace *t, bool checks, double min_seconds)
+{
+	struct run_options opt = { .checks = checks, .name = "bench" };
+	unsigned long reps = 0;
+	double start = now(), el;
+
+	do {
+		if (run_trace(t, &opt)) {
+			fprintf(stderr, "pcpu-bench: generated trace failed a check\n");
+			exit(1);
+		}
+		reps++;
+		el = now() - start;
+	} while (el < min_seconds);
+	return el * 1e9 / ((double)reps * (double)t->nr_ops);
+}
+
+int main(int argc, char **argv)
+{
+	double secs = argc > 1 ? atof(argv[1]) : 1.0;
+	struct trace t100, t10k;
+	double c100, n100, c10k, n10k;
+
+	make_trace(&t100, 100);
+	make_trace(&t10k, 10000);
+	c100 = per_op_ns(&t100, true, secs);
+	n100 = per_op_ns(&t100, false, secs);
+	c10k = per_op_ns(&t10k, true, secs);
+	n10k = per_op_ns(&t10k, false, secs);
+	printf("bench per_op_ns_100 %.0f ns\n", c100);
+	printf("bench per_op_ns_10000 %.0f ns\n", c10k);
+	printf("bench core_per_op_ns_100 %.0f ns\n", n100);
+	printf("bench core_per_op_ns_10000 %.0f ns\n", n10k);
+	printf("bench oracle_overhead_ratio %.2f x\n", (c100 + c10k) / (n100 + n10k));
+	printf("bench oracle_overhead_ratio_100 %.2f x\n", c100 / n100);
+	printf("bench oracle_overhead_ratio_10000 %.2f x\n", c10k / n10k);
+	trace_free(&t100);
+	trace_free(&t10k);
+	return 0;
+}

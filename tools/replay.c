@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pcpu-replay: run traces against the allocator with every check, print
+ * results and state, and report the first failed check.  No fuzzing
+ * engine: this is the driver for users, tests and CI.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "input_format.h"
+#include "run.h"
+#include "trace.h"
+
+void death_report_install(void);
+
+static void usage(FILE *f)
+{
+	fputs("usage: pcpu-replay [options] INPUT...\n"
+	      "Replay allocator traces with every check after every operation.\n"
+	      "INPUT is a text trace (*.trace), a raw fuzz input (any other\n"
+	      "file) or a directory of them (replayed in name order).\n"
+	      "\n"
+	      "  --results     print one line per alloc: alloc ID chunk C off O | alloc ID fail\n"
+	      "  --state       print the chunks' state after the last operation\n"
+	      "  --trace       print the decoded text trace instead of running it\n"
+	      "  --fix=LIST    kernel-bug fixes to switch on: comma-separated names\n"
+	      "                (align-pow2, slot-walk), all or none; overrides PCPU_FIXES\n"
+	      "  --no-check    run the core alone, without oracle and checks (for\n"
+	      "                measuring only)\n"
+	      "  -q, --quiet   no failure report (exit status only)\n"
+	      "  -h, --help    this text\n"
+	      "\n"
+	      "Exit status: 0 every check passed, 1 a check failed (report on\n"
+	      "stderr), 2 usage or input error (nothing was run), anything else:\n"
+	      "a sanitizer or a signal ended the run.\n"
+	      "Environment: PCPU_FIXES=LIST as --fix.\n",
+	      f);
+}
+
+struct input_list {
+	char **paths;
+	size_t n, cap;
+};
+
+static int add_path(struct input_list *l, const char *p)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char **np = realloc(l->paths, cap * sizeof(*np));
+
+		if (!np)
+			return -1;
+		l->paths = np;
+		l->cap = cap;
+	}
+	l->paths[l->n] = strdup(p);
+	return l->paths[l->n++] ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expand directories (one level, sorted, dot files skipped). */
+static int collect(struct input_list *l, const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	size_t first = l->n;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_path(l, path);
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		char buf[4096];
+		struct stat est;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(buf, sizeof(buf), "%s/%s", path, e->d_name);
+		if (stat(buf, &est) || !S_ISREG(est.st_mode))
+			continue;
+		if (add_path(l, buf)) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	qsort(l->paths + first, l->n - first, sizeof(char *), cmp_str);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "results", no_argument, NULL, 'r' },
+		{ "state", no_argument, NULL, 's' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "fix", required_argument, NULL, 'f' },
+		{ "no-check", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_options opt = { .checks = true, .report = stderr };
+	struct input_list inputs = { 0 };
+	struct trace *traces;
+	bool print_trace = false, have_fix = false;
+	unsigned fixes = 0;
+	char err[512];
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			opt.results = stdout;
+			break;
+		case 's':
+			opt.state = stdout;
+			break;
+		case 't':
+			print_trace = true;
+			break;
+		case 'f':
+			if (fixes_parse(optarg, &fixes, err, sizeof(err))) {
+				fprintf(stderr, "pcpu-replay: --fix: %s\n", err);
+				return 2;
+			}
+			have_fix = true;
+			break;
+		case 'n':
+			opt.checks = false;
+			break;
+		case 'q':
+			opt.report = NULL;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "pcpu-replay: no input given (see --help)\n");
+		return 2;
+	}
+	if (!have_fix && fixes_from_env(&fixes, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-replay: %s\n", err);
+		return 2;
+	}
+	opt.fixes = fixes;
+
+	for (int i = optind; i < argc; i++)
+		if (collect(&inputs, argv[i]))
+			return 2;
+
+	/* every input is read and validated before anything runs */
+	traces = calloc(inputs.n ? inputs.n : 1, sizeof(*traces));
+	if (!traces)
+		return 2;
+	for (size_t i = 0; i < inputs.n; i++) {
+		trace_init(&traces[i]);
+		if (input_load(inputs.paths[i], &traces[i], err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			ret = 2;
+			goto out;
+		}
+	}
+
+	death_report_install();
+	for (size_t i = 0; i < inputs.n; i++) {
+		if (print_trace) {
+			if (inputs.n > 1)
+				printf("# %s\n", inputs.paths[i]);
+			trace_print(stdout, &traces[i]);
+			continue;
+		}
+		opt.name = inputs.paths[i];
+		c = run_trace(&traces[i], &opt);
+		if (c > ret)
+			ret = c;
+	}
+out:
+	for (size_t i = 0; i < inputs.n; i++) {
+		trace_free(&traces[i]);
+		free(inputs.paths[i]);
+	}
+	free(traces);
+	free(inputs.paths);
+	return ret;
+}
