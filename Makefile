@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# percpu-fuzz.  `make help` lists the targets and knobs.
+
+CLANG ?= $(shell command -v clang-14 || command -v clang)
+CC := $(if $(filter default,$(origin CC)),$(if $(CLANG),$(CLANG),gcc),$(CC))
+BUILD ?= build
+SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
+OPT ?= -O1
+CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
+	-Iinclude -Iallocator -Ioracle -Itrace -Iharness -Ifuzzers -Itests
+CFLAGS ?= $(OPT)
+ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(SAN) -MMD -MP
+
+# campaign knobs
+TIME ?= 600
+JOBS ?= 1
+FIXES ?= all
+export TIME JOBS FIXES BUILD
+
+ALLOC_SRC := $(wildcard allocator/*.c)
+ORACLE_SRC := $(wildcard oracle/*.c)
+TRACE_SRC := $(wildcard trace/*.c)
+HARNESS_SRC := $(wildcard harness/*.c)
+INPUT_SRC := $(wildcard fuzzers/input_*.c)
+LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
+TEST_SRC := $(wildcard tests/*.c)
+
+# plain (sanitized) build
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+LIB_OBJ := $(call obj,$(LIB_SRC))
+# libFuzzer build: every object instrumented, the engine linked at the end
+FUZZ_CFLAGS = $(CFLAGS_BASE) -O1 $(SAN) -fsanitize=fuzzer-no-link -MMD -MP
+fobj = $(patsubst %.c,$(BUILD)/fuzz-obj/%.o,$(1))
+# optimised, unsanitized build for benchmarks
+fast = $(patsubst %.c,$(BUILD)/fast-obj/%.o,$(1))
+# AFL++ build: afl-clang-fast with ASan+UBSan, plus a CmpLog twin
+AFL_CC ?= afl-clang-fast
+aobj = $(patsubst %.c,$(BUILD)/afl-obj/%.o,$(1))
+cobj = $(patsubst %.c,$(BUILD)/cmplog-obj/%.o,$(1))
+AFL_ENV = AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1 AFL_CC=$(CLANG)
+AFL_CFLAGS = $(CFLAGS_BASE) -O1 -fno-sanitize-recover=all
+
+.PHONY: all test unit-test deps fuzz-deps afl-deps fuzz afl bench repro help clean
+
+all: $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
+	@if [ -n "$(CLANG)" ]; then $(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu; \
+	 else echo "make: no clang: skipping the libFuzzer build"; fi
+
+deps:
+	@scripts/ensure-deps.sh base
+fuzz-deps:
+	@scripts/ensure-deps.sh fuzz
+afl-deps:
+	@scripts/ensure-deps.sh afl
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/fuzz-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+$(BUILD)/fast-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O2 -DNDEBUG -MMD -MP -c $< -o $@
+$(BUILD)/afl-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(AFL_ENV) $(AFL_CC) $(AFL_CFLAGS) -c $< -o $@
+$(BUILD)/cmplog-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(AFL_ENV) AFL_LLVM_CMPLOG=1 $(AFL_CC) $(AFL_CFLAGS) -c $< -o $@
+
+$(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
+$(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
+$(BUILD)/unit-tests: $(call obj,$(TEST_SRC)) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
+$(BUILD)/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
+	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
+$(BUILD)/fuzz-empty: $(call fobj,fuzzers/fuzz_empty.c)
+	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
+$(BUILD)/fast/pcpu-bench: $(call fast,tools/bench.c $(LIB_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $^ -o $@
+$(BUILD)/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
+	$(AFL_ENV) $(AFL_CC) $(AFL_CFLAGS) -fsanitize=fuzzer $^ -o $@
+$(BUILD)/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
+	$(AFL_ENV) AFL_LLVM_CMPLOG=1 $(AFL_CC) $(AFL_CFLAGS) -fsanitize=fuzzer $^ -o $@
+
+test: deps
+	@$(MAKE) --no-print-directory $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode $(BUILD)/unit-tests
+	@BUILD=$(BUILD) tests/run-all.sh
+
+unit-test: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+fuzz: fuzz-deps
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
+	@scripts/fuzz.sh
+
+afl: afl-deps
+	@$(MAKE) --no-print-directory $(BUILD)/afl-pcpu $(BUILD)/afl-pcpu-cmplog $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
+	@scripts/afl.sh
+
+bench: fuzz-deps
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-empty $(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode
+	@scripts/bench.sh
+
+repro: deps
+	@if [ -z "$(CRASH)" ]; then echo "usage: make repro CRASH=file [FIXES=list]" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory $(BUILD)/pcpu-replay
+	@echo "== decoded trace of $(CRASH)"
+	@$(BUILD)/pcpu-replay --trace "$(CRASH)"
+	@echo "== replay with every check (PCPU_FIXES=$(FIXES))"
+	@PCPU_FIXES=$(FIXES) $(BUILD)/pcpu-replay --results --state "$(CRASH)"
+
+help:
+	@echo "percpu-fuzz targets:"
+	@echo "  make               build $(BUILD)/pcpu-replay, pcpu-encode (ASan+UBSan) and fuzz-pcpu"
+	@echo "  make test          install missing packages (as root), build, run every test"
+	@echo "  make fuzz          libFuzzer campaign on corpus/   (TIME=$(TIME) JOBS=$(JOBS) FIXES=$(FIXES))"
+	@echo "  make afl           AFL++ campaign on corpus/       (TIME, JOBS, FIXES as above)"
+	@echo "  make repro CRASH=f replay one input with the full report and its decoded trace"
+	@echo "  make bench         exec/s vs the empty target, cost of the checks per operation"
+	@echo "  make unit-test     unit tests only"
+	@echo "  make clean         remove $(BUILD)/"
+	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
+	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,101 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Every test of `make test`: unit tests, replay-driver behaviour (golden
+# results/state, input errors, exit statuses), byte-format round trips,
+# the corpus with every fix on, and every finding in crashes/ both ways.
+# Ends with one line "all: N passed, N failed"; exits non-zero on failure.
+set -u
+BUILD=${BUILD:-build}
+REPLAY=$BUILD/pcpu-replay
+ENCODE=$BUILD/pcpu-encode
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# 1. unit tests (their own runner prints "unit: N passed, N failed")
+if "$BUILD/unit-tests" >"$tmp/unit.out" 2>"$tmp/unit.err"; then :; fi
+cat "$tmp/unit.err" >&2
+line=$(grep '^unit: ' "$tmp/unit.out" || echo "unit: 0 passed, 1 failed")
+echo "$line"
+p=$(echo "$line" | sed 's/unit: \([0-9]*\) passed.*/\1/')
+f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
+pass=$((pass + p)); fail=$((fail + f))
+
+# 2. golden --results --state output of hand-checked traces
+for t in tests/golden/*.trace; do
+	[ -e "$t" ] || continue
+	exp=${t%.trace}.out
+	fixes=$(sed -n 's/^# fixes: *//p' "$t")
+	if PCPU_FIXES=${fixes:-none} "$REPLAY" --results --state "$t" >"$tmp/out" 2>"$tmp/err" &&
+	    cmp -s "$tmp/out" "$exp"; then ok; else
+		ko "golden $t"; diff "$exp" "$tmp/out" >&2; cat "$tmp/err" >&2; fi
+done
+
+# 3. bad inputs: exit 2 and exactly the expected one-line error
+for t in tests/bad/*.trace; do
+	[ -e "$t" ] || continue
+	"$REPLAY" "$t" >/dev/null 2>"$tmp/err"; st=$?
+	if [ $st -eq 2 ] && cmp -s "$tmp/err" "${t%.trace}.err"; then ok; else
+		ko "bad input $t (exit $st)"; diff "${t%.trace}.err" "$tmp/err" >&2; fi
+done
+"$REPLAY" tests/bad/no-such-file.trace >/dev/null 2>"$tmp/err"
+if [ $? -eq 2 ] && grep -q 'no-such-file.trace: cannot open' "$tmp/err"; then ok; else ko "missing file"; fi
+for args in "--fix=bogus tests/golden" "--no-such-option x" ""; do
+	# shellcheck disable=SC2086
+	"$REPLAY" $args >/dev/null 2>&1
+	if [ $? -eq 2 ]; then ok; else ko "usage error '$args' not exit 2"; fi
+done
+if PCPU_FIXES=bogus "$REPLAY" tests/golden >/dev/null 2>&1; [ $? -eq 2 ]; then ok; else ko "bad PCPU_FIXES not exit 2"; fi
+if "$REPLAY" --help | grep -q '^usage: pcpu-replay'; then ok; else ko "--help"; fi
+
+# 4. determinism: the same trace twice gives the same output
+for t in tests/golden/*.trace; do
+	[ -e "$t" ] || continue
+	"$REPLAY" --results --state "$t" >"$tmp/a" 2>&1
+	"$REPLAY" --results --state "$t" >"$tmp/b" 2>&1
+	if cmp -s "$tmp/a" "$tmp/b"; then ok; else ko "nondeterministic $t"; fi
+done
+
+# 5. byte form: text -> bytes -> text is identical; bytes are replayable
+if [ -x "$ENCODE" ]; then
+	for t in tests/golden/*.trace corpus/*.trace; do
+		[ -e "$t" ] || continue
+		"$REPLAY" --trace "$t" >"$tmp/text1" 2>&1
+		"$ENCODE" "$t" "$tmp/bin" 2>"$tmp/err" &&
+		    "$REPLAY" --trace "$tmp/bin" >"$tmp/text2" 2>&1
+		if cmp -s "$tmp/text1" "$tmp/text2"; then ok; else
+			ko "round trip $t"; cat "$tmp/err" >&2; diff "$tmp/text1" "$tmp/text2" >&2; fi
+	done
+fi
+
+# 6. the corpus passes every check with every fix on
+for t in corpus/*; do
+	[ -f "$t" ] || continue
+	if PCPU_FIXES=all "$REPLAY" "$t" >/dev/null 2>"$tmp/err"; then ok; else
+		ko "corpus $t"; head -20 "$tmp/err" >&2; fi
+done
+
+# 7. every finding fails its named check when faithful, passes when fixed
+for d in crashes/*/; do
+	[ -f "$d/expected" ] || continue
+	check=$(sed -n 's/^check: *//p' "$d/expected")
+	fix=$(sed -n 's/^fix: *//p' "$d/expected")
+	others=$(sed -n 's/^faithful-fixes: *//p' "$d/expected")
+	for input in "$d"reproducer.trace "$d"reproducer.bin; do
+		[ -f "$input" ] || continue
+		PCPU_FIXES=${others:-none} "$REPLAY" "$input" >/dev/null 2>"$tmp/err"; st=$?
+		if [ $st -eq 1 ] && grep -q "check '$check' failed" "$tmp/err"; then ok; else
+			ko "$input faithful: exit $st, expected check '$check'"; head -5 "$tmp/err" >&2; fi
+		PCPU_FIXES=${others:+$others,}$fix "$REPLAY" "$input" >/dev/null 2>"$tmp/err"; st=$?
+		if [ $st -eq 0 ]; then ok; else
+			ko "$input with fix $fix: exit $st"; head -5 "$tmp/err" >&2; fi
+	done
+done
+
+echo "all: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
