@@ -8,7 +8,7 @@ BUILD ?= build
 SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 OPT ?= -O1
 CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
-	-Iinclude -Iallocator -Ioracle -Itrace -Iharness -Ifuzzers -Itests
+	-Iinclude -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itests
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(SAN) -MMD -MP
 
@@ -18,7 +18,10 @@ JOBS ?= 1
 FIXES ?= all
 export TIME JOBS FIXES BUILD
 
-ALLOC_SRC := $(wildcard allocator/*.c)
+# ALLOC_DIR: the allocator sources to build against (make mutants points
+# it at a planted-bug copy); objects then go to their own BUILD directory.
+ALLOC_DIR ?= allocator
+ALLOC_SRC := $(wildcard $(ALLOC_DIR)/*.c)
 ORACLE_SRC := $(wildcard oracle/*.c)
 TRACE_SRC := $(wildcard trace/*.c)
 HARNESS_SRC := $(wildcard harness/*.c)
@@ -60,6 +63,14 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+# The checks recompute invariants over every chunk after every operation:
+# their branches say nothing new about the allocator, and instrumented
+# they cost more than the allocator itself, so the fuzz builds compile
+# them with the sanitizers but without coverage feedback.
+CHECK_SRC := $(wildcard oracle/check_*.c)
+$(call fobj,$(CHECK_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
 $(BUILD)/fast-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 -DNDEBUG -MMD -MP -c $< -o $@
@@ -69,6 +80,12 @@ $(BUILD)/afl-obj/%.o: %.c
 $(BUILD)/cmplog-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(AFL_ENV) AFL_LLVM_CMPLOG=1 $(AFL_CC) $(AFL_CFLAGS) -c $< -o $@
+$(call aobj,$(CHECK_SRC)): $(BUILD)/afl-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+$(call cobj,$(CHECK_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
 
 $(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
@@ -130,5 +147,8 @@ help:
 
 clean:
 	rm -rf $(BUILD)
+
+# Further targets (campaign tooling, backends) live in mk/*.mk.
+-include $(sort $(wildcard mk/*.mk))
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

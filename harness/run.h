@@ -56,7 +56,8 @@ struct run_ctx {
 	struct live_alloc *allocs; /* indexed by alloc id */
 	size_t op_index;           /* index of the op being checked */
 	unsigned int nr_live;
-	unsigned int tag_cursor;   /* rotating subset for the tags check */
+	unsigned int tag_cursor;   /* rotating subset for the tags check: */
+	unsigned int tag_cpu;      /* the next (allocation, CPU) copy */
 	/* first failure */
 	bool failed;
 	const char *failed_check;

@@ -4,9 +4,30 @@
  * writes its tags: pcpu_alloc zeroes the requested (even) size on every
  * possible CPU (§7.5 step 4, invariant 13).  A miss here shows up as an
  * earlier owner's tag (tags are never 0) or stale backing memory.
- * Cost: the allocation's bytes times CPUs, which is inherent.
+ * Cost: the allocation's bytes times CPUs, which is inherent; the scan is
+ * word-wise and kept out of the fuzzer's coverage feedback (check_tags.c
+ * says why).
  */
+#include <stdint.h>
+#include <string.h>
+
 #include "checks_internal.h"
+
+NO_FUZZ_COVERAGE static bool all_zero(const unsigned char *p, size_t size)
+{
+	uint64_t acc = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= size; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < size; i++)
+		acc |= p[i];
+	return !acc;
+}
 
 int check_zeroed(struct run_ctx *c, unsigned int id)
 {
@@ -17,6 +38,8 @@ int check_zeroed(struct run_ctx *c, unsigned int id)
 	for (unsigned int cpu = 0; cpu < g.nr_cpus; cpu++) {
 		const unsigned char *p = backend_cpu_addr(c->b, a->ptr, cpu);
 
+		if (all_zero(p, a->size))
+			continue;
 		for (size_t i = 0; i < a->size; i++)
 			if (p[i])
 				return check_fail(
