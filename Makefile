@@ -5,6 +5,9 @@
 CLANG ?= $(shell command -v clang-14 || command -v clang)
 CC := $(if $(filter default,$(origin CC)),$(if $(CLANG),$(CLANG),gcc),$(CC))
 BUILD ?= build
+# ALLOC_DIR: the allocator sources to build against (make mutants points
+# it at a planted-bug copy); objects then go to their own BUILD directory.
+ALLOC_DIR ?= allocator
 SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 OPT ?= -O1
 CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
@@ -18,9 +21,6 @@ JOBS ?= 1
 FIXES ?= all
 export TIME JOBS FIXES BUILD
 
-# ALLOC_DIR: the allocator sources to build against (make mutants points
-# it at a planted-bug copy); objects then go to their own BUILD directory.
-ALLOC_DIR ?= allocator
 ALLOC_SRC := $(wildcard $(ALLOC_DIR)/*.c)
 ORACLE_SRC := $(wildcard oracle/*.c)
 TRACE_SRC := $(wildcard trace/*.c)
