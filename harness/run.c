@@ -110,6 +110,7 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 	if (res.status != PCPU_OK)
 		return 0;
 	a->live = true;
+	a->succeeded = true;
 	a->chunk_id = res.chunk_id;
 	a->off = (long)res.off;
 	a->size = (op->size + 1) & ~(size_t)1;
@@ -204,6 +205,48 @@ static void report(const struct run_ctx *c)
 		trace_print_op(f, &c->t->ops[i]);
 }
 
+void run_stats_add_counters(struct pcpu_counters *sum,
+			    const struct pcpu_counters *c)
+{
+	sum->warn_illegal += c->warn_illegal;
+	sum->warn_failed += c->warn_failed;
+	sum->warn_immutable += c->warn_immutable;
+	sum->chunks_created += c->chunks_created;
+	sum->chunks_destroyed += c->chunks_destroyed;
+	sum->map_ext_sync += c->map_ext_sync;
+	sum->map_ext_async += c->map_ext_async;
+	for (int k = 0; k < PCPU_NR_FAULTS; k++)
+		sum->faults_fired[k] += c->faults_fired[k];
+	sum->atomic_failed += c->atomic_failed;
+	sum->pages_populated += c->pages_populated;
+	sum->pages_depopulated += c->pages_depopulated;
+	if (c->max_chunks_alive > sum->max_chunks_alive)
+		sum->max_chunks_alive = c->max_chunks_alive;
+}
+
+/* Statistics of the operations that ran (up to and including a failure). */
+static void stats_collect(const struct run_ctx *c, struct run_stats *s)
+{
+	struct pcpu_global_view g;
+	size_t end = c->op_index < c->t->nr_ops ? c->op_index + 1 :
+						  c->t->nr_ops;
+
+	s->runs++;
+	for (size_t i = 0; i < end; i++) {
+		const struct trace_op *op = &c->t->ops[i];
+
+		s->ops[op->kind]++;
+		if (op->kind != OP_ALLOC)
+			continue;
+		if (op->atomic)
+			s->atomic_allocs++;
+		if (c->allocs[op->id].done && !c->allocs[op->id].succeeded)
+			s->allocs_failed++;
+	}
+	backend_global(c->b, &g);
+	run_stats_add_counters(&s->sum, &g.counters);
+}
+
 /* For death callbacks: describe what was running. */
 void run_describe_current(FILE *f)
 {
@@ -245,6 +288,8 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 		if (run_op(&c, &t->ops[c.op_index]))
 			break;
 
+	if (opt->stats)
+		stats_collect(&c, opt->stats);
 	if (!c.failed && opt->state)
 		print_state(opt->state, c.b);
 	if (!c.failed && c.o) {

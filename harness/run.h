@@ -14,6 +14,21 @@
 #include "pcpu.h"
 #include "trace.h"
 
+/*
+ * Campaign statistics in allocator terms, summed over runs (a campaign's
+ * corpus replayed with run_options.stats set).  Counters are taken after
+ * the trace's last operation, before the end-of-run leak check frees
+ * everything, so they describe the workload the inputs asked for.
+ */
+struct run_stats {
+	unsigned long runs;
+	unsigned long failed_runs;  /* a check failed */
+	unsigned long ops[4];       /* by enum trace_op_kind */
+	unsigned long atomic_allocs;
+	unsigned long allocs_failed; /* allocations that returned NULL */
+	struct pcpu_counters sum;   /* max_chunks_alive: the largest seen */
+};
+
 struct run_options {
 	unsigned fixes;
 	bool checks;  /* false only for measuring the core alone */
@@ -21,11 +36,13 @@ struct run_options {
 	FILE *state;   /* --state output, or NULL */
 	FILE *report;  /* failure report, or NULL for silence (fuzzing) */
 	const char *name; /* input name for reports */
+	struct run_stats *stats; /* accumulate statistics, or NULL */
 };
 
 /* The harness's shadow of one alloc line of the trace. */
 struct live_alloc {
 	bool done;     /* the alloc line has run */
+	bool succeeded; /* it returned a pointer */
 	bool live;     /* it succeeded and was not freed yet */
 	int chunk_id;
 	long off;
@@ -94,6 +111,10 @@ void tags_write(struct run_ctx *c, unsigned int id);
  * failed (report written to opt->report), 2 on a setup error.
  */
 int run_trace(const struct trace *t, const struct run_options *opt);
+
+/* Add one instance's counters to a sum (max_chunks_alive: maximum). */
+void run_stats_add_counters(struct pcpu_counters *sum,
+			    const struct pcpu_counters *c);
 
 /* Print --state for an instance (trace-format.md). */
 void print_state(FILE *f, struct backend *b);

@@ -3,7 +3,8 @@
 #
 # Every test of `make test`: unit tests, replay-driver behaviour (golden
 # results/state, input errors, exit statuses), byte-format round trips,
-# the corpus with every fix on, and every finding in crashes/ both ways.
+# the corpus with every fix on, every finding in crashes/ both ways, and
+# the further suites tests/suite-*.sh (tooling, mutants, backends).
 # Ends with one line "all: N passed, N failed"; exits non-zero on failure.
 set -u
 BUILD=${BUILD:-build}
@@ -95,6 +96,23 @@ for d in crashes/*/; do
 		if [ $st -eq 0 ]; then ok; else
 			ko "$input with fix $fix: exit $st"; head -5 "$tmp/err" >&2; fi
 	done
+done
+
+# 8. further suites (tests/suite-*.sh): each ends with "NAME: N passed, N failed"
+for s in tests/suite-*.sh; do
+	[ -f "$s" ] || continue
+	BUILD=$BUILD sh "$s" >"$tmp/suite.out" 2>"$tmp/suite.err"; st=$?
+	cat "$tmp/suite.err" >&2
+	line=$(tail -n 1 "$tmp/suite.out")
+	echo "$line"
+	case $line in
+	*": "*" passed, "*" failed")
+		p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
+		f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
+		pass=$((pass + p)); fail=$((fail + f))
+		if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then ko "$s exited $st"; fi ;;
+	*) ko "$s: no closing 'N passed, N failed' line (exit $st)"; tail -5 "$tmp/suite.out" >&2 ;;
+	esac
 done
 
 echo "all: $pass passed, $fail failed"
