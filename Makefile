@@ -91,6 +91,8 @@ $(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
+$(BUILD)/pcpu-soak: $(call obj,tools/soak.c) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/unit-tests: $(call obj,$(TEST_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
@@ -106,7 +108,7 @@ $(BUILD)/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
 	$(AFL_ENV) AFL_LLVM_CMPLOG=1 $(AFL_CC) $(AFL_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
 test: deps
-	@$(MAKE) --no-print-directory $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode $(BUILD)/unit-tests
+	@$(MAKE) --no-print-directory $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode $(BUILD)/unit-tests $(BUILD)/pcpu-soak
 	@BUILD=$(BUILD) tests/run-all.sh
 
 unit-test: $(BUILD)/unit-tests
