@@ -6,16 +6,22 @@
 # $WORK/afl/out (default ~/.cache/percpu-fuzz/afl/out).  Secondaries on
 # other machines join by running afl-fuzz -S NAME with the same -o on a
 # shared directory (README, "Distributed campaigns").
+#
+# Every PROGRESS seconds (default 60) an `afl: progress` line sums up the
+# instances' fuzzer_stats; at the end a summary (exec/s, bitmap coverage,
+# corpus, crashes) and build/pcpu-stats' summary of the main queue.
 set -eu
 BUILD=${BUILD:-build}
 TIME=${TIME:-600}
 JOBS=${JOBS:-1}
 FIXES=${FIXES:-all}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
+PROGRESS=${PROGRESS:-60}
 dir=$WORK/afl
 
 case $TIME in ''|*[!0-9]*) echo "afl.sh: TIME must be whole seconds, not '$TIME'" >&2; exit 2;; esac
 case $JOBS in ''|*[!0-9]*|0) echo "afl.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
+case $PROGRESS in ''|*[!0-9]*|0) echo "afl.sh: PROGRESS must be a positive number of seconds, not '$PROGRESS'" >&2; exit 2;; esac
 if ! PCPU_FIXES=$FIXES "$BUILD/pcpu-replay" --trace corpus/illegal-requests.trace >/dev/null; then
 	echo "afl.sh: FIXES='$FIXES' is not a valid fix list" >&2; exit 2
 fi
@@ -27,9 +33,54 @@ for t in corpus/*.trace crashes/*/reproducer.trace; do
 	"$BUILD/pcpu-encode" "$t" "$dir/seeds/${name%.trace}.bin"
 done
 
+stop=$dir/.progress-stop
+rm -f "$stop"
+start=$(date +%s)
+
+# Numbers from the instances' fuzzer_stats files, which AFL++ rewrites
+# about once a minute and at exit: executions and exec/s summed over the
+# instances, the best bitmap coverage, the newest update.  The corpus (the
+# largest queue) and the crashes are counted live.
+numbers() {
+	s=$(awk 'FNR == 1 { rt = 0 }
+		$1 == "last_update" && $3 > lu { lu = $3 }
+		$1 == "run_time" { rt = $3 }
+		$1 == "execs_done" { e += $3; if (rt > 0) r += $3 / rt }
+		$1 == "bitmap_cvg" { v = $3; sub(/%$/, "", v); if (v + 0 > c) c = v + 0 }
+		END { printf "%d %d %.2f %d", e, r, c, lu }' "$dir"/out/*/fuzzer_stats 2>/dev/null) || s=""
+	# shellcheck disable=SC2086
+	set -- $s
+	corp=0
+	for q in "$dir"/out/*/queue; do
+		[ -d "$q" ] || continue
+		k=$(find "$q" -maxdepth 1 -type f -name 'id*' | wc -l)
+		[ "$k" -gt "$corp" ] && corp=$k
+	done
+	age=""
+	[ "${4:-0}" -gt 0 ] && age=" (fuzzer_stats $(($(date +%s) - $4))s old)"
+	echo "${1:-0} execs, ${2:-0} exec/s, corpus $corp, bitmap_cvg ${3:-0}%," \
+	     "crashes $(crashes)$age"
+}
+crashes() {
+	find "$dir/out" -path '*/crashes/id*' -type f 2>/dev/null | wc -l | tr -d ' '
+}
+monitor() {
+	next=$PROGRESS
+	while [ ! -e "$stop" ]; do
+		sleep 1
+		el=$(($(date +%s) - start))
+		if [ "$el" -ge "$next" ]; then
+			echo "afl: progress ${el}s: $(numbers)" || true
+			next=$((next + PROGRESS))
+		fi
+	done
+}
+
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_SKIP_BIN_CHECK=1 PCPU_FIXES=$FIXES
 echo "afl: AFL++ for ${TIME}s, $JOBS instance(s), PCPU_FIXES=$FIXES, output $dir/out"
+monitor &
+mon=$!
 pids=""
 i=1
 while [ "$i" -lt "$JOBS" ]; do
@@ -42,7 +93,20 @@ st=0
 afl-fuzz -M main -V "$TIME" -c 0 -x fuzzers/pcpu.dict -i "$dir/seeds" -o "$dir/out" \
 	-- "$BUILD/afl-pcpu-cmplog" || st=$?
 for p in $pids; do wait "$p" || true; done
-afl-whatsup -s "$dir/out" || true
-n=$(find "$dir/out" -path '*/crashes/id*' -type f | wc -l)
+touch "$stop"
+wait "$mon" || true
+rm -f "$stop"
+# afl-whatsup's tput complaints on dumb terminals are noise
+afl-whatsup -s "$dir/out" 2>/dev/null || true
+
+n=$(crashes)
+echo "afl: summary: $(($(date +%s) - start))s, $(ls -d "$dir"/out/*/ 2>/dev/null | wc -l | tr -d ' ') instance(s), $(numbers)"
+if [ -x "$BUILD/pcpu-stats" ] && [ -d "$dir/out/main/queue" ]; then
+	# main's queue: the secondaries' queues mostly repeat it
+	PCPU_FIXES=$FIXES "$BUILD/pcpu-stats" "$dir/out/main/queue" ||
+		echo "afl: pcpu-stats on the main queue exited $?"
+elif [ ! -x "$BUILD/pcpu-stats" ]; then
+	echo "afl: $BUILD/pcpu-stats not built: no corpus statistics (make $BUILD/pcpu-stats)"
+fi
 echo "afl: done (exit $st); $n crash(es) under $dir/out/*/crashes"
 exit $st

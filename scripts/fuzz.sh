@@ -4,20 +4,27 @@
 # A libFuzzer campaign on corpus/: `make fuzz [TIME=s] [JOBS=n] [FIXES=list]`.
 # Results live outside the source tree in $WORK/libfuzzer (default
 # ~/.cache/percpu-fuzz/libfuzzer): corpus/ grows across campaigns,
-# artifacts/ holds crashing inputs.  Known kernel bugs are fixed by default
-# (FIXES=all) so that a finding is a new one; FIXES=none hunts the known bugs.
+# artifacts/ holds crashing inputs, fuzz.log the engine's output.  Known
+# kernel bugs are fixed by default (FIXES=all) so that a finding is a new
+# one; FIXES=none hunts the known bugs.  JOBS>1 uses libFuzzer's fork mode.
+#
+# Every PROGRESS seconds (default 60) a `fuzz: progress` line sums up the
+# campaign so far; at the end a summary (exec/s, coverage, corpus, crashes)
+# and build/pcpu-stats' summary of the corpus in allocator terms.  Several
+# machines can share one corpus directory (README, "Distributed campaigns").
 set -eu
 BUILD=${BUILD:-build}
 TIME=${TIME:-600}
 JOBS=${JOBS:-1}
 FIXES=${FIXES:-all}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
+PROGRESS=${PROGRESS:-60}
 dir=$WORK/libfuzzer
 target=$BUILD/fuzz-pcpu
 
 case $TIME in ''|*[!0-9]*) echo "fuzz.sh: TIME must be whole seconds, not '$TIME'" >&2; exit 2;; esac
 case $JOBS in ''|*[!0-9]*|0) echo "fuzz.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
-PCPU_FIXES=$FIXES "$BUILD/pcpu-replay" --help >/dev/null 2>&1 || true
+case $PROGRESS in ''|*[!0-9]*|0) echo "fuzz.sh: PROGRESS must be a positive number of seconds, not '$PROGRESS'" >&2; exit 2;; esac
 if ! PCPU_FIXES=$FIXES "$BUILD/pcpu-replay" --trace corpus/illegal-requests.trace >/dev/null; then
 	echo "fuzz.sh: FIXES='$FIXES' is not a valid fix list" >&2; exit 2
 fi
@@ -33,18 +40,86 @@ for f in corpus/*; do
 	case $f in *.trace) ;; *) [ -f "$f" ] && cp "$f" "$dir/seeds/" ;; esac
 done
 
+log=$dir/fuzz.log
+stop=$dir/.progress-stop
+stf=$dir/.exit-status
+rm -f "$stop" "$stf"
+: >"$log"
+start=$(date +%s)
+
+# The last status line libFuzzer wrote ("#N ... cov: C ft: F ..." in both
+# the plain and the fork mode); only the log's tail, it can grow large.
+last_status() {
+	tail -n 400 "$log" 2>/dev/null | grep -E '^#[0-9]+' | tail -n 1
+}
+field() { # field NAME LINE: the number after "NAME:" or "NAME"
+	echo "$2" | sed -n "s/.* $1:* \\([0-9][0-9]*\\).*/\\1/p"
+}
+count_files() {
+	find "$1" -type f 2>/dev/null | wc -l | tr -d ' '
+}
+progress() {
+	line=$(last_status)
+	el=$(($(date +%s) - start))
+	execs=$(echo "$line" | sed -n 's/^#\([0-9]*\).*/\1/p')
+	execs=${execs:-0}
+	echo "fuzz: progress ${el}s: $execs execs, $((execs / (el > 0 ? el : 1))) exec/s," \
+	     "corpus $(count_files "$dir/corpus")," \
+	     "cov $(field cov "$line") ft $(field ft "$line")," \
+	     "crashes $(count_files "$dir/artifacts")"
+}
+monitor() {
+	next=$PROGRESS
+	while [ ! -e "$stop" ]; do
+		sleep 1
+		if [ $(($(date +%s) - start)) -ge "$next" ]; then
+			progress || true
+			next=$((next + PROGRESS))
+		fi
+	done
+}
+
 echo "fuzz: libFuzzer for ${TIME}s, $JOBS job(s), PCPU_FIXES=$FIXES, work dir $dir"
 set -- -max_total_time="$TIME" -print_final_stats=1 -dict=fuzzers/pcpu.dict \
 	-max_len=4096 -timeout=10 -artifact_prefix="$dir/artifacts/"
 if [ "$JOBS" -gt 1 ]; then
 	set -- "$@" -fork="$JOBS" -ignore_crashes=1
 fi
-st=0
-PCPU_FIXES=$FIXES "$target" "$@" "$dir/corpus" "$dir/seeds" || st=$?
+monitor &
+mon=$!
+# libFuzzer's own output stays on stderr and is kept in fuzz.log for the
+# progress lines; its exit status crosses the pipe through a file.
+{
+	s=0
+	PCPU_FIXES=$FIXES "$target" "$@" "$dir/corpus" "$dir/seeds" 2>&1 || s=$?
+	echo "$s" >"$stf"
+} | tee "$log" >&2
+touch "$stop"
+wait "$mon" || true
+st=$(cat "$stf" 2>/dev/null || echo 1)
+rm -f "$stop" "$stf"
 
-n=$(find "$dir/artifacts" -type f | wc -l)
-echo "fuzz: done (exit $st); corpus $(ls "$dir/corpus" | wc -l) inputs; $n artifact(s) in $dir/artifacts"
+# summary: libFuzzer's final numbers where it printed them, else ours
+el=$(($(date +%s) - start))
+line=$(last_status)
+execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+[ -n "$execs" ] || execs=$(echo "$line" | sed -n 's/^#\([0-9]*\).*/\1/p')
+execs=${execs:-0}
+rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+[ -n "$rate" ] || rate=$((execs / (el > 0 ? el : 1)))
+n=$(count_files "$dir/artifacts")
+echo "fuzz: summary: ${el}s, $execs execs, $rate exec/s, cov $(field cov "$line")" \
+     "ft $(field ft "$line"), corpus $(count_files "$dir/corpus") inputs, $n crash(es)"
+if [ -x "$BUILD/pcpu-stats" ]; then
+	# the corpus holds no crashing input, so a failed check here is news
+	PCPU_FIXES=$FIXES "$BUILD/pcpu-stats" "$dir/corpus" ||
+		echo "fuzz: pcpu-stats on the corpus exited $?"
+else
+	echo "fuzz: $BUILD/pcpu-stats not built: no corpus statistics (make $BUILD/pcpu-stats)"
+fi
+
+echo "fuzz: done (exit $st); corpus $(count_files "$dir/corpus") inputs; $n artifact(s) in $dir/artifacts"
 if [ "$n" -gt 0 ]; then
 	echo "fuzz: reproduce one with: make repro CRASH=<artifact> (FIXES as above)"
 fi
-exit $st
+exit "$st"

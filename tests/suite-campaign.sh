@@ -1,0 +1,217 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Campaign tooling: build/pcpu-stats (summary fields, exit statuses),
+# `make coverage` (the whole corpus and every finding both ways: about
+# 15 s here, so not reduced), the ClusterFuzzLite build script run by hand
+# as OSS-Fuzz would run it, with its target replaying its own seed corpus,
+# scripts/cmin.sh on a scratch copy of corpus/, and a few seconds of
+# scripts/fuzz.sh for its progress and summary lines.  Run from the
+# repository root with BUILD set (tests/run-all.sh does).  Ends with
+# "campaign: N passed, N failed".
+set -u
+BUILD=${BUILD:-build}
+STATS=$BUILD/pcpu-stats
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() { # check DESCRIPTION COMMAND...: pass when the command succeeds
+	d=$1
+	shift
+	if "$@"; then ok; else ko "$d"; fi
+}
+# the number after a pcpu-stats summary label, e.g. num "chunks created"
+num() {
+	sed -n "s/^  $1  *\\([0-9][0-9]*\\).*/\\1/p" "$tmp/stats.out"
+}
+# a command, or its Debian package installed the ensure-deps.sh way
+need() { # need COMMAND PACKAGE
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "suite-campaign: installing $2" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1 ||
+			{ DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 &&
+			  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1; }
+	fi
+	command -v "$1" >/dev/null 2>&1 ||
+		{ echo "suite-campaign: missing $1; run as root: apt-get install $2" >&2; return 1; }
+}
+
+# --- 1. pcpu-stats
+if ! make --no-print-directory -s BUILD="$BUILD" "$STATS" >"$tmp/make.out" 2>&1; then
+	cat "$tmp/make.out" >&2
+	ko "make $STATS"
+fi
+ncorpus=$(find corpus -maxdepth 1 -type f | wc -l)
+PCPU_FIXES=all "$STATS" corpus >"$tmp/stats.out" 2>"$tmp/stats.err"
+st=$?
+check "pcpu-stats corpus: exit $st" [ "$st" -eq 0 ]
+for label in "inputs" "inputs failing a check" "operations" "allocations returning NULL" \
+	"atomic allocations" "chunks created" "chunks destroyed" "most chunks alive at once" \
+	"map extensions" "injected faults fired" "pages populated"; do
+	check "pcpu-stats: no '$label' line" [ -n "$(num "$label")" ]
+done
+check "pcpu-stats: inputs $(num inputs), corpus has $ncorpus" [ "$(num inputs)" = "$ncorpus" ]
+check "pcpu-stats: corpus inputs failing" [ "$(num "inputs failing a check")" = 0 ]
+check "pcpu-stats: no chunk created" [ "$(num "chunks created")" -gt 0 ]
+check "pcpu-stats: no map extension" [ "$(num "map extensions")" -gt 0 ]
+check "pcpu-stats: no sync and deferred map extensions" \
+	grep -Eq '^  map extensions +[0-9]+ \(sync [1-9][0-9]*, deferred [1-9][0-9]*\)' "$tmp/stats.out"
+check "pcpu-stats: no injected fault of every kind" \
+	grep -Eq '^  injected faults fired +[0-9]+ \(page [1-9][0-9]*, chunk [1-9][0-9]*, map [1-9][0-9]*\)' "$tmp/stats.out"
+check "pcpu-stats: no failed atomic allocation" \
+	grep -Eq '^  atomic allocations +[0-9]+ \(failed [1-9]' "$tmp/stats.out"
+check "pcpu-stats: operations do not add up" \
+	awk '$1 == "operations" { gsub(/[(),]/, ""); exit !($2 == $4 + $6 + $8 + $10) }' "$tmp/stats.out"
+check "pcpu-stats: fixes not named" grep -q '^pcpu-stats: .*PCPU_FIXES=align-pow2,slot-walk$' "$tmp/stats.out"
+# the same inputs named one by one give the same summary
+PCPU_FIXES=all "$STATS" corpus/* >"$tmp/stats2.out" 2>&1
+check "pcpu-stats: files and directory differ" cmp -s "$tmp/stats.out" "$tmp/stats2.out"
+# a finding in its faithful mode: counted, named, exit 1
+PCPU_FIXES=none "$STATS" crashes/align-pow2/reproducer.trace corpus/faults.trace \
+	>"$tmp/stats.out" 2>"$tmp/stats.err"
+st=$?
+check "pcpu-stats failing input: exit $st, expected 1" [ "$st" -eq 1 ]
+check "pcpu-stats failing input: not counted" [ "$(num "inputs failing a check")" = 1 ]
+check "pcpu-stats failing input: check not named" grep -q "reproducer.trace: check 'overlap' failed" "$tmp/stats.err"
+# bad arguments: exit 2 with a one-line error naming the problem
+"$STATS" >/dev/null 2>"$tmp/err"
+st=$?
+check "pcpu-stats without input: exit $st, expected 2" [ "$st" -eq 2 ]
+check "pcpu-stats without input: no error line" grep -q 'no input given' "$tmp/err"
+for args in "--bogus corpus" "--fix=bogus corpus" "tests/bad/no-such-file.trace" \
+	"tests/bad/bad-align.trace" "corpus tests/bad/bad-number.trace"; do
+	# shellcheck disable=SC2086
+	"$STATS" $args >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	check "pcpu-stats $args: exit $st, expected 2" [ "$st" -eq 2 ]
+	check "pcpu-stats $args: ran something" [ ! -s "$tmp/out" ]
+	case $args in
+	--fix=*) check "pcpu-stats $args: no error line" grep -q "^pcpu-stats: --fix: unknown fix 'bogus'" "$tmp/err" ;;
+	*.trace) f=${args##* }
+		 check "pcpu-stats $args: not one line naming $f" \
+			 [ "$(wc -l <"$tmp/err")" -eq 1 -a -n "$(grep "^$f:" "$tmp/err")" ] ;;
+	esac
+done
+PCPU_FIXES=bogus "$STATS" corpus >/dev/null 2>"$tmp/err"
+st=$?
+check "pcpu-stats PCPU_FIXES=bogus: exit $st, expected 2" [ "$st" -eq 2 ]
+check "pcpu-stats PCPU_FIXES=bogus: no error line" grep -q "PCPU_FIXES: unknown fix 'bogus'" "$tmp/err"
+
+# --- 2. make coverage: the whole corpus and the findings both ways
+nrepro=0
+for d in crashes/*/; do
+	[ -f "$d/expected" ] || continue
+	for r in "$d"reproducer.trace "$d"reproducer.bin; do
+		[ -f "$r" ] && nrepro=$((nrepro + 1))
+	done
+done
+make --no-print-directory BUILD="$BUILD" coverage >"$tmp/cov.out" 2>"$tmp/cov.err"
+st=$?
+check "make coverage: exit $st" [ "$st" -eq 0 ]
+[ "$st" -eq 0 ] || tail -n 5 "$tmp/cov.err" >&2
+check "make coverage: not 1 + 2 x $nrepro replays" grep -q "^coverage: $((1 + 2 * nrepro)) replay(s)" "$tmp/cov.out"
+check "make coverage: no per-function table" grep -q '^pcpu_alloc_area ' "$tmp/cov.out"
+check "make coverage: no per-file table" grep -q '^allocator/percpu_alloc.c ' "$tmp/cov.out"
+check "make coverage: no HTML report" [ -f "$BUILD/coverage/html/index.html" ]
+line=$(grep '^coverage: allocator/ lines' "$tmp/cov.out")
+pct=$(echo "$line" | sed -n 's/.* branches [0-9]*\/[0-9]* (\([0-9]*\)\.[0-9]*%).*/\1/p')
+check "make coverage: no allocator/ branch total in '$line'" [ -n "$pct" ]
+# the corpus reaches 82-83% here; most of the rest is unreachable
+# (out-of-memory paths, refused geometries): see scripts/coverage.sh
+check "make coverage: allocator/ branches ${pct:-?}% < 80%" [ "${pct:-0}" -ge 80 ]
+
+# --- 3. the ClusterFuzzLite build script by hand, as OSS-Fuzz runs it
+mkdir -p "$tmp/cf/src" "$tmp/cf/out" "$tmp/cf/work" "$tmp/cf/seeds" "$tmp/cf/run"
+if need clang++-14 clang-14; then
+	SRC=$tmp/cf/src OUT=$tmp/cf/out WORK=$tmp/cf/work CC=clang-14 CXX=clang++-14 \
+	CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" \
+	LIB_FUZZING_ENGINE=-fsanitize=fuzzer bash .clusterfuzzlite/build.sh >"$tmp/cf.out" 2>&1
+	st=$?
+	check "build.sh: exit $st" [ "$st" -eq 0 ]
+	[ "$st" -eq 0 ] || tail -n 10 "$tmp/cf.out" >&2
+fi
+for f in pcpu pcpu_seed_corpus.zip pcpu.dict pcpu.options; do
+	check "build.sh: no \$OUT/$f" [ -s "$tmp/cf/out/$f" ]
+done
+check "build.sh: options name another dictionary" grep -qx 'dict = pcpu.dict' "$tmp/cf/out/pcpu.options"
+if command -v unzip >/dev/null 2>&1; then
+	(cd "$tmp/cf/seeds" && unzip -q "$tmp/cf/out/pcpu_seed_corpus.zip")
+elif command -v python3 >/dev/null 2>&1 || need unzip unzip; then
+	if command -v unzip >/dev/null 2>&1; then
+		(cd "$tmp/cf/seeds" && unzip -q "$tmp/cf/out/pcpu_seed_corpus.zip")
+	else
+		python3 -m zipfile -e "$tmp/cf/out/pcpu_seed_corpus.zip" "$tmp/cf/seeds"
+	fi
+fi
+nbin=$(find corpus -maxdepth 1 -type f ! -name '*.trace' | wc -l)
+nseed=$(( $(ls corpus/*.trace crashes/*/reproducer.trace | wc -l) + nbin ))
+nzip=$(ls "$tmp/cf/seeds" | wc -l)
+check "seed corpus zip: $nzip inputs, expected $nseed" [ "$nzip" -eq "$nseed" ]
+# replayed without PCPU_FIXES: the build defaults to all fixes, so even the
+# findings' reproducers pass; run from a scratch directory (artifacts)
+(cd "$tmp/cf/run" && env -u PCPU_FIXES "$tmp/cf/out/pcpu" -runs=0 "$tmp/cf/seeds") \
+	>"$tmp/cf-run.out" 2>&1
+st=$?
+check "pcpu -runs=0 on its seed corpus: exit $st" [ "$st" -eq 0 ]
+check "pcpu -runs=0: did not read $nseed inputs" grep -q "INFO: *$nseed files found" "$tmp/cf-run.out"
+check "pcpu -runs=0: wrote an artifact" [ -z "$(ls "$tmp/cf/run")" ]
+# and PCPU_FIXES=none still reproduces the known bugs
+(cd "$tmp/cf/run" && PCPU_FIXES=none "$tmp/cf/out/pcpu" -runs=0 "$tmp/cf/seeds") \
+	>"$tmp/cf-run.out" 2>&1
+check "pcpu with PCPU_FIXES=none: no known bug found" grep -q "check '[a-z_]*' failed" "$tmp/cf-run.out"
+
+# --- 4. cmin on a scratch copy of corpus/, with the target just built
+if [ -x "$tmp/cf/out/pcpu" ]; then
+	cp -r corpus "$tmp/corpus"
+	"$BUILD/pcpu-encode" corpus/faults.trace "$tmp/corpus/0000000000000000000000000000000000000000"
+	printf 'hand-kept\n' >"$tmp/corpus/my-input.bin"
+	mkdir "$tmp/campaign"
+	# a raw geometry with cpus=0: the decoder falls back to the defaults
+	# after backend_geometry_check refuses it, a branch no seed reaches
+	printf '\001\377\000\000\014\000\200\000\000\000\040\000\000\000\040\000\000\000\100\000\000\005\005' \
+		>"$tmp/campaign/new"
+	cp "$tmp/corpus/0000000000000000000000000000000000000000" "$tmp/campaign/dup"
+	CMIN_CORPUS=$tmp/corpus CMIN_TARGET=$tmp/cf/out/pcpu WORK=$tmp/nowork BUILD=$BUILD \
+		scripts/cmin.sh "$tmp/campaign" >"$tmp/cmin.out" 2>&1
+	st=$?
+	check "cmin: exit $st" [ "$st" -eq 0 ]
+	[ "$st" -eq 0 ] || cat "$tmp/cmin.out" >&2
+	for t in corpus/*; do
+		check "cmin changed or removed $t" cmp -s "$t" "$tmp/corpus/${t#corpus/}"
+	done
+	check "cmin removed a non-hash file" [ -f "$tmp/corpus/my-input.bin" ]
+	check "cmin kept an input that adds nothing" [ ! -e "$tmp/corpus/0000000000000000000000000000000000000000" ]
+	h=$(sha1sum "$tmp/campaign/new" | cut -c1-40)
+	check "cmin did not add the new input as $h" cmp -s "$tmp/campaign/new" "$tmp/corpus/$h"
+	check "cmin: unexpected file count" [ "$(ls "$tmp/corpus" | wc -l)" -eq $((ncorpus + 2)) ]
+	check "cmin: kept inputs fail a replay" env PCPU_FIXES=all "$BUILD/pcpu-replay" -q "$tmp/corpus"
+fi
+
+# --- 5. a few seconds of scripts/fuzz.sh with that target
+if [ -x "$tmp/cf/out/pcpu" ]; then
+	mkdir "$tmp/b"
+	ln -s "$tmp/cf/out/pcpu" "$tmp/b/fuzz-pcpu"
+	for b in pcpu-replay pcpu-encode pcpu-stats; do ln -s "$PWD/$BUILD/$b" "$tmp/b/$b"; done
+	BUILD=$tmp/b TIME=4 PROGRESS=1 JOBS=1 WORK=$tmp/fw sh scripts/fuzz.sh >"$tmp/fuzz.out" 2>"$tmp/fuzz.err"
+	st=$?
+	check "fuzz.sh: exit $st" [ "$st" -eq 0 ]
+	check "fuzz.sh: no progress line" grep -Eq '^fuzz: progress [0-9]+s: [0-9]+ execs, [0-9]+ exec/s, corpus [0-9]+, cov [0-9]+ ft [0-9]+, crashes 0$' "$tmp/fuzz.out"
+	check "fuzz.sh: no summary" grep -Eq '^fuzz: summary: [0-9]+s, [1-9][0-9]* execs, [0-9]+ exec/s, cov [1-9][0-9]* ft [0-9]+, corpus [1-9][0-9]* inputs, 0 crash\(es\)$' "$tmp/fuzz.out"
+	check "fuzz.sh: no corpus statistics" grep -q '^  chunks created ' "$tmp/fuzz.out"
+	check "fuzz.sh: libFuzzer output not on stderr" grep -q 'INITED' "$tmp/fuzz.err"
+	check "fuzz.sh: no final line" grep -q '^fuzz: done (exit 0)' "$tmp/fuzz.out"
+	BUILD=$tmp/b TIME=x WORK=$tmp/fw sh scripts/fuzz.sh >/dev/null 2>&1
+	st=$?
+	check "fuzz.sh TIME=x: exit $st, expected 2" [ "$st" -eq 2 ]
+	BUILD=$tmp/b PROGRESS=0 WORK=$tmp/fw sh scripts/fuzz.sh >/dev/null 2>&1
+	st=$?
+	check "fuzz.sh PROGRESS=0: exit $st, expected 2" [ "$st" -eq 2 ]
+fi
+
+echo "campaign: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

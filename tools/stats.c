@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pcpu-stats: replay a corpus (text traces, raw fuzz inputs, directories)
+ * with every check on and summarise, in allocator terms, what it made the
+ * allocator do: operations by kind, chunks created and destroyed, map
+ * extensions, injected faults that fired, failed atomic allocations.  A
+ * campaign's coverage number says which lines ran; this says which
+ * allocator situations the corpus actually reaches.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "input_format.h"
+#include "run.h"
+#include "trace.h"
+
+void death_report_install(void);
+
+static void usage(FILE *f)
+{
+	fputs("usage: pcpu-stats [options] INPUT...\n"
+	      "Replay inputs with every check and print what they made the\n"
+	      "allocator do.  INPUT is a text trace (*.trace), a raw fuzz input\n"
+	      "(any other file) or a directory of them (one level, dot files\n"
+	      "skipped).\n"
+	      "\n"
+	      "  --fix=LIST    kernel-bug fixes to switch on: comma-separated names\n"
+	      "                (align-pow2, slot-walk), all or none; overrides PCPU_FIXES\n"
+	      "  -h, --help    this text\n"
+	      "\n"
+	      "Exit status: 0 every input passed every check, 1 some input failed\n"
+	      "a check (named on stderr; the summary still counts it), 2 usage or\n"
+	      "input error (nothing was run).\n"
+	      "Environment: PCPU_FIXES=LIST as --fix.\n",
+	      f);
+}
+
+struct path_list {
+	char **v;
+	size_t n, cap;
+};
+
+static int add_path(struct path_list *l, const char *p)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		char **nv = realloc(l->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n] = strdup(p);
+	return l->v[l->n++] ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A file as is; a directory's regular files in name order. */
+static int collect(struct path_list *l, const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	size_t first = l->n;
+	DIR *d;
+
+	if (stat(path, &st)) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_path(l, path);
+	d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		char buf[4096];
+		struct stat est;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(buf, sizeof(buf), "%s/%s", path, e->d_name);
+		if (stat(buf, &est) || !S_ISREG(est.st_mode))
+			continue;
+		if (add_path(l, buf)) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	qsort(l->v + first, l->n - first, sizeof(char *), cmp_str);
+	return 0;
+}
+
+/*
+ * Run one input; on a failed check name it with the first line of the
+ * harness's report (which names the check), not the whole report.
+ */
+static int run_one(const char *path, struct trace *t, struct run_options *opt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *rep = open_memstream(&buf, &len);
+	int ret;
+
+	opt->name = path;
+	opt->report = rep;
+	ret = run_trace(t, opt);
+	if (rep)
+		fclose(rep);
+	if (ret && buf) {
+		char *nl = strchr(buf, '\n');
+
+		if (nl)
+			*nl = '\0';
+		fprintf(stderr, "pcpu-stats: %s\n", buf[0] ? buf : path);
+	}
+	free(buf);
+	return ret;
+}
+
+static void print_summary(const struct run_stats *s, unsigned long inputs,
+			  unsigned long failing, unsigned fixes)
+{
+	const struct pcpu_counters *c = &s->sum;
+	unsigned long ops = s->ops[OP_ALLOC] + s->ops[OP_FREE] +
+			    s->ops[OP_BALANCE] + s->ops[OP_FAIL];
+	unsigned long faults = 0;
+
+	for (int k = 0; k < PCPU_NR_FAULTS; k++)
+		faults += c->faults_fired[k];
+
+	printf("pcpu-stats: %lu input(s), PCPU_FIXES=", inputs);
+	fixes_print(stdout, fixes);
+	putchar('\n');
+	printf("  inputs                          %lu\n", inputs);
+	printf("  inputs failing a check          %lu\n", failing);
+	printf("  operations                      %lu (alloc %lu, free %lu, balance %lu, fail %lu)\n",
+	       ops, s->ops[OP_ALLOC], s->ops[OP_FREE], s->ops[OP_BALANCE],
+	       s->ops[OP_FAIL]);
+	printf("  allocations returning NULL      %lu (illegal requests %lu)\n",
+	       s->allocs_failed, c->warn_illegal);
+	printf("  atomic allocations              %lu (failed %lu)\n",
+	       s->atomic_allocs, c->atomic_failed);
+	printf("  chunks created                  %lu\n", c->chunks_created);
+	printf("  chunks destroyed                %lu\n", c->chunks_destroyed);
+	printf("  most chunks alive at once       %lu (boot chunks included)\n",
+	       c->max_chunks_alive);
+	printf("  map extensions                  %lu (sync %lu, deferred %lu)\n",
+	       c->map_ext_sync + c->map_ext_async, c->map_ext_sync,
+	       c->map_ext_async);
+	printf("  injected faults fired           %lu (page %lu, chunk %lu, map %lu)\n",
+	       faults, c->faults_fired[PCPU_FAULT_PAGE],
+	       c->faults_fired[PCPU_FAULT_CHUNK],
+	       c->faults_fired[PCPU_FAULT_MAP]);
+	printf("  pages populated                 %lu (depopulated %lu)\n",
+	       c->pages_populated, c->pages_depopulated);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "fix", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_stats stats = { 0 };
+	struct run_options opt = { .checks = true, .stats = &stats };
+	struct path_list in = { 0 };
+	unsigned long failing = 0;
+	unsigned fixes = 0;
+	bool have_fix = false;
+	char err[512];
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (fixes_parse(optarg, &fixes, err, sizeof(err))) {
+				fprintf(stderr, "pcpu-stats: --fix: %s\n", err);
+				return 2;
+			}
+			have_fix = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "pcpu-stats: no input given (see --help)\n");
+		return 2;
+	}
+	if (!have_fix && fixes_from_env(&fixes, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-stats: %s\n", err);
+		return 2;
+	}
+	opt.fixes = fixes;
+
+	for (int i = optind; i < argc; i++)
+		if (collect(&in, argv[i])) {
+			ret = 2;
+			goto out;
+		}
+
+	/*
+	 * A campaign corpus can be large: rather than holding every decoded
+	 * trace, validate them all first (nothing runs if one is bad), then
+	 * load each again to run it.
+	 */
+	for (size_t i = 0; i < in.n; i++) {
+		struct trace t;
+
+		trace_init(&t);
+		if (input_load(in.v[i], &t, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			trace_free(&t);
+			ret = 2;
+			goto out;
+		}
+		trace_free(&t);
+	}
+
+	death_report_install();
+	for (size_t i = 0; i < in.n; i++) {
+		struct trace t;
+		int r;
+
+		trace_init(&t);
+		if (input_load(in.v[i], &t, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err); /* changed meanwhile */
+			trace_free(&t);
+			ret = 2;
+			goto out;
+		}
+		r = run_one(in.v[i], &t, &opt);
+		trace_free(&t);
+		if (r == 1)
+			failing++;
+		if (r > ret)
+			ret = r;
+	}
+	print_summary(&stats, (unsigned long)in.n, failing, fixes);
+out:
+	for (size_t i = 0; i < in.n; i++)
+		free(in.v[i]);
+	free(in.v);
+	return ret;
+}
