@@ -26,6 +26,14 @@ int check_fail(struct run_ctx *c, const char *check, int chunk_id,
 	c->failed = true;
 	c->failed_check = check;
 	c->failed_chunk = chunk_id;
+	/* for the signature: did an injected fault play a part? */
+	if (c->b) {
+		struct pcpu_global_view g;
+
+		backend_global(c->b, &g);
+		for (int k = 0; k < PCPU_NR_FAULTS; k++)
+			c->failed_faults += g.counters.faults_fired[k];
+	}
 	va_start(ap, fmt);
 	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
@@ -273,6 +281,8 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 		if (opt->report)
 			fprintf(opt->report, "%s: geometry refused: %s\n",
 				opt->name, err);
+		if (opt->signature)
+			signature_set(opt->signature, SIG_ERROR, "error");
 		return 2;
 	}
 	if (opt->checks)
@@ -300,6 +310,8 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 		report(&c);
 		ret = 1;
 	}
+	if (opt->signature)
+		signature_from_run(&c, opt->signature);
 
 	run_current = NULL;
 	free(c.allocs);

@@ -12,6 +12,7 @@
 
 #include "oracle.h"
 #include "pcpu.h"
+#include "signature.h"
 #include "trace.h"
 
 /*
@@ -37,6 +38,7 @@ struct run_options {
 	FILE *report;  /* failure report, or NULL for silence (fuzzing) */
 	const char *name; /* input name for reports */
 	struct run_stats *stats; /* accumulate statistics, or NULL */
+	struct run_signature *signature; /* filled in by run_trace, or NULL */
 };
 
 /* The harness's shadow of one alloc line of the trace. */
@@ -79,6 +81,7 @@ struct run_ctx {
 	bool failed;
 	const char *failed_check;
 	int failed_chunk;          /* chunk to dump, or INT_MIN for none */
+	unsigned long failed_faults; /* injected faults fired by then */
 	char detail[1024];
 };
 

@@ -27,6 +27,11 @@ static void usage(FILE *f)
 	      "  --results     print one line per alloc: alloc ID chunk C off O | alloc ID fail\n"
 	      "  --state       print the chunks' state after the last operation\n"
 	      "  --trace       print the decoded text trace instead of running it\n"
+	      "  --signature   print the failure signature of each input on stdout:\n"
+	      "                `signature pass` or `signature check=NAME op=KIND\n"
+	      "                chunk=first|reserved|created|none fault=yes|no`, with\n"
+	      "                `PATH: ` in front when there are several inputs (a\n"
+	      "                sanitizer death prints none: pcpu-triage reads those)\n"
 	      "  --fix=LIST    kernel-bug fixes to switch on: comma-separated names\n"
 	      "                (align-pow2, slot-walk), all or none; overrides PCPU_FIXES\n"
 	      "  --no-check    run the core alone, without oracle and checks (for\n"
@@ -110,6 +115,7 @@ int main(int argc, char **argv)
 		{ "results", no_argument, NULL, 'r' },
 		{ "state", no_argument, NULL, 's' },
 		{ "trace", no_argument, NULL, 't' },
+		{ "signature", no_argument, NULL, 'S' },
 		{ "fix", required_argument, NULL, 'f' },
 		{ "no-check", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -119,7 +125,8 @@ int main(int argc, char **argv)
 	struct run_options opt = { .checks = true, .report = stderr };
 	struct input_list inputs = { 0 };
 	struct trace *traces;
-	bool print_trace = false, have_fix = false;
+	struct run_signature sig;
+	bool print_trace = false, print_sig = false, have_fix = false;
 	unsigned fixes = 0;
 	char err[512];
 	int c, ret = 0;
@@ -134,6 +141,10 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			print_trace = true;
+			break;
+		case 'S':
+			print_sig = true;
+			opt.signature = &sig;
 			break;
 		case 'f':
 			if (fixes_parse(optarg, &fixes, err, sizeof(err))) {
@@ -195,6 +206,13 @@ int main(int argc, char **argv)
 		c = run_trace(&traces[i], &opt);
 		if (c > ret)
 			ret = c;
+		if (print_sig) {
+			if (inputs.n > 1)
+				printf("%s: ", inputs.paths[i]);
+			printf("signature %s\n", sig.text);
+			/* a later sanitizer death must not lose this line */
+			fflush(stdout);
+		}
 	}
 out:
 	for (size_t i = 0; i < inputs.n; i++) {
