@@ -310,6 +310,8 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 		report(&c);
 		ret = 1;
 	}
+	if (opt->stats && ret == 1)
+		opt->stats->failed_runs++;
 	if (opt->signature)
 		signature_from_run(&c, opt->signature);
 

@@ -76,6 +76,10 @@ monitor() {
 	done
 }
 
+# AFL++ derives a tight timeout (40 ms here) from the seeds; on a loaded
+# machine long traces then show up as false "hangs".  The port reports the
+# kernel's own hang as a check failure, so only a port bug can loop: 2 s.
+AFL_TIMEOUT_MS=${AFL_TIMEOUT_MS:-2000}
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_SKIP_BIN_CHECK=1 PCPU_FIXES=$FIXES
 echo "afl: AFL++ for ${TIME}s, $JOBS instance(s), PCPU_FIXES=$FIXES, output $dir/out"
@@ -84,13 +88,13 @@ mon=$!
 pids=""
 i=1
 while [ "$i" -lt "$JOBS" ]; do
-	afl-fuzz -S "sec$i" -V "$TIME" -x fuzzers/pcpu.dict -i "$dir/seeds" -o "$dir/out" \
+	afl-fuzz -S "sec$i" -V "$TIME" -t "$AFL_TIMEOUT_MS" -x fuzzers/pcpu.dict -i "$dir/seeds" -o "$dir/out" \
 		-- "$BUILD/afl-pcpu" >"$dir/sec$i.log" 2>&1 &
 	pids="$pids $!"
 	i=$((i + 1))
 done
 st=0
-afl-fuzz -M main -V "$TIME" -c 0 -x fuzzers/pcpu.dict -i "$dir/seeds" -o "$dir/out" \
+afl-fuzz -M main -V "$TIME" -t "$AFL_TIMEOUT_MS" -c 0 -x fuzzers/pcpu.dict -i "$dir/seeds" -o "$dir/out" \
 	-- "$BUILD/afl-pcpu-cmplog" || st=$?
 for p in $pids; do wait "$p" || true; done
 touch "$stop"

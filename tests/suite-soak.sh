@@ -12,10 +12,12 @@ fail=0
 # two seeds, long and short inputs: 2000 traces in all
 for args in "--seed=1 --count=1000 --max-len=4096" "--seed=2 --count=1000 --max-len=512"; do
 	# shellcheck disable=SC2086
-	if PCPU_FIXES=all "$BUILD/pcpu-soak" $args --save="$BUILD/soak-failures" >/dev/null; then
+	if PCPU_FIXES=all "$BUILD/pcpu-soak" $args --save="$BUILD/soak-failures" \
+	    >/dev/null 2>"$BUILD/soak-failures/last.err"; then
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1)); echo "FAIL: pcpu-soak $args" >&2
+		head -30 "$BUILD/soak-failures/last.err" >&2
 	fi
 done
 # the soak test can fail: faithful mode over the same inputs meets the
