@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Fake physical memory: one memfd, mapped once as the "direct map", with
+ * one struct page per kernel page.  Its first part is memblock (boot
+ * memory, mem_memblock.c); the rest is handed out by an order-aligned page
+ * allocator that poisons what it hands out (huge blocks are zero) and
+ * catches bad and double frees and frees of pages that are still mapped.  Sparse: only pages the
+ * kernel touches cost host memory.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "mem_internal.h"
+
+struct mem mem;
+struct page *kshim_mem_map;
+char *kshim_direct_base;
+
+unsigned char mem_static_byte(size_t i)
+{
+	/* irregular, so a shifted or partial copy never looks right */
+	return (unsigned char)(((uint32_t)i * 2654435761u) >> 24);
+}
+
+char *mem_static_section(void)
+{
+	return (char *)ALIGN((uintptr_t)mem.static_raw, mem.ps);
+}
+
+/* An anonymous mapping of len bytes whose start is aligned to align. */
+static char *map_aligned(size_t len, size_t align, int prot, char **raw,
+			 size_t *raw_len)
+{
+	char *p;
+
+	*raw_len = len + align;
+	p = mmap(NULL, *raw_len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	if (p == MAP_FAILED) {
+		*raw = NULL;
+		return NULL;
+	}
+	*raw = p;
+	return (char *)ALIGN((uintptr_t)p, align);
+}
+
+static void *map_zeroed(size_t len)
+{
+	void *p = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+#define FAIL(...)                                                           \
+	do {                                                                \
+		snprintf(err, errlen, __VA_ARGS__);                         \
+		mem_teardown();                                             \
+		return -1;                                                  \
+	} while (0)
+
+int mem_reset(const struct mem_config *cfg, char *err, size_t errlen)
+{
+	size_t total, static_len;
+	char *p;
+
+	mem_teardown();
+	memset(&mem, 0, sizeof(mem));
+	mem.memfd = -1;
+	mem.up = true;
+	mem.cfg = *cfg;
+	mem.ps = cfg->page_size;
+	mem.shift = __builtin_ctzl(cfg->page_size);
+	mem.host_ps = sysconf(_SC_PAGESIZE);
+	mem.mb_bytes = ALIGN(cfg->memblock_bytes, mem.ps);
+	total = mem.mb_bytes + ALIGN(cfg->phys_bytes, mem.ps);
+	mem.nr_pfns = total >> mem.shift;
+	mem.first_pfn = mem.mb_bytes >> mem.shift;
+	mem.free_hint = mem.hwm = mem.first_pfn;
+
+	mem.memfd = memfd_create("kshim-phys", MFD_CLOEXEC);
+	if (mem.memfd < 0 || ftruncate(mem.memfd, (off_t)total))
+		FAIL("fake memory: memfd of %zu bytes: %m", total);
+	mem.direct = map_aligned(total, mem.ps, PROT_NONE, &mem.map_raw,
+				 &mem.map_raw_len);
+	if (!mem.direct ||
+	    mmap(mem.direct, total, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, mem.memfd, 0) == MAP_FAILED)
+		FAIL("fake memory: direct map of %zu bytes: %m", total);
+	kshim_direct_base = mem.direct;
+
+	mem.meta_len[0] = mem.nr_pfns * sizeof(struct page);
+	mem.meta_len[1] = BITS_TO_LONGS(mem.nr_pfns) * sizeof(unsigned long);
+	mem.meta_len[2] = mem.nr_pfns;
+	mem.meta_len[3] = mem.nr_pfns * sizeof(unsigned short);
+	for (int i = 0; i < 4; i++)
+		if (!(mem.meta[i] = map_zeroed(mem.meta_len[i])))
+			FAIL("fake memory: page arrays: %m");
+	kshim_mem_map = mem.meta[0];
+	mem.used = mem.meta[1];
+	mem.head = mem.meta[2];
+	mem.mapcount = mem.meta[3];
+
+	mem.vm_len = ALIGN(cfg->vm_bytes, mem.ps);
+	mem.vm_base = map_aligned(mem.vm_len, mem.ps, PROT_NONE, &mem.vm_raw,
+				  &mem.vm_raw_len);
+	if (!mem.vm_base)
+		FAIL("fake memory: vmalloc reservation of %zu bytes: %m",
+		     mem.vm_len);
+
+	static_len = ALIGN(cfg->static_size ? cfg->static_size : 1, mem.ps);
+	p = map_aligned(static_len, mem.ps, PROT_READ | PROT_WRITE,
+			&mem.static_raw, &mem.static_raw_len);
+	if (!p)
+		FAIL("fake memory: static per-CPU section: %m");
+	for (size_t i = 0; i < cfg->static_size; i++)
+		p[i] = (char)mem_static_byte(i);
+
+	/* memblock hands out what it allocates; the rest stays poisoned */
+	mem_poison(mem.direct, mem.mb_bytes);
+	return 0;
+}
+
+void mem_teardown(void)
+{
+	if (!mem.up)
+		return;
+	mem_heap_release_after(0);
+	mem_vm_teardown();
+	if (mem.direct)
+		mem_unpoison(mem.direct, mem.mb_bytes);
+	if (mem.map_raw)
+		munmap(mem.map_raw, mem.map_raw_len);
+	if (mem.memfd >= 0)
+		close(mem.memfd);
+	for (int i = 0; i < 4; i++)
+		if (mem.meta[i])
+			munmap(mem.meta[i], mem.meta_len[i]);
+	if (mem.static_raw)
+		munmap(mem.static_raw, mem.static_raw_len);
+	free(mem.snap_alloc);
+	free(mem.snap_mb);
+	memset(&mem, 0, sizeof(mem));
+	kshim_mem_map = NULL;
+	kshim_direct_base = NULL;
+}
+
+bool mem_fault_fire(enum mem_fault f)
+{
+	if (!mem.armed[f])
+		return false;
+	mem.armed[f]--;
+	mem.st.faults_fired[f]++;
+	return true;
+}
+
+void mem_fail(enum mem_fault f, unsigned count)
+{
+	mem.armed[f] += count;
+}
+
+void mem_get_stats(struct mem_stats *out)
+{
+	*out = mem.st;
+}
+
+/* Zero n pages from pfn and return their memory to the host. */
+void mem_release_block(unsigned long pfn, unsigned long n)
+{
+	if (fallocate(mem.memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)(pfn << mem.shift), (off_t)(n << mem.shift)))
+		kshim_bug(__FILE__, __LINE__, "fallocate(PUNCH_HOLE): %m");
+}
+
+/* The first pfn >= from of a free, n-aligned run of n pages, or nr_pfns. */
+static unsigned long find_free_block(unsigned long from, unsigned long n)
+{
+	unsigned long pfn = ALIGN(from, n);
+
+	while (pfn + n <= mem.nr_pfns) {
+		unsigned long busy = find_next_bit(mem.used, pfn + n, pfn);
+
+		if (busy == pfn + n)
+			return pfn;
+		pfn = ALIGN(busy + 1, n);
+	}
+	return mem.nr_pfns;
+}
+
+struct page *kshim_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	unsigned long n, pfn;
+
+	if (gfpflags_allow_blocking(gfp))
+		kshim_might_sleep(__FILE__, __LINE__);
+	if (mem_fault_fire(order ? MEM_FAULT_CHUNK : MEM_FAULT_PAGE))
+		return NULL;
+	if (order >= BITS_PER_LONG / 2)
+		goto exhausted;
+	n = 1UL << order;
+	pfn = find_free_block(mem.free_hint, n);
+	if (pfn >= mem.nr_pfns)
+		goto exhausted;
+
+	bitmap_set(mem.used, pfn, n);
+	mem.head[pfn] = (unsigned char)(order + 1);
+	for (unsigned long i = pfn; i < pfn + n; i++)
+		kshim_mem_map[i] = (struct page){ 0, 0 };
+	if (!order)
+		mem.free_hint = pfn + 1;
+	if (pfn + n > mem.hwm)
+		mem.hwm = pfn + n;
+	/*
+	 * Poisoned, so a missing zeroing shows; except large blocks (a km
+	 * chunk can be a GiB), which are zero: their frees give them back.
+	 */
+	if ((n << mem.shift) <= MEM_RELEASE_BYTES)
+		memset(mem.direct + (pfn << mem.shift), MEM_PAGE_POISON,
+		       n << mem.shift);
+	mem.st.pages_live += n;
+	mem.st.page_allocs++;
+	return &kshim_mem_map[pfn];
+
+exhausted:
+	mem.st.phys_exhausted++;
+	return NULL;
+}
+
+void kshim_free_pages(struct page *page, unsigned int order)
+{
+	unsigned long pfn = (unsigned long)(page - kshim_mem_map);
+	unsigned long n = 1UL << order;
+
+	if (!page || pfn < mem.first_pfn || pfn >= mem.nr_pfns)
+		kshim_bug(__FILE__, __LINE__, "__free_pages of %p: not an allocated page",
+			  (void *)page);
+	if (mem.head[pfn] != order + 1)
+		kshim_bug(__FILE__, __LINE__,
+			  "__free_pages(pfn %lu, order %u): %s", pfn, order,
+			  mem.head[pfn] ? "allocated with another order"
+					: "not allocated (double free?)");
+	for (unsigned long i = pfn; i < pfn + n; i++)
+		if (mem.mapcount[i])
+			kshim_bug(__FILE__, __LINE__,
+				  "__free_pages: pfn %lu is still mapped", i);
+	if ((n << mem.shift) > MEM_RELEASE_BYTES)
+		mem_release_block(pfn, n);
+	bitmap_clear(mem.used, pfn, n);
+	mem.head[pfn] = 0;
+	if (pfn < mem.free_hint)
+		mem.free_hint = pfn;
+	mem.st.pages_live -= n;
+	mem.st.page_frees++;
+}
+
+void *kshim_page_address(const struct page *page)
+{
+	unsigned long pfn = (unsigned long)(page - kshim_mem_map);
+
+	if (!page || pfn >= mem.nr_pfns)
+		kshim_bug(__FILE__, __LINE__, "page_address of %p: not a page",
+			  (const void *)page);
+	return mem.direct + (pfn << mem.shift);
+}
+
+struct page *kshim_virt_to_page(const void *addr)
+{
+	uintptr_t off = (uintptr_t)addr - (uintptr_t)mem.direct;
+
+	if ((uintptr_t)addr < (uintptr_t)mem.direct ||
+	    off >= (mem.nr_pfns << mem.shift))
+		kshim_bug(__FILE__, __LINE__,
+			  "virt_to_page of %p: not in the direct map", addr);
+	return &kshim_mem_map[off >> mem.shift];
+}

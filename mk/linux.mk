@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The linux backend: the real, unmodified mm/percpu.c of Linux 6.1 and 6.12
+# behind include/pcpu.h (kernel/README.md).  `make linux` fetches and
+# verifies the kernel files (scripts/fetch-kernel.sh), generates the shim's
+# forwarding headers, builds the glue once per (version x vm|km) and the
+# smoke tests: $(BUILD)/linux-<v>/linux-smoke (vm, the default backend)
+# and linux-smoke-km; `make linux-test` also runs them.  LINUX_VERSIONS
+# narrows the versions; KERNEL_SRC=/path/to/tree takes the files from a
+# kernel tree instead of the Debian package (`make linux-6.12 KERNEL_SRC=...`).
+
+LINUX_VERSIONS ?= 6.1 6.12
+LINUX_SHIM := $(BUILD)/linux-shim/include
+linux_src = $(BUILD)/kernel-src/linux-$(1)
+linux_dir = $(BUILD)/linux-$(1)
+
+# Version-independent objects, built like every other object ($(BUILD)/obj).
+LINUX_COMMON_SRC := kernel/shim_rt.c kernel/mem_phys.c kernel/mem_memblock.c \
+	kernel/mem_vm.c kernel/mem_heap.c kernel/mem_snapshot.c kernel/kstate.c \
+	kernel/backend_linux.c kernel/backend_snapshot.c \
+	kernel/backend_calls.c kernel/backend_view.c
+LINUX_COMMON_OBJ := $(call obj,$(LINUX_COMMON_SRC))
+# The glue object of a version and flavour (vm, km): link it with
+# LINUX_COMMON_OBJ and LINUX_LDFLAGS to get include/pcpu.h.
+linux_glue = $(call linux_dir,$(1))/obj/glue-$(2).o
+LINUX_LDFLAGS :=
+
+# The kernel file is compiled as the kernel compiles it where that matters
+# (-fno-strict-aliasing) and with the sanitizers, except UBSan's alignment
+# check: list_for_each_entry() ends its walk by forming the container of
+# the list head (pcpu_chunk_lists[slot]) as a struct pcpu_chunk *, whose
+# type is 64-byte aligned (____cacheline_aligned_in_smp), and compares
+# &pos->list with the head.  The kernel's own UBSan leaves that check off
+# where unaligned access is cheap, as on x86-64 (CONFIG_UBSAN_ALIGNMENT),
+# and so do we, for this one object only.  Include order: the generated stubs, the kernel's
+# include/ (linux/percpu.h only), then its mm/ (percpu.c and friends).
+linux_glue_cflags = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
+	$(CFLAGS) $(SAN) -fno-sanitize=alignment -fno-strict-aliasing -MMD -MP \
+	-I$(LINUX_SHIM) -I$(call linux_src,$(1))/include -I$(call linux_src,$(1))/mm \
+	-iquote kernel/shim -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM)
+
+.PHONY: linux linux-src linux-force $(addprefix linux-,$(LINUX_VERSIONS))
+
+linux: $(addprefix linux-,$(LINUX_VERSIONS))
+
+linux-src: $(foreach v,$(LINUX_VERSIONS),$(call linux_src,$(v))/mm/percpu.c)
+
+# One forwarding header per kernel include path (kernel/shim/headers.list).
+$(LINUX_SHIM)/.stamp: kernel/shim/headers.list mk/linux.mk
+	@rm -rf $(LINUX_SHIM) && mkdir -p $(LINUX_SHIM)
+	@sed 's/#.*//' $< | while read -r h; do \
+		[ -n "$$h" ] || continue; \
+		mkdir -p "$(LINUX_SHIM)/$$(dirname "$$h")"; \
+		printf '/* SPDX-License-Identifier: GPL-2.0-only */\n/* <%s>, generated from kernel/shim/headers.list */\n#include "kshim.h"\n' \
+			"$$h" >"$(LINUX_SHIM)/$$h"; \
+	done
+	@touch $@
+
+# Fetch and verify; the script leaves verified files untouched.
+$(BUILD)/kernel-src/linux-%/mm/percpu.c: kernel/linux-%.sha256 scripts/fetch-kernel.sh \
+		$(if $(KERNEL_SRC),linux-force)
+	@BUILD=$(BUILD) scripts/fetch-kernel.sh $* $(BUILD)/kernel-src/linux-$*
+
+define LINUX_VERSION_RULES
+$(call linux_glue,$(1),$(2)): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(call linux_glue_cflags,$(1),$(2)) -MT $$@ -c $$< -o $$@.tmp
+	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+endef
+$(foreach v,$(LINUX_VERSIONS),$(foreach f,vm km,$(eval $(call LINUX_VERSION_RULES,$(v),$(f)))))
+
+# The smoke tests of a version: vm (the default backend) and km.
+LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/smoke_run.c
+define LINUX_SMOKE_RULES
+$(call linux_dir,$(1))/linux-smoke: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_COMMON_OBJ) \
+		$(call linux_glue,$(1),vm)
+	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
+$(call linux_dir,$(1))/linux-smoke-km: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_COMMON_OBJ) \
+		$(call linux_glue,$(1),km)
+	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
+linux-$(1): $(call linux_dir,$(1))/linux-smoke $(call linux_dir,$(1))/linux-smoke-km
+endef
+$(foreach v,$(LINUX_VERSIONS),$(eval $(call LINUX_SMOKE_RULES,$(v))))
+
+# Build and run every smoke test.
+.PHONY: linux-test
+linux-test: linux
+	@rc=0; for v in $(LINUX_VERSIONS); do for t in linux-smoke linux-smoke-km; do \
+		$(call linux_dir,$$v)/$$t || rc=1; done; done; exit $$rc
