@@ -127,3 +127,24 @@ int backend_extend_queue(const struct backend *b, int *ids, int max)
 					    map_extend_list)->id;
 	return n;
 }
+
+/* The area-map port: the oracle predicts it and its map is checked. */
+unsigned backend_caps(void)
+{
+	return PCPU_CAP_AREA_MAP | PCPU_CAP_FIXES;
+}
+
+void backend_default_geometry(struct pcpu_geometry *g)
+{
+	static const struct pcpu_geometry def = PCPU_GEOMETRY_DEFAULT;
+
+	*g = def;
+}
+
+/* Nothing of its own: oracle/check_*.c check this backend. */
+int backend_check(struct backend *b, struct pcpu_finding *f)
+{
+	(void)b;
+	(void)f;
+	return 0;
+}

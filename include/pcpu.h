@@ -168,4 +168,53 @@ int backend_extend_queue(const struct backend *b, int *ids, int max);
 /* Short backend name for reports, e.g. "area-map-4.9". */
 const char *backend_name(void);
 
+/*
+ * What the harness may check of a backend.  The area-map port is predicted
+ * by the oracle and its map is checked in detail; a backend without
+ * PCPU_CAP_AREA_MAP (the real bitmap-era mm/percpu.c) gets the
+ * backend-neutral checks (overlap on every CPU, zeroed, tags, populated
+ * pages really accessible, leaks) plus its own backend_check().
+ */
+#define PCPU_CAP_AREA_MAP (1u << 0) /* oracle lockstep and map checks apply */
+#define PCPU_CAP_FIXES (1u << 1)    /* the PCPU_FIXES switches mean something */
+unsigned backend_caps(void);
+
+/*
+ * The geometry an input that names none, or names one this backend
+ * refuses, runs with: the trace format's default where the backend
+ * accepts it (Linux 6.12 refuses its dyn=16384: PERCPU_DYNAMIC_EARLY_SIZE
+ * is 20 KiB there).
+ */
+void backend_default_geometry(struct pcpu_geometry *g);
+
+/*
+ * Findings of a backend's own checks are graded, so a campaign can go on
+ * past known hint findings and still stop on safety.
+ */
+enum pcpu_grade {
+	PCPU_GRADE_SAFETY = 1u << 0,     /* overlap, corruption, bad free, backing */
+	PCPU_GRADE_ACCOUNTING = 1u << 1, /* counters against a recount */
+	PCPU_GRADE_HINT = 1u << 2,       /* hint accuracy: efficiency, not safety */
+};
+#define PCPU_GRADE_ALL                                                     \
+	(PCPU_GRADE_SAFETY | PCPU_GRADE_ACCOUNTING | PCPU_GRADE_HINT)
+
+struct pcpu_finding {
+	const char *check;      /* stable name, e.g. "scan_hint" */
+	enum pcpu_grade grade;
+	int chunk_id;           /* the chunk involved, or INT_MIN for none */
+	char detail[512];       /* "expected ..., got ..." */
+};
+
+/*
+ * The backend's own checks of its state after an operation (the area-map
+ * port has none: the oracle and oracle/check_*.c cover it).  Returns 0, or
+ * the number of findings with the first one in *f; findings of a grade
+ * outside `grades` are still reported, so the caller decides what stops a
+ * run.  Findings about a decision (an allocation failed although a fit
+ * existed, a chunk was created although one could serve) are recorded by
+ * backend_alloc and returned by the next call.
+ */
+int backend_check(struct backend *b, struct pcpu_finding *f);
+
 #endif /* PCPU_FUZZ_PCPU_H */
