@@ -3,7 +3,7 @@
 #
 # Make sure the Debian packages a target needs are installed: install them
 # with apt-get when running as root, otherwise print the exact command and
-# fail.  Usage: ensure-deps.sh base|fuzz|afl|cov
+# fail.  Usage: ensure-deps.sh base|fuzz|afl|cov|linux
 set -eu
 
 need=""
@@ -18,7 +18,8 @@ base) want make; want clang-14; want libclang-rt-14-dev ;;
 fuzz) want make; want clang-14; want libclang-rt-14-dev; want llvm-14 ;;
 afl) want make; want clang-14; want libclang-rt-14-dev; want llvm-14; want lld-14; want afl++ ;;
 cov) want make; want clang-14; want libclang-rt-14-dev; want llvm-14 ;;
-*) echo "ensure-deps.sh: unknown set '$1' (base, fuzz, afl, cov)" >&2; exit 2 ;;
+linux) want make; want clang-14; want libclang-rt-14-dev; want xz-utils; want binutils ;;
+*) echo "ensure-deps.sh: unknown set '$1' (base, fuzz, afl, cov, linux)" >&2; exit 2 ;;
 esac
 
 [ -z "$need" ] && exit 0
