@@ -20,6 +20,14 @@ TIME ?= 600
 JOBS ?= 1
 FIXES ?= all
 export TIME JOBS FIXES BUILD
+# BACKEND: whose binaries make fuzz / afl / repro use: empty for the
+# area-map port ($(BUILD)/...), linux-6.1 or linux-6.12 for the real
+# kernel's ($(BUILD)/$(BACKEND)/..., mk/linux.mk).
+BACKEND ?=
+BDIR = $(if $(BACKEND),$(BUILD)/$(BACKEND),$(BUILD))
+BACKEND_CHECK = case "$(BACKEND)" in ""|linux-6.1|linux-6.12) ;; *) \
+	echo "make: BACKEND=$(BACKEND): unknown backend (linux-6.1, linux-6.12, or empty for the area-map port)" >&2; \
+	exit 2;; esac
 
 ALLOC_SRC := $(wildcard $(ALLOC_DIR)/*.c)
 ORACLE_SRC := $(wildcard oracle/*.c)
@@ -115,24 +123,29 @@ unit-test: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
 
 fuzz: fuzz-deps
-	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
-	@scripts/fuzz.sh
+	@$(BACKEND_CHECK)
+	@$(MAKE) --no-print-directory $(BDIR)/fuzz-pcpu $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
+	@$(if $(BACKEND),FUZZ_TARGET=$(BDIR)/fuzz-pcpu FUZZ_STATS=none \
+		FUZZ_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/libfuzzer-$(BACKEND)) scripts/fuzz.sh
 
 afl: afl-deps
-	@$(MAKE) --no-print-directory $(BUILD)/afl-pcpu $(BUILD)/afl-pcpu-cmplog $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
-	@scripts/afl.sh
+	@$(BACKEND_CHECK)
+	@$(MAKE) --no-print-directory $(BDIR)/afl-pcpu $(BDIR)/afl-pcpu-cmplog $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
+	@$(if $(BACKEND),AFL_TARGET=$(BDIR)/afl-pcpu AFL_CMPLOG_TARGET=$(BDIR)/afl-pcpu-cmplog \
+		AFL_STATS=none AFL_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/afl-$(BACKEND)) scripts/afl.sh
 
 bench: fuzz-deps
 	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-empty $(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode
 	@scripts/bench.sh
 
 repro: deps
-	@if [ -z "$(CRASH)" ]; then echo "usage: make repro CRASH=file [FIXES=list]" >&2; exit 2; fi
-	@$(MAKE) --no-print-directory $(BUILD)/pcpu-replay
+	@if [ -z "$(CRASH)" ]; then echo "usage: make repro CRASH=file [FIXES=list] [BACKEND=linux-6.12]" >&2; exit 2; fi
+	@$(BACKEND_CHECK)
+	@$(MAKE) --no-print-directory $(BDIR)/pcpu-replay
 	@echo "== decoded trace of $(CRASH)"
-	@$(BUILD)/pcpu-replay --trace "$(CRASH)"
+	@$(BDIR)/pcpu-replay --trace "$(CRASH)"
 	@echo "== replay with every check (PCPU_FIXES=$(FIXES))"
-	@PCPU_FIXES=$(FIXES) $(BUILD)/pcpu-replay --results --state "$(CRASH)"
+	@PCPU_FIXES=$(FIXES) $(BDIR)/pcpu-replay --results --state "$(CRASH)"
 
 help:
 	@echo "percpu-fuzz targets:"
@@ -146,6 +159,8 @@ help:
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
+	@echo "backends: BACKEND=linux-6.1|linux-6.12 for fuzz, afl, repro (kernel/README.md);"
+	@echo "          PCPU_NONFATAL=safety,accounting,hint: backend findings of those grades only count"
 
 clean:
 	rm -rf $(BUILD)

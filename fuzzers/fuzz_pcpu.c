@@ -11,7 +11,9 @@
  * Built three ways from this file: libFuzzer (build/fuzz-pcpu), AFL++
  * (build/afl-pcpu, through afl-clang-fast's libFuzzer driver), and plain
  * replay (pcpu-replay runs the same decoder and run_trace on raw files).
- * Kernel-bug fixes come from PCPU_FIXES, read once at start-up.
+ * Kernel-bug fixes come from PCPU_FIXES, read once at start-up, and so
+ * do the grades of backend findings that only count (PCPU_NONFATAL): a
+ * non-fatal finding neither aborts nor is reported.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +32,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (fixes_from_env(&fuzz_opt.fixes, err, sizeof(err))) {
+	if (fixes_from_env(&fuzz_opt.fixes, err, sizeof(err)) ||
+	    grades_from_env(&fuzz_opt.nonfatal_grades, err, sizeof(err))) {
 		fprintf(stderr, "fuzz-pcpu: %s\n", err);
 		exit(2);
 	}

@@ -30,9 +30,14 @@ static uint64_t rd(struct reader *r, int nbytes)
 	return v;
 }
 
+/*
+ * The linked backend must accept the geometry: a compact one always
+ * passes the area-map port (and 6.1), but 6.12 wants a larger dynamic
+ * area; whatever the backend refuses runs with backend_default_geometry(),
+ * which for the area-map port is the trace format's default.
+ */
 static void decode_geometry(struct reader *r, struct pcpu_geometry *g)
 {
-	static const struct pcpu_geometry dfl = PCPU_GEOMETRY_DEFAULT;
 	uint8_t g0 = (uint8_t)rd(r, 1);
 	char err[160];
 
@@ -41,6 +46,8 @@ static void decode_geometry(struct reader *r, struct pcpu_geometry *g)
 		uint8_t g2 = (uint8_t)rd(r, 1);
 
 		geometry_from_compact(g0, g1, g2, g);
+		if (backend_geometry_check(g, err, sizeof(err)))
+			backend_default_geometry(g);
 		return;
 	}
 	g->cpus = (unsigned)rd(r, 2);
@@ -50,7 +57,7 @@ static void decode_geometry(struct reader *r, struct pcpu_geometry *g)
 	g->reserved_size = (size_t)rd(r, 4);
 	g->dyn_size = (size_t)rd(r, 4);
 	if (backend_geometry_check(g, err, sizeof(err)))
-		*g = dfl;
+		backend_default_geometry(g);
 }
 
 static size_t decode_size(struct reader *r, unsigned cls, size_t page)

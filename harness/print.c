@@ -27,6 +27,14 @@ void print_state(FILE *f, struct backend *b)
 		backend_chunk(b, i, &v);
 		fputs("chunk ", f);
 		print_chunk_name(f, v.id);
+		if (!(backend_caps() & PCPU_CAP_AREA_MAP)) {
+			/* no map: what the view has (kernel/README.md) */
+			fprintf(f,
+				" free_size %ld contig_hint %d nr_populated %d slot %d\n",
+				v.free_size, v.contig_hint, v.nr_populated,
+				v.slot);
+			continue;
+		}
 		fprintf(f,
 			" free_size %ld contig_hint %d map_used %d first_free %d nr_populated %d\n",
 			v.free_size, v.contig_hint, v.map_used, v.first_free,
@@ -75,6 +83,18 @@ void print_chunk_dump(FILE *f, struct backend *b, int chunk_id)
 		backend_chunk(b, i, &v);
 		if (v.id != chunk_id)
 			continue;
+		if (!v.map) { /* a backend without an area map */
+			fputs("chunk ", f);
+			print_chunk_name(f, v.id);
+			fprintf(f,
+				": free_size %ld contig_hint %d slot %d nr_populated %d\n",
+				v.free_size, v.contig_hint, v.slot,
+				v.nr_populated);
+			fputs("  populated pages: ", f);
+			print_page_ranges(f, v.populated, g.unit_pages);
+			fputc('\n', f);
+			return;
+		}
 		fputs("chunk ", f);
 		print_chunk_name(f, v.id);
 		fprintf(f,

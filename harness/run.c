@@ -125,8 +125,9 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 	a->align = op->align;
 	a->ptr = res.ptr;
 	c->nr_live++;
-	if (c->o) {
-		if (check_after_alloc(c, op->id))
+	if (c->opt->checks) {
+		/* the backend's own view first: it explains a bad address */
+		if (run_backend_check(c) || check_after_alloc(c, op->id))
 			return -1;
 		tags_write(c, op->id);
 	}
@@ -143,7 +144,7 @@ static int run_free(struct run_ctx *c, const struct trace_op *op)
 		backend_free(c->b, 0);
 		return 0;
 	}
-	if (c->o && check_before_free(c, op->id))
+	if (c->opt->checks && check_before_free(c, op->id))
 		return -1;
 	st = backend_free(c->b, a->ptr);
 	a->live = false;
@@ -181,9 +182,29 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 			oracle_fail(c->o, op->fault, op->count);
 		break;
 	}
-	if (c->o && check_after_op(c))
+	if (!c->opt->checks)
+		return 0;
+	/* after a successful alloc, run_alloc ran backend_check already */
+	if (!(op->kind == OP_ALLOC && c->allocs[op->id].live) &&
+	    run_backend_check(c))
 		return -1;
-	return 0;
+	return check_after_op(c);
+}
+
+int run_backend_check(struct run_ctx *c)
+{
+	struct pcpu_finding f = { .chunk_id = INT_MIN };
+
+	if (backend_check(c->b, &f) <= 0)
+		return 0;
+	if (f.grade & c->opt->nonfatal_grades) {
+		nonfatal_add(c->opt->nonfatal, f.check);
+		return 0;
+	}
+	/* the name must outlive f, for the report and the signature */
+	snprintf(c->failed_name, sizeof(c->failed_name), "%s",
+		 f.check ? f.check : "backend");
+	return check_fail(c, c->failed_name, f.chunk_id, "%s", f.detail);
 }
 
 static void report(const struct run_ctx *c)
@@ -270,9 +291,46 @@ void run_describe_current(FILE *f)
 	trace_print_op(f, &c->t->ops[c->op_index]);
 }
 
-int run_trace(const struct trace *t, const struct run_options *opt)
+/*
+ * A text trace without a geometry line carries the trace format's
+ * default; a backend refusing it (Linux 6.12) runs its own default.  A
+ * geometry the trace names is never replaced.
+ */
+static const struct trace *effective_trace(const struct trace *t,
+					   struct trace *copy)
 {
+	char err[256];
+
+	if (t->has_geometry ||
+	    !backend_geometry_check(&t->geo, err, sizeof(err)))
+		return t;
+	*copy = *t; /* shallow: the operations stay shared and read-only */
+	backend_default_geometry(&copy->geo);
+	return copy;
+}
+
+/* Without a map, the leak check compares boot chunks with their start. */
+static void note_boot_free(struct run_ctx *c)
+{
+	int n = backend_nr_chunks(c->b);
+
+	for (int idx = 0; idx < n; idx++) {
+		struct pcpu_chunk_view v;
+
+		backend_chunk(c->b, idx, &v);
+		if (v.kind == PCPU_KIND_RESERVED)
+			c->boot_free[0] = v.free_size;
+		else if (v.kind == PCPU_KIND_FIRST)
+			c->boot_free[1] = v.free_size;
+	}
+}
+
+int run_trace(const struct trace *trace, const struct run_options *opt)
+{
+	struct trace copy;
+	const struct trace *t = effective_trace(trace, &copy);
 	struct run_ctx c = { .t = t, .opt = opt, .failed_chunk = INT_MIN };
+	bool area_map = run_area_map();
 	char err[256];
 	int ret = 0;
 
@@ -285,10 +343,12 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 			signature_set(opt->signature, SIG_ERROR, "error");
 		return 2;
 	}
-	if (opt->checks)
+	if (opt->checks && area_map)
 		c.o = oracle_create(&t->geo, opt->fixes);
+	else if (opt->checks)
+		note_boot_free(&c);
 	c.allocs = calloc(t->nr_allocs ? t->nr_allocs : 1, sizeof(*c.allocs));
-	if (!c.allocs || (opt->checks && !c.o)) {
+	if (!c.allocs || (opt->checks && area_map && !c.o)) {
 		fprintf(stderr, "%s: out of memory\n", opt->name);
 		abort();
 	}
@@ -302,7 +362,7 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 		stats_collect(&c, opt->stats);
 	if (!c.failed && opt->state)
 		print_state(opt->state, c.b);
-	if (!c.failed && c.o) {
+	if (!c.failed && opt->checks) {
 		c.op_index = t->nr_ops; /* failures now belong to the end */
 		check_end(&c);
 	}

@@ -39,7 +39,36 @@ struct run_options {
 	const char *name; /* input name for reports */
 	struct run_stats *stats; /* accumulate statistics, or NULL */
 	struct run_signature *signature; /* filled in by run_trace, or NULL */
+	/*
+	 * Grades (PCPU_GRADE_*) of backend_check() findings that are only
+	 * counted, in *nonfatal when set, instead of failing the run.  Stored
+	 * as the non-fatal set so that zero-initialised options (every tool,
+	 * test and target) keep the default: every finding is fatal.
+	 */
+	unsigned nonfatal_grades;
+	struct run_nonfatal *nonfatal;
 };
+
+/* Non-fatal backend findings, counted per check name over runs. */
+#define RUN_NONFATAL_NAMES 32
+struct run_nonfatal {
+	int nr;
+	struct {
+		char check[32];
+		unsigned long count; /* operations after which it was reported */
+	} e[RUN_NONFATAL_NAMES];
+	unsigned long other; /* names beyond the table */
+};
+
+/*
+ * PCPU_NONFATAL: comma list of safety, accounting, hint (empty: none).
+ * 0, or -1 with a one-line reason naming the variable in err.
+ */
+int grades_parse(const char *list, unsigned *out, char *err, size_t errlen);
+int grades_from_env(unsigned *out, char *err, size_t errlen);
+void nonfatal_add(struct run_nonfatal *n, const char *check);
+/* `nonfatal: scan_hint 3, right_free 1` and a newline; nothing if none. */
+void nonfatal_print(FILE *f, const struct run_nonfatal *n);
 
 /* The harness's shadow of one alloc line of the trace. */
 struct live_alloc {
@@ -73,6 +102,7 @@ struct run_ctx {
 	struct backend *b;
 	struct oracle *o;
 	struct live_alloc *allocs; /* indexed by alloc id */
+	long boot_free[2];         /* free_size of r and 0 at creation (no map) */
 	size_t op_index;           /* index of the op being checked */
 	unsigned int nr_live;
 	unsigned int tag_cursor;   /* rotating subset for the tags check: */
@@ -83,6 +113,7 @@ struct run_ctx {
 	int failed_chunk;          /* chunk to dump, or INT_MIN for none */
 	unsigned long failed_faults; /* injected faults fired by then */
 	char detail[1024];
+	char failed_name[32];      /* a backend finding's check name */
 };
 
 /*
@@ -92,6 +123,17 @@ struct run_ctx {
  */
 int check_fail(struct run_ctx *c, const char *check, int chunk_id,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * backend_caps() has PCPU_CAP_AREA_MAP: the oracle runs in lockstep (when
+ * checks are on) and the area-map checks apply; otherwise only the
+ * backend-neutral checks and backend_check() run.  Asked of the linked
+ * backend, not stored in run_ctx, so hand-built contexts (tests) agree.
+ */
+static inline bool run_area_map(void)
+{
+	return backend_caps() & PCPU_CAP_AREA_MAP;
+}
 
 /* The pattern written over every copy of allocation id on cpu. */
 unsigned char tag_byte(unsigned int id, unsigned int cpu, size_t i);
@@ -106,6 +148,11 @@ int check_after_alloc(struct run_ctx *c, unsigned int id);
 int check_before_free(struct run_ctx *c, unsigned int id);
 int check_after_op(struct run_ctx *c);
 int check_end(struct run_ctx *c);
+/*
+ * backend_check() after an operation: a finding of a fatal grade fails the
+ * run under the finding's check name; others are counted.  0 or -1.
+ */
+int run_backend_check(struct run_ctx *c);
 /* Write allocation id's tag pattern over its copy on every CPU. */
 void tags_write(struct run_ctx *c, unsigned int id);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend_internal.h"
+#include "checks.h"
 #include "kstate.h"
 #include "mem.h"
 
@@ -21,11 +22,13 @@ struct pcpu_alloc_res backend_alloc(struct backend *b,
 	unsigned long off;
 	uintptr_t p;
 
+	checks_alloc_pre(b, req); /* decision checks: the truth before */
 	p = kglue_alloc(req->size, req->align, req->reserved, req->atomic);
 	b->view->stale = true;
 	if (!p) {
 		if (req->atomic)
 			b->counters.atomic_failed++;
+		checks_alloc_post(b, req, &res);
 		return res;
 	}
 	kglue_chunk_of(p, &c, &off);
@@ -40,12 +43,14 @@ struct pcpu_alloc_res backend_alloc(struct backend *b,
 	} else {
 		res.off = off;
 	}
+	checks_alloc_post(b, req, &res);
 	return res;
 }
 
 enum pcpu_status backend_free(struct backend *b, uintptr_t ptr)
 {
 	b->view->stale = true;
+	checks_free_pre(b, ptr); /* the hint checks look at its chunk */
 	kglue_free(ptr);
 	return PCPU_OK;
 }
@@ -60,6 +65,7 @@ void backend_balance(struct backend *b)
 {
 	b->view->stale = true;
 	kglue_balance(true);
+	checks_balance_post(b);
 }
 
 void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count)
@@ -134,3 +140,34 @@ int linux_backend_check_pristine(const struct backend *b, char *err,
 	(void)b;
 	return linux_check_pristine(err, errlen);
 }
+
+/* include/pcpu.h: what the harness may check of this backend */
+
+/*
+ * No area map, so neither the oracle nor the map checks apply; no fix
+ * switches, the kernel file is unmodified.
+ */
+unsigned backend_caps(void)
+{
+	return 0;
+}
+
+/*
+ * The trace format's default where this kernel accepts it (6.1); 6.12
+ * wants dyn >= 20 KiB (PERCPU_DYNAMIC_EARLY_SIZE), so there the default
+ * keeps its static and reserved areas and grows the unit by one page to
+ * give the dynamic area 20 KiB.  Both kernels accept that geometry.
+ */
+void backend_default_geometry(struct pcpu_geometry *g)
+{
+	static const struct pcpu_geometry def = PCPU_GEOMETRY_DEFAULT;
+	static const struct pcpu_geometry big_dyn = {
+		.cpus = 4, .page_size = 4096, .unit_size = 36864,
+		.static_size = 8192, .reserved_size = 8192, .dyn_size = 20480,
+	};
+	char err[160];
+
+	*g = backend_geometry_check(&def, err, sizeof(err)) ? big_dyn : def;
+}
+
+/* backend_check(): kernel/checks_backend.c */

@@ -18,7 +18,7 @@ linux_dir = $(BUILD)/linux-$(1)
 LINUX_COMMON_SRC := kernel/shim_rt.c kernel/mem_phys.c kernel/mem_memblock.c \
 	kernel/mem_vm.c kernel/mem_heap.c kernel/mem_snapshot.c kernel/kstate.c \
 	kernel/backend_linux.c kernel/backend_snapshot.c \
-	kernel/backend_calls.c kernel/backend_view.c
+	kernel/backend_calls.c kernel/backend_view.c $(wildcard kernel/checks_*.c)
 LINUX_COMMON_OBJ := $(call obj,$(LINUX_COMMON_SRC))
 # The glue object of a version and flavour (vm, km): link it with
 # LINUX_COMMON_OBJ and LINUX_LDFLAGS to get include/pcpu.h.
@@ -88,3 +88,81 @@ $(foreach v,$(LINUX_VERSIONS),$(eval $(call LINUX_SMOKE_RULES,$(v))))
 linux-test: linux
 	@rc=0; for v in $(LINUX_VERSIONS); do for t in linux-smoke linux-smoke-km; do \
 		$(call linux_dir,$$v)/$$t || rc=1; done; done; exit $$rc
+
+# The harness on top of the linux backend (issue 6, phase 2): the same
+# programs as the area-map build, from the same sources (harness, oracle
+# checks, trace, byte decoder, tools/replay.c, fuzzers/fuzz_pcpu.c), linked
+# with the kernel backend instead of allocator/, one directory per kernel:
+# $(BUILD)/linux-<v>/pcpu-replay, fuzz-pcpu (libFuzzer) and afl-pcpu
+# (AFL++).  The vm flavour, the kernel's default.  kernel/checks_*.c hold
+# the backend's own graded checks (backend_check); until they exist,
+# backend_calls.c's weak placeholder finds nothing.
+LINUX_HARNESS_SRC := $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
+LINUX_CHECKS_SRC := $(wildcard kernel/checks_*.c)
+LINUX_BACKEND_SRC := $(LINUX_COMMON_SRC) $(filter-out $(LINUX_COMMON_SRC),$(LINUX_CHECKS_SRC))
+LINUX_TOOLS := pcpu-replay fuzz-pcpu afl-pcpu
+linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
+linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
+
+# Checks stay out of the fuzzers' coverage feedback (see the Makefile's
+# CHECK_SRC rule): kernel/checks_*.c like oracle/check_*.c.
+$(call fobj,$(LINUX_CHECKS_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+$(call aobj,$(LINUX_CHECKS_SRC)): $(BUILD)/afl-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+$(call cobj,$(LINUX_CHECKS_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+
+define LINUX_HARNESS_RULES
+$(call linux_dir,$(1))/pcpu-replay: $(call obj,tools/replay.c $(LINUX_HARNESS_SRC) \
+		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
+	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
+
+# the kernel file with libFuzzer's coverage, sections renamed as above
+$(call linux_fuzz_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+	@mkdir -p $$(dir $$@)
+	$$(CLANG) $$(call linux_glue_cflags,$(1),vm) -fsanitize=fuzzer-no-link \
+		-MT $$@ -c $$< -o $$@.tmp
+	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+$(call linux_dir,$(1))/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS_SRC) \
+		$(LINUX_BACKEND_SRC)) $(call linux_fuzz_glue,$(1),vm)
+	$$(CLANG) $$(CFLAGS_BASE) $$(SAN) -fsanitize=fuzzer $$^ $$(LINUX_LDFLAGS) -o $$@
+
+# AFL++: afl-clang-fast, the same section renaming.  Not AFL_USE_UBSAN
+# here: afl-clang-fast would append -fsanitize=undefined after our
+# -fno-sanitize=alignment and turn the alignment check back on (a trap,
+# SIGILL, in list_for_each_entry); linux_glue_cflags has UBSan already.
+$(call linux_afl_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+	@mkdir -p $$(dir $$@)
+	$$(AFL_ENV) env -u AFL_USE_UBSAN $$(AFL_CC) $$(call linux_glue_cflags,$(1),vm) \
+		-MT $$@ -c $$< -o $$@.tmp
+	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+$(call linux_dir,$(1))/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS_SRC) \
+		$(LINUX_BACKEND_SRC)) $(call linux_afl_glue,$(1),vm)
+	$$(AFL_ENV) $$(AFL_CC) $$(AFL_CFLAGS) -fsanitize=fuzzer $$^ $$(LINUX_LDFLAGS) -o $$@
+# its CmpLog twin, for the main instance of scripts/afl.sh
+$(call linux_dir,$(1))/cmplog-obj/glue-vm.o: kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+	@mkdir -p $$(dir $$@)
+	$$(AFL_ENV) AFL_LLVM_CMPLOG=1 env -u AFL_USE_UBSAN $$(AFL_CC) \
+		$$(call linux_glue_cflags,$(1),vm) -MT $$@ -c $$< -o $$@.tmp
+	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+$(call linux_dir,$(1))/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS_SRC) \
+		$(LINUX_BACKEND_SRC)) $(call linux_dir,$(1))/cmplog-obj/glue-vm.o
+	$$(AFL_ENV) AFL_LLVM_CMPLOG=1 $$(AFL_CC) $$(AFL_CFLAGS) -fsanitize=fuzzer $$^ \
+		$$(LINUX_LDFLAGS) -o $$@
+
+.PHONY: linux-$(1)-tools
+linux-$(1)-tools: $(call linux_dir,$(1))/pcpu-replay $(call linux_dir,$(1))/fuzz-pcpu
+endef
+$(foreach v,$(LINUX_VERSIONS),$(eval $(call LINUX_HARNESS_RULES,$(v))))
+
+# `make linux-tools`: pcpu-replay and fuzz-pcpu of every version (afl-pcpu
+# on demand: make $(BUILD)/linux-6.12/afl-pcpu, or make afl BACKEND=...).
+.PHONY: linux-tools
+linux-tools: $(addprefix linux-,$(addsuffix -tools,$(LINUX_VERSIONS)))

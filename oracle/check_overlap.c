@@ -5,7 +5,8 @@
  *
  * Real addresses are compared, not just offsets.  Every CPU's copy must be
  * exactly base_addr + unit_offset[cpu] + off (pcpu.h, reference §12), and
- * inside that CPU's unit of its chunk and inside the chunk's map.  Once
+ * inside that CPU's unit of its chunk and inside the chunk's map (without
+ * a map: inside the part of the unit the chunk hands out).  Once
  * that holds for every allocation (it is verified here when each one is
  * made, and neither ptr nor a chunk's base moves later), two allocations
  * can only share bytes on a CPU if they sit in the same chunk with
@@ -39,7 +40,6 @@ static int check_in_map(struct run_ctx *c, unsigned int id,
 	const struct live_alloc *a = &c->allocs[id];
 	long end = a->off + (long)a->size;
 
-	w->base = v->base_addr;
 	w->end = map_off(v->map, v->map_used);
 	if (w->end > (long)g->unit_size)
 		return check_fail(
@@ -74,7 +74,15 @@ static int check_alignment(struct run_ctx *c, unsigned int id,
 			   const struct overlap_where *w, unsigned int nr_cpus)
 {
 	const struct live_alloc *a = &c->allocs[id];
+	size_t align = a->align;
 
+	/*
+	 * The bitmap era (no area map) raises an align below
+	 * PCPU_MIN_ALLOC_SIZE (4) to 4 before its power-of-two test, so
+	 * align=3 is legal there and served 4-aligned.
+	 */
+	if (!run_area_map() && align == 3)
+		align = 4;
 	/*
 	 * align 0 and 1 mean 2 (§7.1); offsets are always even.  Any align
 	 * >= 2 is checked on the offset: that is what catches the pre-4.10
@@ -83,24 +91,24 @@ static int check_alignment(struct run_ctx *c, unsigned int id,
 	 * page aligned, so its remainder modulo 3 or 12 depends on where the
 	 * host mapped it, and no allocator could promise more than the offset.
 	 */
-	if (a->off % 2 || (a->align >= 2 && a->off % (long)a->align))
+	if (a->off % 2 || (align >= 2 && a->off % (long)align))
 		return check_fail(
 			c, CHECK_OVERLAP, a->chunk_id,
 			"alloc %u: expected offset aligned to %zu, got %ld", id,
-			a->align < 2 ? (size_t)2 : a->align, a->off);
+			align < 2 ? (size_t)2 : align, a->off);
 	/*
 	 * Callers align addresses: for a power of two up to a page the
 	 * address must be aligned on every CPU too (bases and unit offsets
 	 * are page aligned, so this is deterministic).
 	 */
-	if (a->align < 2 || !is_pow2(a->align))
+	if (align < 2 || !is_pow2(align))
 		return 0;
 	for (unsigned int cpu = 0; cpu < nr_cpus; cpu++)
-		if (w->addr[cpu] % a->align)
+		if (w->addr[cpu] % align)
 			return check_fail(
 				c, CHECK_OVERLAP, a->chunk_id,
 				"alloc %u cpu %u: expected an address aligned to %zu, got 0x%lx (offset %ld)",
-				id, cpu, a->align, (unsigned long)w->addr[cpu],
+				id, cpu, align, (unsigned long)w->addr[cpu],
 				a->off);
 	return 0;
 }
@@ -162,17 +170,51 @@ static int check_other_allocs(struct run_ctx *c, unsigned int id)
  * the reserved chunk and the first chunk share one unit (§2.2): each one's
  * block 0 covers the other's area.
  */
-static void chunk_dynamic_range(const struct check_geom *g,
+static void chunk_dynamic_range(const struct run_ctx *c,
+				const struct check_geom *g,
 				const struct pcpu_chunk_view *v, long *lo,
 				long *hi)
 {
+	const struct pcpu_geometry *geo = &c->t->geo;
+
 	*lo = 0;
 	*hi = (long)g->unit_size;
 	if (v->kind == PCPU_KIND_CREATED)
 		return;
+	if (!run_area_map()) {
+		/*
+		 * No map to read: the boot chunks hand out what the geometry
+		 * gave them, reserved [static, +reserved), first the dyn
+		 * area after it.
+		 */
+		*lo = (long)geo->static_size;
+		*hi = *lo + (long)geo->reserved_size;
+		if (v->kind == PCPU_KIND_FIRST) {
+			*lo = *hi;
+			*hi = *lo + (long)geo->dyn_size;
+		}
+		return;
+	}
 	if (v->map_used >= 2)
 		*lo = map_off(v->map, 1);
 	*hi = map_off(v->map, v->map_used);
+}
+
+/* Without a map: inside what its own chunk can hand out. */
+static int check_in_range(struct run_ctx *c, unsigned int id,
+			  const struct check_geom *g,
+			  const struct pcpu_chunk_view *v)
+{
+	const struct live_alloc *a = &c->allocs[id];
+	long end = a->off + (long)a->size, lo, hi;
+
+	chunk_dynamic_range(c, g, v, &lo, &hi);
+	if (a->off < lo || end > hi)
+		return check_fail(
+			c, CHECK_OVERLAP, a->chunk_id,
+			"alloc %u: expected [%ld, %ld) inside the range [%ld, %ld) chunk %s hands out",
+			id, a->off, end, lo, hi, CHUNK_NAME(a->chunk_id));
+	return 0;
 }
 
 /* Other chunks: what they can hand out on a CPU must not meet the range. */
@@ -192,7 +234,7 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 		backend_chunk(c->b, idx, &v);
 		if (v.id == a->chunk_id)
 			continue;
-		chunk_dynamic_range(g, &v, &lo, &hi);
+		chunk_dynamic_range(c, g, &v, &lo, &hi);
 		for (unsigned int cpu = 0; cpu < g->nr_cpus && lo < hi; cpu++) {
 			uintptr_t unit = v.base_addr + gv.unit_offset[cpu];
 
@@ -224,9 +266,12 @@ int check_overlap(struct run_ctx *c, unsigned int id)
 			c, CHECK_OVERLAP, INT_MIN,
 			"alloc %u: expected chunk %s to exist, got no such chunk",
 			id, CHUNK_NAME(a->chunk_id));
+	w.base = v.base_addr;
 	/* Addresses before alignment: a misaligned wrong address would
 	 * otherwise be reported as an alignment problem. */
-	if (check_in_map(c, id, &g, &v, &w) || check_addresses(c, id, &g, &w) ||
+	if ((run_area_map() ? check_in_map(c, id, &g, &v, &w) :
+			   check_in_range(c, id, &g, &v)) ||
+	    check_addresses(c, id, &g, &w) ||
 	    check_alignment(c, id, &w, g.nr_cpus) ||
 	    check_other_allocs(c, id) || check_other_chunks(c, id, &g, &w))
 		return -1;

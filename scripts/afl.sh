@@ -10,6 +10,11 @@
 # Every PROGRESS seconds (default 60) an `afl: progress` line sums up the
 # instances' fuzzer_stats; at the end a summary (exec/s, bitmap coverage,
 # corpus, crashes) and build/pcpu-stats' summary of the main queue.
+#
+# Another backend's targets (`make afl BACKEND=linux-6.12`): AFL_TARGET and
+# AFL_CMPLOG_TARGET (defaults $BUILD/afl-pcpu, $BUILD/afl-pcpu-cmplog),
+# AFL_DIR the work directory (default $WORK/afl), AFL_STATS the statistics
+# tool (default $BUILD/pcpu-stats; `none` skips them).
 set -eu
 BUILD=${BUILD:-build}
 TIME=${TIME:-600}
@@ -17,7 +22,10 @@ JOBS=${JOBS:-1}
 FIXES=${FIXES:-all}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
 PROGRESS=${PROGRESS:-60}
-dir=$WORK/afl
+dir=${AFL_DIR:-$WORK/afl}
+target=${AFL_TARGET:-$BUILD/afl-pcpu}
+cmplog=${AFL_CMPLOG_TARGET:-$BUILD/afl-pcpu-cmplog}
+stats=${AFL_STATS:-$BUILD/pcpu-stats}
 
 case $TIME in ''|*[!0-9]*) echo "afl.sh: TIME must be whole seconds, not '$TIME'" >&2; exit 2;; esac
 case $JOBS in ''|*[!0-9]*|0) echo "afl.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
@@ -89,13 +97,13 @@ pids=""
 i=1
 while [ "$i" -lt "$JOBS" ]; do
 	afl-fuzz -S "sec$i" -V "$TIME" -t "$AFL_TIMEOUT_MS" -x fuzzers/pcpu.dict -i "$dir/seeds" -o "$dir/out" \
-		-- "$BUILD/afl-pcpu" >"$dir/sec$i.log" 2>&1 &
+		-- "$target" >"$dir/sec$i.log" 2>&1 &
 	pids="$pids $!"
 	i=$((i + 1))
 done
 st=0
 afl-fuzz -M main -V "$TIME" -t "$AFL_TIMEOUT_MS" -c 0 -x fuzzers/pcpu.dict -i "$dir/seeds" -o "$dir/out" \
-	-- "$BUILD/afl-pcpu-cmplog" || st=$?
+	-- "$cmplog" || st=$?
 for p in $pids; do wait "$p" || true; done
 touch "$stop"
 wait "$mon" || true
@@ -105,12 +113,14 @@ afl-whatsup -s "$dir/out" 2>/dev/null || true
 
 n=$(crashes)
 echo "afl: summary: $(($(date +%s) - start))s, $(ls -d "$dir"/out/*/ 2>/dev/null | wc -l | tr -d ' ') instance(s), $(numbers)"
-if [ -x "$BUILD/pcpu-stats" ] && [ -d "$dir/out/main/queue" ]; then
+if [ "$stats" = none ]; then
+	echo "afl: no corpus statistics for this target (AFL_STATS=none)"
+elif [ -x "$stats" ] && [ -d "$dir/out/main/queue" ]; then
 	# main's queue: the secondaries' queues mostly repeat it
-	PCPU_FIXES=$FIXES "$BUILD/pcpu-stats" "$dir/out/main/queue" ||
+	PCPU_FIXES=$FIXES "$stats" "$dir/out/main/queue" ||
 		echo "afl: pcpu-stats on the main queue exited $?"
-elif [ ! -x "$BUILD/pcpu-stats" ]; then
-	echo "afl: $BUILD/pcpu-stats not built: no corpus statistics (make $BUILD/pcpu-stats)"
+elif [ ! -x "$stats" ]; then
+	echo "afl: $stats not built: no corpus statistics (make $stats)"
 fi
 echo "afl: done (exit $st); $n crash(es) under $dir/out/*/crashes"
 exit $st

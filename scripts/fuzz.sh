@@ -12,6 +12,12 @@
 # campaign so far; at the end a summary (exec/s, coverage, corpus, crashes)
 # and build/pcpu-stats' summary of the corpus in allocator terms.  Several
 # machines can share one corpus directory (README, "Distributed campaigns").
+#
+# Another backend's target (`make fuzz BACKEND=linux-6.12`): FUZZ_TARGET is
+# the libFuzzer binary (default $BUILD/fuzz-pcpu), FUZZ_DIR the work
+# directory (default $WORK/libfuzzer), FUZZ_STATS the corpus statistics
+# tool (default $BUILD/pcpu-stats; `none` skips them).  PCPU_NONFATAL
+# reaches the target unchanged.
 set -eu
 BUILD=${BUILD:-build}
 TIME=${TIME:-600}
@@ -19,8 +25,9 @@ JOBS=${JOBS:-1}
 FIXES=${FIXES:-all}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
 PROGRESS=${PROGRESS:-60}
-dir=$WORK/libfuzzer
-target=$BUILD/fuzz-pcpu
+dir=${FUZZ_DIR:-$WORK/libfuzzer}
+target=${FUZZ_TARGET:-$BUILD/fuzz-pcpu}
+stats=${FUZZ_STATS:-$BUILD/pcpu-stats}
 
 case $TIME in ''|*[!0-9]*) echo "fuzz.sh: TIME must be whole seconds, not '$TIME'" >&2; exit 2;; esac
 case $JOBS in ''|*[!0-9]*|0) echo "fuzz.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
@@ -110,9 +117,11 @@ rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 n=$(count_files "$dir/artifacts")
 echo "fuzz: summary: ${el}s, $execs execs, $rate exec/s, cov $(field cov "$line")" \
      "ft $(field ft "$line"), corpus $(count_files "$dir/corpus") inputs, $n crash(es)"
-if [ -x "$BUILD/pcpu-stats" ]; then
+if [ "$stats" = none ]; then
+	echo "fuzz: no corpus statistics for this target (FUZZ_STATS=none)"
+elif [ -x "$stats" ]; then
 	# the corpus holds no crashing input, so a failed check here is news
-	PCPU_FIXES=$FIXES "$BUILD/pcpu-stats" "$dir/corpus" ||
+	PCPU_FIXES=$FIXES "$stats" "$dir/corpus" ||
 		echo "fuzz: pcpu-stats on the corpus exited $?"
 else
 	echo "fuzz: $BUILD/pcpu-stats not built: no corpus statistics (make $BUILD/pcpu-stats)"

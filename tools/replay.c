@@ -42,7 +42,10 @@ static void usage(FILE *f)
 	      "Exit status: 0 every check passed, 1 a check failed (report on\n"
 	      "stderr), 2 usage or input error (nothing was run), anything else:\n"
 	      "a sanitizer or a signal ended the run.\n"
-	      "Environment: PCPU_FIXES=LIST as --fix.\n",
+	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
+	      "(safety, accounting, hint): backend findings of those grades are\n"
+	      "counted, summed up on stderr at the end (`nonfatal: CHECK N, ...`),\n"
+	      "instead of failing the run.\n",
 	      f);
 }
 
@@ -126,6 +129,7 @@ int main(int argc, char **argv)
 	struct input_list inputs = { 0 };
 	struct trace *traces;
 	struct run_signature sig;
+	struct run_nonfatal nonfatal = { 0 };
 	bool print_trace = false, print_sig = false, have_fix = false;
 	unsigned fixes = 0;
 	char err[512];
@@ -176,6 +180,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	opt.fixes = fixes;
+	if (grades_from_env(&opt.nonfatal_grades, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-replay: %s\n", err);
+		return 2;
+	}
+	opt.nonfatal = &nonfatal;
 
 	for (int i = optind; i < argc; i++)
 		if (collect(&inputs, argv[i]))
@@ -214,6 +223,7 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
+	nonfatal_print(stderr, &nonfatal);
 out:
 	for (size_t i = 0; i < inputs.n; i++) {
 		trace_free(&traces[i]);

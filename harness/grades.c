@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Grades of backend findings that do not stop a run (PCPU_NONFATAL), and
+ * the per-check counts of such findings.  A campaign on a kernel with
+ * known hint bugs sets PCPU_NONFATAL=hint and still stops on safety and
+ * accounting findings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+static const struct {
+	const char *name;
+	unsigned grade;
+} grade_names[] = {
+	{ "safety", PCPU_GRADE_SAFETY },
+	{ "accounting", PCPU_GRADE_ACCOUNTING },
+	{ "hint", PCPU_GRADE_HINT },
+};
+
+int grades_parse(const char *list, unsigned *out, char *err, size_t errlen)
+{
+	unsigned grades = 0;
+	const char *pos = list ? list : "";
+
+	while (*pos) {
+		size_t len = strcspn(pos, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(grade_names) / sizeof(grade_names[0]); i++)
+			if (strlen(grade_names[i].name) == len &&
+			    !strncmp(pos, grade_names[i].name, len))
+				break;
+		if (i == sizeof(grade_names) / sizeof(grade_names[0])) {
+			if (err && errlen)
+				snprintf(err, errlen,
+					 "unknown grade '%.*s' (known: safety, accounting, hint)",
+					 (int)(len > 40 ? 40 : len), pos);
+			return -1;
+		}
+		grades |= grade_names[i].grade;
+		pos += len;
+		if (*pos == ',')
+			pos++;
+	}
+	*out = grades;
+	return 0;
+}
+
+int grades_from_env(unsigned *out, char *err, size_t errlen)
+{
+	const char *v = getenv("PCPU_NONFATAL");
+	char msg[128];
+
+	*out = 0;
+	if (!v || !grades_parse(v, out, msg, sizeof(msg)))
+		return 0;
+	if (err && errlen)
+		snprintf(err, errlen, "PCPU_NONFATAL: %s", msg);
+	return -1;
+}
+
+void nonfatal_add(struct run_nonfatal *n, const char *check)
+{
+	int i;
+
+	if (!n)
+		return;
+	if (!check)
+		check = "backend";
+	for (i = 0; i < n->nr; i++)
+		if (!strcmp(n->e[i].check, check))
+			break;
+	if (i == n->nr) {
+		if (n->nr == RUN_NONFATAL_NAMES) {
+			n->other++;
+			return;
+		}
+		snprintf(n->e[i].check, sizeof(n->e[i].check), "%s", check);
+		n->nr++;
+	}
+	n->e[i].count++;
+}
+
+void nonfatal_print(FILE *f, const struct run_nonfatal *n)
+{
+	if (!n || (!n->nr && !n->other))
+		return;
+	fputs("nonfatal:", f);
+	for (int i = 0; i < n->nr; i++)
+		fprintf(f, "%s %s %lu", i ? "," : "", n->e[i].check,
+			n->e[i].count);
+	if (n->other)
+		fprintf(f, "%s other %lu", n->nr ? "," : "", n->other);
+	fputc('\n', f);
+}
