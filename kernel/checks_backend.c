@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * backend_check() of the linux backend: after an operation, the safety
+ * checks of the fake memory ("backing": pages, mappings, page->index,
+ * areas, metadata objects; "static": every unit's static copy; "warn": a
+ * kernel WARN nobody expected), the accounting recount ("accounting"),
+ * the hint checks of the chunks the operation touched (checks_hints.c)
+ * and the decision findings backend_alloc recorded (checks_decisions.c).
+ *
+ * Cost: the recounts walk every chunk; the hint checks recompute only the
+ * chunks touched since the last check (an allocation's chunk, a free's
+ * chunk; all of them after a balance, a failed allocation or a new
+ * instance).  PCPU_LINUX_CHECKS=full rechecks every chunk's hints.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend_internal.h"
+#include "checks.h"
+
+static bool full_mode(void)
+{
+	static int full = -1;
+
+	if (full < 0) {
+		const char *e = getenv("PCPU_LINUX_CHECKS");
+
+		full = e && !strcmp(e, "full");
+	}
+	return full;
+}
+
+/* most severe first, in the order found otherwise (insertion sort) */
+static void sort_findings(struct pcpu_finding *f, int n)
+{
+	for (int i = 1; i < n; i++) {
+		struct pcpu_finding t = f[i];
+		int j = i;
+
+		for (; j > 0 && f[j - 1].grade > t.grade; j--)
+			f[j] = f[j - 1];
+		f[j] = t;
+	}
+}
+
+static unsigned long warn_seen;
+static const struct backend *warn_owner;
+static unsigned long warn_gen;
+
+static void check_warn(struct backend *b, struct checks_sink *s)
+{
+	unsigned long gen = linux_snap.fresh_setups + linux_snap.restores;
+
+	if (warn_owner != b || warn_gen != gen) {
+		warn_owner = b;
+		warn_gen = gen;
+		warn_seen = 0;
+	}
+	if (b->warn_other > warn_seen)
+		checks_add(s, "warn", PCPU_GRADE_SAFETY, INT_MIN,
+			   "%lu unexpected kernel WARN(s), last: %s",
+			   b->warn_other - warn_seen, b->last_warning);
+	warn_seen = b->warn_other;
+}
+
+int linux_checks_run(struct backend *b, struct pcpu_finding *out, int max)
+{
+	struct checks_sink s = { out, max, 0 };
+	const void *dirty[64];
+	struct kglue_global g;
+	struct kglue_chunk *cs;
+	int n, nd, block_bits;
+	char err[256];
+	bool all;
+
+	checks_sync_instance(b);
+	if (linux_backend_check_backing(b, err, sizeof(err)))
+		checks_add(&s, "backing", PCPU_GRADE_SAFETY, INT_MIN, "%s", err);
+	if (linux_backend_check_static(b, err, sizeof(err)))
+		checks_add(&s, "static", PCPU_GRADE_SAFETY, INT_MIN, "%s", err);
+	check_warn(b, &s);
+	if (linux_backend_check_accounting(b, err, sizeof(err)))
+		checks_add(&s, "accounting", PCPU_GRADE_ACCOUNTING, INT_MIN,
+			   "%s", err);
+
+	nd = checks_dirty(dirty, 64);
+	all = checks_decisions_flush(&s) || full_mode();
+	checks_dirty_clear();
+	kglue_global(&g);
+	block_bits = (int)(g.page_size / 4);
+	n = kglue_chunks(NULL, 0);
+	cs = malloc(sizeof(*cs) * (size_t)(n ? n : 1));
+	if (!cs)
+		abort();
+	kglue_chunks(cs, n);
+	for (int i = 0; i < n; i++) {
+		bool touched = all;
+
+		for (int d = 0; d < nd && !touched; d++)
+			touched = dirty[d] == cs[i].handle;
+		if (touched)
+			checks_chunk_hints(&s, backend_chunk_id(b, &cs[i]),
+					   &cs[i], block_bits);
+	}
+	free(cs);
+	sort_findings(out, s.n < max ? s.n : max);
+	return s.n;
+}
+
+int backend_check(struct backend *b, struct pcpu_finding *f)
+{
+	struct pcpu_finding buf[16];
+	int n = linux_checks_run(b, buf, 16);
+
+	if (n)
+		*f = buf[0];
+	return n;
+}

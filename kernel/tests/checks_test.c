@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * linux-checks: tests of the linux backend's own checks (kernel/checks_*.c)
+ * and a finder for their hint findings.
+ *
+ * linux-checks                 unit tests: every check fires, with its
+ *                              grade, on a planted value; a fresh instance
+ *                              and consistent values pass; fit search;
+ *                              last line "linux-checks: N passed, N failed"
+ * linux-checks --find N OPS    N seeded sequences of OPS operations, every
+ *                              check after every operation; the first
+ *                              finding of each class is minimised (delta
+ *                              debugging over the operations) and printed
+ *                              as a text trace (trace-format.md)
+ * linux-checks --bench N OPS   checks' cost per operation (timed;
+ *                              --bench-none: the same without checks)
+ * linux-checks --trace FILE    run a text trace (alloc/free/balance/fail,
+ *                              geometry) and print every finding per op
+ *                              (CHECKS_WATCH=B: also block B of chunk 0)
+ * linux-checks --expect CHECK FILE   the same; exit 0 when a finding of
+ *                              CHECK (a name, or "name/kind") shows, else 1
+ */
+#define _GNU_SOURCE
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backend_internal.h"
+#include "checks_find.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                                    \
+	do {                                                                \
+		if (cond) {                                                 \
+			passed++;                                           \
+		} else {                                                    \
+			failed++;                                           \
+			printf("%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
+			printf(__VA_ARGS__);                                \
+			printf("\n");                                       \
+		}                                                           \
+	} while (0)
+
+#define MAXF 256
+static struct pcpu_finding fs[MAXF];
+
+/* the finding named check is among the n, with that grade */
+static bool has(int n, const char *check, enum pcpu_grade grade)
+{
+	for (int i = 0; i < n && i < MAXF; i++)
+		if (!strcmp(fs[i].check, check) && fs[i].grade == grade)
+			return true;
+	return false;
+}
+
+static void dump(int n)
+{
+	for (int i = 0; i < n && i < MAXF; i++)
+		printf("  %s (grade %d) chunk %d: %s\n", fs[i].check,
+		       fs[i].grade, fs[i].chunk_id, fs[i].detail);
+}
+
+/* ---- planted values ------------------------------------------------- */
+
+#define BB 1024 /* block bits of a 4 KiB page */
+static unsigned long map[2 * BB / 64];
+
+static void set_bits(int from, int n)
+{
+	for (int i = from; i < from + n; i++)
+		map[i / 64] |= 1UL << (i % 64);
+}
+
+/* the truth of block blk of map, as kglue_chunk_md computes it */
+static struct kglue_md truth(int blk)
+{
+	int from = blk < 0 ? 0 : blk * BB, n = blk < 0 ? 2 * BB : BB, run = 0;
+	struct kglue_md m = { .nr_bits = n, .true_first_free = n };
+
+	for (int i = 0; i < n; i++) {
+		if ((map[(from + i) / 64] >> ((from + i) % 64)) & 1) {
+			run = 0;
+			continue;
+		}
+		if (m.true_first_free == n)
+			m.true_first_free = i;
+		if (++run > m.true_largest) {
+			m.true_largest = run;
+			m.true_largest_start = i + 1 - run;
+		}
+		if (run == i + 1)
+			m.true_left_free = run;
+	}
+	m.true_right_free = run;
+	return m;
+}
+
+/* exact hints: the kernel's fields equal the truth */
+static struct kglue_md exact(int blk)
+{
+	struct kglue_md m = truth(blk);
+
+	m.contig_hint = m.true_largest;
+	m.contig_hint_start = m.true_largest_start;
+	m.first_free = m.true_first_free;
+	m.left_free = m.true_left_free;
+	m.right_free = m.true_right_free;
+	return m;
+}
+
+static int run_md(int blk, const struct kglue_md *m)
+{
+	struct checks_sink s = { fs, MAXF, 0 };
+
+	checks_md(&s, 7, blk, m, map, blk < 0 ? 0 : blk * BB, BB);
+	return s.n;
+}
+
+static void test_planted(void)
+{
+	struct kglue_md m;
+	int n;
+
+	/*
+	 * Block 0: used [0,10) [100,110) [300,1000); free runs [10,100) of
+	 * 90, [110,300) of 190, [1000,1024) of 24 touching block 1, which is
+	 * free up to its used [1500,2048).
+	 */
+	memset(map, 0, sizeof(map));
+	set_bits(0, 10);
+	set_bits(100, 10);
+	set_bits(300, 700);
+	set_bits(1500, 548);
+
+	{
+		struct kglue_md bl[2] = { truth(0), truth(1) }, c, w = truth(-1);
+
+		checks_compose_chunk_truth(bl, 2, BB, &c);
+		CHECK(c.true_largest == w.true_largest &&
+		      c.true_largest_start == w.true_largest_start &&
+		      c.true_first_free == w.true_first_free,
+		      "composed truth %d@%d, whole %d@%d", c.true_largest,
+		      c.true_largest_start, w.true_largest, w.true_largest_start);
+	}
+	for (int blk = -1; blk < 2; blk++) {
+		m = exact(blk);
+		n = run_md(blk, &m);
+		CHECK(n == 0, "exact hints of block %d: %d findings", blk, n);
+		if (n)
+			dump(n);
+	}
+	/* a scan hint before the contig hint is fine */
+	m = exact(0);
+	m.scan_hint = 90;
+	m.scan_hint_start = 10;
+	n = run_md(0, &m);
+	CHECK(n == 0, "valid scan hint: %d findings", n);
+
+	m = exact(0);
+	m.contig_hint_start = 95; /* runs over the used [100,110) */
+	n = run_md(0, &m);
+	CHECK(has(n, "hint_used_bits", PCPU_GRADE_ACCOUNTING),
+	      "contig over used bits");
+	m = exact(0);
+	m.scan_hint = 20;
+	m.scan_hint_start = 295;
+	n = run_md(0, &m);
+	CHECK(has(n, "hint_used_bits", PCPU_GRADE_ACCOUNTING),
+	      "scan hint over used bits");
+	m = exact(0);
+	m.contig_hint = 300; /* larger than any run, and over used bits */
+	m.contig_hint_start = 0;
+	n = run_md(0, &m);
+	CHECK(has(n, "hint_too_large", PCPU_GRADE_ACCOUNTING),
+	      "contig above the largest run");
+	m = exact(0);
+	m.contig_hint = 90;
+	m.contig_hint_start = 10;
+	n = run_md(0, &m);
+	CHECK(has(n, "contig_hint_low", PCPU_GRADE_HINT) && n == 1,
+	      "block contig below the largest run (%d findings)", n);
+	/* scan_hint_start after contig_hint_start but not equal: broken */
+	m = exact(0);
+	m.scan_hint = 24;
+	m.scan_hint_start = 1000;
+	n = run_md(0, &m);
+	CHECK(has(n, "scan_hint", PCPU_GRADE_HINT) && n == 1,
+	      "scan hint after a larger contig hint (%d)", n);
+	/* equal scan and contig hints with the scan hint first: broken */
+	m = exact(0);
+	m.contig_hint = 90;
+	m.contig_hint_start = 10;
+	m.scan_hint = 90;
+	m.scan_hint_start = 10;
+	n = run_md(0, &m);
+	CHECK(has(n, "scan_hint", PCPU_GRADE_HINT), "equal hints, scan first");
+	m = exact(0);
+	m.first_free = 110;
+	n = run_md(0, &m);
+	CHECK(has(n, "first_free", PCPU_GRADE_HINT) && n == 1, "first_free");
+	m = exact(1);
+	m.left_free = 0;
+	n = run_md(1, &m);
+	CHECK(has(n, "left_free", PCPU_GRADE_HINT) && n == 1, "left_free");
+	m = exact(0);
+	m.right_free = 0;
+	n = run_md(0, &m);
+	CHECK(has(n, "right_free", PCPU_GRADE_HINT) && n == 1, "right_free");
+	/* chunk_md: left/right_free are not the kernel's to keep */
+	m = exact(-1);
+	m.right_free = 5;
+	n = run_md(-1, &m);
+	CHECK(n == 0, "chunk_md right_free is not checked (%d)", n);
+	/*
+	 * chunk_md: the largest run [1000,1500) crosses the block boundary;
+	 * a hint below it by less than a block is the documented lag of
+	 * pcpu_block_update_hint_free(), a hint inside one block is not.
+	 */
+	m = exact(-1);
+	CHECK(m.true_largest == 500 && m.true_largest_start == 1000,
+	      "planted largest run %d@%d", m.true_largest, m.true_largest_start);
+	m.contig_hint = 190;
+	m.contig_hint_start = 110;
+	n = run_md(-1, &m);
+	CHECK(n == 0, "chunk hint lag across blocks tolerated (%d)", n);
+	set_bits(1200, 1); /* now [1201,1500) and [1000,1200) */
+	m = exact(-1);
+	m.contig_hint = 199;
+	m.contig_hint_start = 1000;
+	n = run_md(-1, &m);
+	CHECK(has(n, "contig_hint_low", PCPU_GRADE_HINT),
+	      "chunk hint below a run inside one block");
+}
+
+static void test_fit(void)
+{
+	unsigned long pop = 0x1; /* page 0 populated only */
+
+	memset(map, 0, sizeof(map));
+	set_bits(0, 3);
+	set_bits(8, 1000);
+	/* free [3,8) and [1008,2048) */
+	CHECK(checks_find_fit(map, 2 * BB, 5, 1, NULL, BB) == 3, "first fit");
+	CHECK(checks_find_fit(map, 2 * BB, 4, 4, NULL, BB) == 4, "aligned");
+	CHECK(checks_find_fit(map, 2 * BB, 5, 2, NULL, BB) == 1008,
+	      "alignment skips the small hole");
+	CHECK(checks_find_fit(map, 2 * BB, 20, 1, &pop, BB) == -1,
+	      "atomic: the run crosses into an unpopulated page");
+	pop = 0x2;
+	CHECK(checks_find_fit(map, 2 * BB, 20, 1, &pop, BB) == 1024,
+	      "atomic: the populated page");
+	CHECK(checks_find_fit(map, 2 * BB, 1041, 1, NULL, BB) == -1,
+	      "too large");
+}
+
+/* ---- a live instance ------------------------------------------------- */
+
+static void test_live(void)
+{
+	struct pcpu_chunk_view v;
+	const unsigned long *amap, *bound;
+	struct backend *b;
+	char err[256];
+	int n, bits, idx = -1;
+
+	for (size_t g = 0; g < sizeof(checks_geos) / sizeof(checks_geos[0]); g++) {
+		b = backend_create(&checks_geos[g], 0, err, sizeof(err));
+		CHECK(b != NULL, "backend_create: %s", err);
+		if (!b)
+			return;
+		n = linux_checks_run(b, fs, MAXF);
+		CHECK(n == 0, "fresh instance %zu: %d findings", g, n);
+		if (n)
+			dump(n);
+		backend_destroy(b);
+	}
+
+	/*
+	 * End to end: one used bit planted under chunk 0's contig hint (the
+	 * bitmap written behind the kernel's back, then restored) trips the
+	 * accounting recount and hint_used_bits.
+	 */
+	b = backend_create(&checks_geos[0], 0, err, sizeof(err));
+	if (!b)
+		return;
+	for (int i = 0; i < backend_nr_chunks(b); i++) {
+		backend_chunk(b, i, &v);
+		if (v.id == PCPU_CHUNK_FIRST)
+			idx = i;
+	}
+	CHECK(idx >= 0, "chunk 0 is listed");
+	if (idx >= 0) {
+		struct kglue_md m;
+		unsigned long *w;
+		int bit;
+
+		linux_backend_maps(b, idx, &amap, &bound, &bits);
+		linux_backend_md(b, idx, -1, &m);
+		bit = m.contig_hint_start + m.contig_hint / 2;
+		w = (unsigned long *)&amap[bit / 64];
+		*w ^= 1UL << (bit % 64);
+		backend_balance(b); /* marks every chunk for the hint checks */
+		n = linux_checks_run(b, fs, MAXF);
+		CHECK(has(n, "accounting", PCPU_GRADE_ACCOUNTING),
+		      "planted bit: accounting");
+		CHECK(has(n, "hint_used_bits", PCPU_GRADE_ACCOUNTING),
+		      "planted bit: hint_used_bits");
+		CHECK(n > 0 && fs[0].grade == PCPU_GRADE_ACCOUNTING,
+		      "most severe first");
+		*w ^= 1UL << (bit % 64);
+		backend_balance(b);
+		n = linux_checks_run(b, fs, MAXF);
+		CHECK(n == 0, "restored: %d findings", n);
+		if (n)
+			dump(n);
+	}
+	/*
+	 * Safety, end to end: a byte of unit 1's static copy overwritten
+	 * (behind the kernel's back, then restored) trips "static".
+	 */
+	{
+		struct first_chunk *fc = &linux_snap.fc;
+		char *byte = fc->base + fc->unit_offsets[1] + 17;
+
+		*byte ^= 0x5a;
+		n = linux_checks_run(b, fs, MAXF);
+		CHECK(has(n, "static", PCPU_GRADE_SAFETY) &&
+		      fs[0].grade == PCPU_GRADE_SAFETY,
+		      "planted static byte: static, first");
+		*byte ^= 0x5a;
+		n = linux_checks_run(b, fs, MAXF);
+		CHECK(n == 0, "static restored: %d findings", n);
+	}
+	/* backend_check: the same count, the first finding */
+	{
+		struct pcpu_finding f = { 0 };
+
+		CHECK(backend_check(b, &f) == 0, "backend_check clean");
+	}
+	backend_destroy(b);
+}
+
+/*
+ * chunk_md's truth composed from the blocks' (checks_compose_chunk_truth)
+ * equals the whole-bitmap recount (kglue_chunk_md, block -1) for every
+ * chunk after every operation of two seeded sequences.
+ */
+static void test_compose(void)
+{
+	static struct op ops[MAXOPS];
+	static uintptr_t ptrs[MAXOPS];
+	static struct kglue_md blk[512];
+	int compared = 0, bad = 0;
+
+	for (int s = 0; s < 2; s++) {
+		const struct pcpu_geometry *g = &checks_geos[s];
+		int n = gen(g, 1000 + (uint64_t)s, 300, ops);
+		char err[256];
+		struct backend *b = backend_create(g, 0, err, sizeof(err));
+
+		if (!b)
+			return;
+		for (int i = 0; i < n; i++) {
+			if (ops[i].kind == OP_ALLOC) {
+				struct pcpu_alloc_req req = { ops[i].size, ops[i].align,
+							      ops[i].atomic, ops[i].reserved };
+				struct pcpu_alloc_res res = backend_alloc(b, &req);
+
+				ptrs[i] = res.status == PCPU_OK ? res.ptr : 0;
+			} else if (ops[i].kind == OP_FREE) {
+				backend_free(b, ptrs[ops[i].target]);
+			} else if (ops[i].kind == OP_BALANCE) {
+				backend_balance(b);
+			}
+			for (int c = 0; c < backend_nr_chunks(b); c++) {
+				int nb = linux_backend_nr_blocks(b, c);
+				struct kglue_md whole, comp;
+
+				if (nb > 512)
+					continue;
+				for (int k = 0; k < nb; k++)
+					linux_backend_md(b, c, k, &blk[k]);
+				linux_backend_md(b, c, -1, &whole);
+				checks_compose_chunk_truth(blk, nb, BB, &comp);
+				compared++;
+				if (comp.true_first_free != whole.true_first_free ||
+				    comp.true_largest != whole.true_largest ||
+				    comp.true_largest_start != whole.true_largest_start ||
+				    comp.nr_bits != whole.nr_bits) {
+					if (!bad++)
+						printf("  op %d chunk %d: composed %d@%d first %d, whole %d@%d first %d\n",
+						       i, c, comp.true_largest,
+						       comp.true_largest_start,
+						       comp.true_first_free,
+						       whole.true_largest,
+						       whole.true_largest_start,
+						       whole.true_first_free);
+				}
+			}
+		}
+		backend_destroy(b);
+	}
+	CHECK(compared > 500 && bad == 0,
+	      "composed chunk truth: %d of %d differ", bad, compared);
+}
+
+/*
+ * Decisions, on the linux-chunk-hint-free-end reproducer: chunk 0 is full
+ * but for 400 bytes at bit 1024, which chunk_md does not know about.  An
+ * atomic request of that size fails (fit_missed), a sleeping one creates
+ * a chunk (chunk_created_with_fit).  With the chunk creation failed by an
+ * injected fault, the failure is not judged.
+ */
+static void test_decisions(void)
+{
+	static const struct pcpu_geometry g = {
+		.cpus = 2, .page_size = 4096, .unit_size = 32768,
+		.static_size = 4096, .reserved_size = 0, .dyn_size = 28672,
+	};
+	struct op ops[12] = {
+		{ .kind = OP_ALLOC, .size = 4096 },
+		{ .kind = OP_ALLOC, .size = 400 },
+		{ .kind = OP_ALLOC, .size = 3696 },
+		{ .kind = OP_ALLOC, .size = 8192 },
+		{ .kind = OP_ALLOC, .size = 8192 },
+		{ .kind = OP_ALLOC, .size = 4096 },
+		{ .kind = OP_FREE, .target = 1 },
+		{ .kind = OP_ALLOC, .size = 400, .atomic = true },
+		{ .kind = OP_ALLOC, .size = 400 },
+	};
+
+	CHECK(replay(&g, ops, 9, NULL, "fit_missed", false, NULL) == 7,
+	      "atomic request misses the hole: fit_missed");
+	CHECK(replay(&g, ops, 9, NULL, "chunk_created_with_fit", false, NULL) == 8,
+	      "sleeping request: chunk_created_with_fit");
+	ops[7] = (struct op){ .kind = OP_FAIL, .target = PCPU_FAULT_CHUNK };
+	CHECK(replay(&g, ops, 9, NULL, "fit_missed", false, NULL) == -1,
+	      "a failure with a fault fired is not judged");
+	/* a request that does fit nowhere: no decision finding */
+	ops[7] = (struct op){ .kind = OP_BALANCE };
+	ops[8] = (struct op){ .kind = OP_ALLOC, .size = 404, .atomic = true };
+	CHECK(replay(&g, ops, 9, NULL, "fit_missed", false, NULL) == -1,
+	      "no fit, no finding");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "--find"))
+		return find(atoi(argv[2]), atoi(argv[3]) < MAXOPS ? atoi(argv[3]) : MAXOPS);
+	if (argc == 4 && !strcmp(argv[1], "--bench"))
+		return bench(atoi(argv[2]), atoi(argv[3]) < MAXOPS ? atoi(argv[3]) : MAXOPS);
+	if (argc == 4 && !strcmp(argv[1], "--bench-none")) {
+		checks_no_checks = true;
+		return bench(atoi(argv[2]), atoi(argv[3]) < MAXOPS ? atoi(argv[3]) : MAXOPS);
+	}
+	if (argc == 3 && !strcmp(argv[1], "--trace"))
+		return trace(argv[2], NULL);
+	if (argc == 4 && !strcmp(argv[1], "--expect"))
+		return trace(argv[3], argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "linux-checks: unknown arguments (see the file's head comment)\n");
+		return 2;
+	}
+	test_planted();
+	test_fit();
+	test_live();
+	test_compose();
+	test_decisions();
+	printf("linux-checks: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}

@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The linux backend's own checks (kernel/checks_*.c, backend_check), per
+# kernel version (build/linux-<v>/linux-checks, mk/linux_checks.mk):
+#  1. the unit tests: every check fires, with its grade, on a planted value
+#     (a fake pcpu_block_md, or a bit written into a live allocation map);
+#     consistent values and fresh instances pass; the fit search;
+#  2. every crashes/linux-*/ reproducer shows its expected check on every
+#     backend its expected file lists, and not on a version it omits; when
+#     $BUILD/linux-<v>/pcpu-replay exists, it fails that check first;
+#  3. bad input to the tool: exit 2.
+set -u
+BUILD=${BUILD:-build}
+VERSIONS=${LINUX_VERSIONS:-6.1 6.12}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+if make --no-print-directory -j2 BUILD="$BUILD" LINUX_VERSIONS="$VERSIONS" \
+	linux-checks >"$tmp/make.log" 2>&1; then ok; else
+	ko "make linux-checks"; tail -20 "$tmp/make.log" >&2
+	echo "linux-checks: $pass passed, $fail failed"; exit 1
+fi
+
+for v in $VERSIONS; do
+	bin=$BUILD/linux-$v/linux-checks
+	# 1. the unit tests' own assertions
+	"$bin" >"$tmp/unit.out" 2>"$tmp/unit.err"; st=$?
+	head -20 "$tmp/unit.err" >&2
+	grep FAIL "$tmp/unit.out" >&2
+	line=$(grep '^linux-checks: ' "$tmp/unit.out" || echo "linux-checks: 0 passed, 1 failed")
+	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
+	f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
+	pass=$((pass + p)); fail=$((fail + f))
+	if [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then ko "$v: linux-checks exited $st"; fi
+	if [ "$p" -lt 30 ]; then ko "$v: linux-checks ran only $p assertions"; fi
+
+	# 2. the reproducers of the linux findings
+	for d in crashes/linux-*/; do
+		[ -f "$d/expected" ] && [ -f "$d/reproducer.linux.trace" ] || continue
+		check=$(sed -n 's/^check: *//p' "$d/expected")
+		if grep -q "^backend: linux-$v\$" "$d/expected"; then want=0; else want=1; fi
+		"$bin" --expect "$check" "$d/reproducer.linux.trace" >"$tmp/exp.out" 2>&1; st=$?
+		if [ "$st" -eq "$want" ]; then ok; else
+			ko "$v: $d: --expect $check exited $st, wanted $want"
+			tail -5 "$tmp/exp.out" >&2; fi
+		# the harness, when built: its first failing check is that one
+		replay=$BUILD/linux-$v/pcpu-replay
+		[ "$want" -eq 0 ] && [ -x "$replay" ] || continue
+		"$replay" "$d/reproducer.linux.trace" >/dev/null 2>"$tmp/rep.err"; st=$?
+		if [ "$st" -eq 1 ] && grep -q "check '$check' failed" "$tmp/rep.err"; then ok; else
+			ko "$v: $d: pcpu-replay exit $st, wanted check '$check'"
+			head -3 "$tmp/rep.err" >&2; fi
+	done
+
+	# 3. bad input
+	printf 'alloc\n' >"$tmp/bad.trace"
+	"$bin" --trace "$tmp/bad.trace" >/dev/null 2>"$tmp/bad.err"; st=$?
+	if [ "$st" -eq 2 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ]; then ok; else
+		ko "$v: bad trace: exit $st"; fi
+	"$bin" --no-such >/dev/null 2>&1; st=$?
+	if [ "$st" -eq 2 ]; then ok; else ko "$v: unknown option: exit $st"; fi
+done
+
+echo "linux-checks: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
