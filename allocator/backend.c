@@ -142,9 +142,17 @@ void backend_default_geometry(struct pcpu_geometry *g)
 }
 
 /* Nothing of its own: oracle/check_*.c check this backend. */
-int backend_check(struct backend *b, struct pcpu_finding *f)
+int backend_check(struct backend *b, struct pcpu_finding *out, int max)
 {
 	(void)b;
-	(void)f;
+	(void)out;
+	(void)max;
 	return 0;
+}
+
+const char *const *backend_check_names(void)
+{
+	static const char *const none[] = { NULL };
+
+	return none;
 }

@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if (fixes_from_env(&fuzz_opt.fixes, err, sizeof(err)) ||
-	    grades_from_env(&fuzz_opt.nonfatal_grades, err, sizeof(err))) {
+	    grades_from_env(&fuzz_opt.nonfatal_policy, err, sizeof(err))) {
 		fprintf(stderr, "fuzz-pcpu: %s\n", err);
 		exit(2);
 	}

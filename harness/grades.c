@@ -3,7 +3,8 @@
  * Grades of backend findings that do not stop a run (PCPU_NONFATAL), and
  * the per-check counts of such findings.  A campaign on a kernel with
  * known hint bugs sets PCPU_NONFATAL=hint and still stops on safety and
- * accounting findings.
+ * accounting findings; PCPU_NONFATAL=first_free,right_free goes on past
+ * two known findings and still stops on the next new one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,18 @@ static const struct {
 	{ "hint", PCPU_GRADE_HINT },
 };
 
-int grades_parse(const char *list, unsigned *out, char *err, size_t errlen)
+static bool known_check(const char *name, size_t len)
 {
-	unsigned grades = 0;
+	for (const char *const *n = backend_check_names(); *n; n++)
+		if (strlen(*n) == len && !strncmp(*n, name, len))
+			return true;
+	return false;
+}
+
+int grades_parse(const char *list, struct nonfatal_policy *out, char *err,
+		 size_t errlen)
+{
+	struct nonfatal_policy p = { 0 };
 	const char *pos = list ? list : "";
 
 	while (*pos) {
@@ -32,33 +42,52 @@ int grades_parse(const char *list, unsigned *out, char *err, size_t errlen)
 			if (strlen(grade_names[i].name) == len &&
 			    !strncmp(pos, grade_names[i].name, len))
 				break;
-		if (i == sizeof(grade_names) / sizeof(grade_names[0])) {
+		if (i < sizeof(grade_names) / sizeof(grade_names[0])) {
+			p.grades |= grade_names[i].grade;
+		} else if (known_check(pos, len) &&
+			   p.nr_names < NONFATAL_MAX_NAMES) {
+			snprintf(p.names[p.nr_names++], sizeof(p.names[0]),
+				 "%.*s", (int)len, pos);
+		} else {
 			if (err && errlen)
 				snprintf(err, errlen,
-					 "unknown grade '%.*s' (known: safety, accounting, hint)",
-					 (int)(len > 40 ? 40 : len), pos);
+					 "unknown grade or check '%.*s' (grades: safety, accounting, hint; checks: those %s reports)",
+					 (int)(len > 40 ? 40 : len), pos,
+					 backend_name());
 			return -1;
 		}
-		grades |= grade_names[i].grade;
 		pos += len;
 		if (*pos == ',')
 			pos++;
 	}
-	*out = grades;
+	*out = p;
 	return 0;
 }
 
-int grades_from_env(unsigned *out, char *err, size_t errlen)
+int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen)
 {
 	const char *v = getenv("PCPU_NONFATAL");
-	char msg[128];
+	char msg[200];
 
-	*out = 0;
+	memset(out, 0, sizeof(*out));
 	if (!v || !grades_parse(v, out, msg, sizeof(msg)))
 		return 0;
 	if (err && errlen)
 		snprintf(err, errlen, "PCPU_NONFATAL: %s", msg);
 	return -1;
+}
+
+bool nonfatal_match(const struct run_options *opt,
+		    const struct pcpu_finding *f)
+{
+	const struct nonfatal_policy *p = &opt->nonfatal_policy;
+
+	if (f->grade & p->grades)
+		return true;
+	for (int i = 0; i < p->nr_names && f->check; i++)
+		if (!strcmp(p->names[i], f->check))
+			return true;
+	return false;
 }
 
 void nonfatal_add(struct run_nonfatal *n, const char *check)

@@ -191,20 +191,29 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 	return check_after_op(c);
 }
 
+#define RUN_FINDINGS_MAX 16
+
 int run_backend_check(struct run_ctx *c)
 {
-	struct pcpu_finding f = { .chunk_id = INT_MIN };
+	struct pcpu_finding fs[RUN_FINDINGS_MAX];
+	int n = backend_check(c->b, fs, RUN_FINDINGS_MAX);
 
-	if (backend_check(c->b, &f) <= 0)
-		return 0;
-	if (f.grade & c->opt->nonfatal_grades) {
-		nonfatal_add(c->opt->nonfatal, f.check);
-		return 0;
+	if (n > RUN_FINDINGS_MAX)
+		n = RUN_FINDINGS_MAX; /* most severe first: the rest are hints */
+	for (int i = 0; i < n; i++) {
+		const struct pcpu_finding *f = &fs[i];
+
+		if (nonfatal_match(c->opt, f)) {
+			nonfatal_add(c->opt->nonfatal, f->check);
+			continue;
+		}
+		/* the name must outlive fs, for the report and the signature */
+		snprintf(c->failed_name, sizeof(c->failed_name), "%s",
+			 f->check ? f->check : "backend");
+		return check_fail(c, c->failed_name, f->chunk_id, "%s",
+				  f->detail);
 	}
-	/* the name must outlive f, for the report and the signature */
-	snprintf(c->failed_name, sizeof(c->failed_name), "%s",
-		 f.check ? f.check : "backend");
-	return check_fail(c, c->failed_name, f.chunk_id, "%s", f.detail);
+	return 0;
 }
 
 static void report(const struct run_ctx *c)

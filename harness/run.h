@@ -30,6 +30,14 @@ struct run_stats {
 	struct pcpu_counters sum;   /* max_chunks_alive: the largest seen */
 };
 
+/* PCPU_NONFATAL: grades and check names that do not stop a run. */
+#define NONFATAL_MAX_NAMES 16
+struct nonfatal_policy {
+	unsigned grades;
+	int nr_names;
+	char names[NONFATAL_MAX_NAMES][32];
+};
+
 struct run_options {
 	unsigned fixes;
 	bool checks;  /* false only for measuring the core alone */
@@ -40,12 +48,13 @@ struct run_options {
 	struct run_stats *stats; /* accumulate statistics, or NULL */
 	struct run_signature *signature; /* filled in by run_trace, or NULL */
 	/*
-	 * Grades (PCPU_GRADE_*) of backend_check() findings that are only
-	 * counted, in *nonfatal when set, instead of failing the run.  Stored
-	 * as the non-fatal set so that zero-initialised options (every tool,
-	 * test and target) keep the default: every finding is fatal.
+	 * Grades (PCPU_GRADE_*) and check names of backend_check() findings
+	 * that are only counted, in *nonfatal when set, instead of failing
+	 * the run.  Stored as the non-fatal set so that zero-initialised
+	 * options (every tool, test and target) keep the default: every
+	 * finding is fatal.
 	 */
-	unsigned nonfatal_grades;
+	struct nonfatal_policy nonfatal_policy;
 	struct run_nonfatal *nonfatal;
 };
 
@@ -61,11 +70,17 @@ struct run_nonfatal {
 };
 
 /*
- * PCPU_NONFATAL: comma list of safety, accounting, hint (empty: none).
- * 0, or -1 with a one-line reason naming the variable in err.
+ * PCPU_NONFATAL: comma list of grades (safety, accounting, hint) and of
+ * check names the linked backend reports (backend_check_names()), e.g.
+ * `first_free,right_free` to hunt past two known hint findings; empty:
+ * none.  0, or -1 with a one-line reason naming the variable in err.
  */
-int grades_parse(const char *list, unsigned *out, char *err, size_t errlen);
-int grades_from_env(unsigned *out, char *err, size_t errlen);
+int grades_parse(const char *list, struct nonfatal_policy *out, char *err,
+		 size_t errlen);
+int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen);
+/* True when finding f only counts under opt's policy. */
+bool nonfatal_match(const struct run_options *opt,
+		    const struct pcpu_finding *f);
 void nonfatal_add(struct run_nonfatal *n, const char *check);
 /* `nonfatal: scan_hint 3, right_free 1` and a newline; nothing if none. */
 void nonfatal_print(FILE *f, const struct run_nonfatal *n);

@@ -208,13 +208,17 @@ struct pcpu_finding {
 
 /*
  * The backend's own checks of its state after an operation (the area-map
- * port has none: the oracle and oracle/check_*.c cover it).  Returns 0, or
- * the number of findings with the first one in *f; findings of a grade
- * outside `grades` are still reported, so the caller decides what stops a
- * run.  Findings about a decision (an allocation failed although a fit
- * existed, a chunk was created although one could serve) are recorded by
- * backend_alloc and returned by the next call.
+ * port has none: the oracle and oracle/check_*.c cover it).  Returns the
+ * number of findings and stores up to max of them in out, most severe
+ * grade first, so the caller decides what stops a run (a non-fatal hint
+ * finding never hides a safety finding behind it).  Findings about a
+ * decision (an allocation failed although a fit existed, a chunk was
+ * created although one could serve) are recorded by backend_alloc and
+ * returned by the next call.
  */
-int backend_check(struct backend *b, struct pcpu_finding *f);
+int backend_check(struct backend *b, struct pcpu_finding *out, int max);
+/* The names backend_check() can report (NULL-terminated), for validating
+ * PCPU_NONFATAL lists. */
+const char *const *backend_check_names(void);
 
 #endif /* PCPU_FUZZ_PCPU_H */

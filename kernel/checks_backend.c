@@ -108,12 +108,21 @@ int linux_checks_run(struct backend *b, struct pcpu_finding *out, int max)
 	return s.n;
 }
 
-int backend_check(struct backend *b, struct pcpu_finding *f)
+int backend_check(struct backend *b, struct pcpu_finding *out, int max)
 {
-	struct pcpu_finding buf[16];
-	int n = linux_checks_run(b, buf, 16);
+	return linux_checks_run(b, out, max);
+}
 
-	if (n)
-		*f = buf[0];
-	return n;
+/* Every name kernel/checks.h lists, for PCPU_NONFATAL=NAME,... */
+const char *const *backend_check_names(void)
+{
+	static const char *const names[] = {
+		"backing",	   "static",	      "warn",
+		"accounting",	   "hint_used_bits",  "hint_too_large",
+		"contig_hint_low", "scan_hint",	      "first_free",
+		"left_free",	   "right_free",      "fit_missed",
+		"chunk_created_with_fit", NULL,
+	};
+
+	return names;
 }

@@ -87,13 +87,22 @@ for v in $VERSIONS; do
 	echo "note: $v refuses the geometry of:$skipped (skipped)"
 done
 
-# 4. grading: a hint finding fails the run unless PCPU_NONFATAL says hint,
+# 4. grading: a hint finding fails the run unless PCPU_NONFATAL says hint
+#    (or names the check),
 #    and pcpu-replay sums the non-fatal ones up on stderr
 R=$BUILD/linux-6.12/pcpu-replay
 PCPU_NONFATAL=bogus "$R" corpus/large-pages.trace >/dev/null 2>"$tmp/err"
 if [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
-    grep -q "PCPU_NONFATAL: unknown grade 'bogus'" "$tmp/err"; then ok; else
+    grep -q "PCPU_NONFATAL: unknown grade or check 'bogus'" "$tmp/err"; then ok; else
 	ko "bad PCPU_NONFATAL: exit 2 and one line"; cat "$tmp/err" >&2; fi
+# a check name works like its grade: the known scan_hint reproducer fails
+# with scan_hint fatal, passes with exactly that check non-fatal
+sh=crashes/linux-scan-hint-equal-before/reproducer.linux.trace
+if PCPU_NONFATAL=first_free "$R" "$sh" >/dev/null 2>"$tmp/err"; [ $? -eq 1 ] &&
+    grep -q "check 'scan_hint' failed" "$tmp/err"; then ok; else
+	ko "PCPU_NONFATAL=first_free: scan_hint must stay fatal"; cat "$tmp/err" >&2; fi
+if PCPU_NONFATAL=first_free,scan_hint "$R" "$sh" >/dev/null 2>"$tmp/err"; then ok; else
+	ko "PCPU_NONFATAL=first_free,scan_hint: expected exit 0"; cat "$tmp/err" >&2; fi
 graded=0
 first=""
 for t in corpus/*.trace; do

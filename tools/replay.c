@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	opt.fixes = fixes;
-	if (grades_from_env(&opt.nonfatal_grades, err, sizeof(err))) {
+	if (grades_from_env(&opt.nonfatal_policy, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-replay: %s\n", err);
 		return 2;
 	}
