@@ -95,6 +95,12 @@ struct pcpu_chunk_view {
 	/* pages */
 	int nr_populated;
 	const unsigned long *populated; /* bitmap of unit_pages bits */
+	/*
+	 * The bytes of the unit the chunk hands out, [area_start, area_end),
+	 * when the backend knows them better than the geometry does (the
+	 * bitmap era aligns the static area up to 4 bytes); 0, 0: unknown.
+	 */
+	long area_start, area_end;
 	/* list placement */
 	int slot;     /* slot list the chunk is on; -1 when on none */
 	bool on_extend_list;

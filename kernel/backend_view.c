@@ -127,6 +127,11 @@ void backend_chunk(const struct backend *b, int idx,
 		.populated = b->view->populated + idx * b->view->populated_longs,
 		.slot = c->slot,
 	};
+	/* the region's hidden head and tail (start_offset, end_offset) are
+	 * not handed out; offsets are relative to the view's base_addr */
+	out->area_start = (long)(c->base_addr - out->base_addr) + c->start_offset;
+	out->area_end = (long)(c->base_addr - out->base_addr) +
+			(long)c->nr_pages * (long)gl.page_size - c->end_offset;
 }
 
 void backend_global(const struct backend *b, struct pcpu_global_view *out)

@@ -181,6 +181,12 @@ static void chunk_dynamic_range(const struct run_ctx *c,
 	*hi = (long)g->unit_size;
 	if (v->kind == PCPU_KIND_CREATED)
 		return;
+	if (!run_area_map() && v->area_end > v->area_start) {
+		/* the backend says what the chunk hands out */
+		*lo = v->area_start;
+		*hi = v->area_end;
+		return;
+	}
 	if (!run_area_map()) {
 		/*
 		 * No map to read: the boot chunks hand out what the geometry
