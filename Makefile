@@ -156,11 +156,18 @@ help:
 	@echo "  make repro CRASH=f replay one input with the full report and its decoded trace"
 	@echo "  make bench         exec/s vs the empty target, cost of the checks per operation"
 	@echo "  make unit-test     unit tests only"
+	@echo "  make minimize CRASH=f   operation-level delta debugging to a minimal reproducer"
+	@echo "  make triage DIR=d       bucket crash folders by failure signature, name known findings"
+	@echo "  make coverage      line/branch coverage of corpus/ and crashes/ (HTML in $(BUILD)/coverage)"
+	@echo "  make cmin          merge campaign corpora into corpus/ keeping coverage"
+	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=)"
+	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 mm/percpu.c backend"
+	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay and fuzz-pcpu"
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
 	@echo "backends: BACKEND=linux-6.1|linux-6.12 for fuzz, afl, repro (kernel/README.md);"
-	@echo "          PCPU_NONFATAL=safety,accounting,hint: backend findings of those grades only count"
+	@echo "          PCPU_NONFATAL=safety,accounting,hint or check names: those findings only count"
 
 clean:
 	rm -rf $(BUILD)
