@@ -49,4 +49,30 @@ static inline size_t input_min_unit(size_t page)
 	return (32768 + page - 1) / page * page;
 }
 
+/*
+ * Where the decoder finds each operation of an input (fuzzers/input_ops.c),
+ * for tools that edit inputs an operation at a time (the custom mutator).
+ * An operation's length depends on its own bytes only, never on the state,
+ * so moving whole operations around never splits one.
+ */
+struct input_op_span {
+	size_t off;   /* its opcode byte */
+	size_t len;   /* opcode and operands; may run past the end of the input */
+	uint8_t kind; /* enum input_kind: opcode >> 5 */
+	uint8_t noop; /* decodes to no operation (free with nothing outstanding,
+		       * alloc beyond INPUT_MAX_LIVE) */
+};
+
+/* Bytes of the header: version, then compact (3) or raw (1 + GEO_RAW_LEN). */
+size_t input_header_len(const uint8_t *data, size_t len);
+/* Bytes of the operation whose opcode is at data[off] (off < len). */
+size_t input_op_len(const uint8_t *data, size_t len, size_t off);
+/*
+ * Split an input into operations exactly as trace_decode() reads it
+ * (stopping where it stops); fills up to max spans and returns how many
+ * operations the decoder reads (which may exceed max).
+ */
+size_t input_split_ops(const uint8_t *data, size_t len,
+		       struct input_op_span *ops, size_t max);
+
 #endif /* PCPU_FUZZ_INPUT_OPS_H */
