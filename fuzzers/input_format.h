@@ -31,6 +31,18 @@ int trace_decode(const uint8_t *data, size_t len, struct trace *t);
 int trace_encode(const struct trace *t, uint8_t **out, size_t *outlen,
 		 char *err, size_t errlen);
 
+/* The inputs a tool was given (fuzzers/input_list.c). */
+struct input_list {
+	char **paths;
+	size_t n, cap;
+};
+/*
+ * Add a file, or a directory's regular files in name order (dot files
+ * skipped).  0, or -1 after a one-line error naming the path on stderr.
+ */
+int input_list_collect(struct input_list *l, const char *path);
+void input_list_free(struct input_list *l);
+
 /* Load a .trace text file, or decode any other file as a fuzz input. */
 int input_load(const char *path, struct trace *t, char *err, size_t errlen);
 

@@ -4,12 +4,9 @@
  * results and state, and report the first failed check.  No fuzzing
  * engine: this is the driver for users, tests and CI.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "input_format.h"
 #include "run.h"
@@ -47,69 +44,6 @@ static void usage(FILE *f)
 	      "counted, summed up on stderr at the end (`nonfatal: CHECK N, ...`),\n"
 	      "instead of failing the run.\n",
 	      f);
-}
-
-struct input_list {
-	char **paths;
-	size_t n, cap;
-};
-
-static int add_path(struct input_list *l, const char *p)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **np = realloc(l->paths, cap * sizeof(*np));
-
-		if (!np)
-			return -1;
-		l->paths = np;
-		l->cap = cap;
-	}
-	l->paths[l->n] = strdup(p);
-	return l->paths[l->n++] ? 0 : -1;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Expand directories (one level, sorted, dot files skipped). */
-static int collect(struct input_list *l, const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *e;
-	size_t first = l->n;
-
-	if (stat(path, &st)) {
-		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return add_path(l, path);
-	d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d))) {
-		char buf[4096];
-		struct stat est;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(buf, sizeof(buf), "%s/%s", path, e->d_name);
-		if (stat(buf, &est) || !S_ISREG(est.st_mode))
-			continue;
-		if (add_path(l, buf)) {
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	qsort(l->paths + first, l->n - first, sizeof(char *), cmp_str);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -187,7 +121,7 @@ int main(int argc, char **argv)
 	opt.nonfatal = &nonfatal;
 
 	for (int i = optind; i < argc; i++)
-		if (collect(&inputs, argv[i]))
+		if (input_list_collect(&inputs, argv[i]))
 			return 2;
 
 	/* every input is read and validated before anything runs */
@@ -225,11 +159,9 @@ int main(int argc, char **argv)
 	}
 	nonfatal_print(stderr, &nonfatal);
 out:
-	for (size_t i = 0; i < inputs.n; i++) {
+	for (size_t i = 0; i < inputs.n; i++)
 		trace_free(&traces[i]);
-		free(inputs.paths[i]);
-	}
 	free(traces);
-	free(inputs.paths);
+	input_list_free(&inputs);
 	return ret;
 }

@@ -7,12 +7,9 @@
  * campaign's coverage number says which lines ran; this says which
  * allocator situations the corpus actually reaches.
  */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "input_format.h"
 #include "run.h"
@@ -37,69 +34,6 @@ static void usage(FILE *f)
 	      "input error (nothing was run).\n"
 	      "Environment: PCPU_FIXES=LIST as --fix.\n",
 	      f);
-}
-
-struct path_list {
-	char **v;
-	size_t n, cap;
-};
-
-static int add_path(struct path_list *l, const char *p)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **nv = realloc(l->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		l->v = nv;
-		l->cap = cap;
-	}
-	l->v[l->n] = strdup(p);
-	return l->v[l->n++] ? 0 : -1;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A file as is; a directory's regular files in name order. */
-static int collect(struct path_list *l, const char *path)
-{
-	struct stat st;
-	struct dirent *e;
-	size_t first = l->n;
-	DIR *d;
-
-	if (stat(path, &st)) {
-		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return add_path(l, path);
-	d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d))) {
-		char buf[4096];
-		struct stat est;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(buf, sizeof(buf), "%s/%s", path, e->d_name);
-		if (stat(buf, &est) || !S_ISREG(est.st_mode))
-			continue;
-		if (add_path(l, buf)) {
-			closedir(d);
-			return -1;
-		}
-	}
-	closedir(d);
-	qsort(l->v + first, l->n - first, sizeof(char *), cmp_str);
-	return 0;
 }
 
 /*
@@ -176,7 +110,7 @@ int main(int argc, char **argv)
 	};
 	struct run_stats stats = { 0 };
 	struct run_options opt = { .checks = true, .stats = &stats };
-	struct path_list in = { 0 };
+	struct input_list in = { 0 };
 	unsigned long failing = 0;
 	unsigned fixes = 0;
 	bool have_fix = false;
@@ -211,7 +145,7 @@ int main(int argc, char **argv)
 	opt.fixes = fixes;
 
 	for (int i = optind; i < argc; i++)
-		if (collect(&in, argv[i])) {
+		if (input_list_collect(&in, argv[i])) {
 			ret = 2;
 			goto out;
 		}
@@ -225,7 +159,7 @@ int main(int argc, char **argv)
 		struct trace t;
 
 		trace_init(&t);
-		if (input_load(in.v[i], &t, err, sizeof(err))) {
+		if (input_load(in.paths[i], &t, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			trace_free(&t);
 			ret = 2;
@@ -240,13 +174,13 @@ int main(int argc, char **argv)
 		int r;
 
 		trace_init(&t);
-		if (input_load(in.v[i], &t, err, sizeof(err))) {
+		if (input_load(in.paths[i], &t, err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err); /* changed meanwhile */
 			trace_free(&t);
 			ret = 2;
 			goto out;
 		}
-		r = run_one(in.v[i], &t, &opt);
+		r = run_one(in.paths[i], &t, &opt);
 		trace_free(&t);
 		if (r == 1)
 			failing++;
@@ -255,8 +189,6 @@ int main(int argc, char **argv)
 	}
 	print_summary(&stats, (unsigned long)in.n, failing, fixes);
 out:
-	for (size_t i = 0; i < in.n; i++)
-		free(in.v[i]);
-	free(in.v);
+	input_list_free(&in);
 	return ret;
 }
