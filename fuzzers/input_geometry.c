@@ -66,20 +66,6 @@ void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
 	}
 }
 
-/*
- * Field by field: a memcmp of the structs would also compare the padding
- * after cpus, which is uninitialised in a local copy, and miss matches.
- */
-static bool geometry_equal(const struct pcpu_geometry *a,
-			   const struct pcpu_geometry *b)
-{
-	return a->cpus == b->cpus && a->page_size == b->page_size &&
-	       a->unit_size == b->unit_size &&
-	       a->static_size == b->static_size &&
-	       a->reserved_size == b->reserved_size &&
-	       a->dyn_size == b->dyn_size;
-}
-
 bool geometry_find_compact(const struct pcpu_geometry *g, uint8_t *g0,
 			   uint8_t *g1, uint8_t *g2)
 {
@@ -91,7 +77,7 @@ bool geometry_find_compact(const struct pcpu_geometry *g, uint8_t *g0,
 		for (unsigned b2 = 0; b2 < 256; b2++) {
 			geometry_from_compact((uint8_t)(g->cpus - 1),
 					      (uint8_t)b1, (uint8_t)b2, &c);
-			if (geometry_equal(&c, g)) {
+			if (pcpu_geometry_equal(&c, g)) {
 				*g0 = (uint8_t)(g->cpus - 1);
 				*g1 = (uint8_t)b1;
 				*g2 = (uint8_t)b2;

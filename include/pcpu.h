@@ -29,6 +29,20 @@ struct pcpu_geometry {
 	size_t dyn_size;
 };
 
+/*
+ * Field by field: a memcmp would also compare the padding after cpus,
+ * which is uninitialised in local copies.
+ */
+static inline bool pcpu_geometry_equal(const struct pcpu_geometry *a,
+				       const struct pcpu_geometry *b)
+{
+	return a->cpus == b->cpus && a->page_size == b->page_size &&
+	       a->unit_size == b->unit_size &&
+	       a->static_size == b->static_size &&
+	       a->reserved_size == b->reserved_size &&
+	       a->dyn_size == b->dyn_size;
+}
+
 /* The trace format's documented defaults. */
 #define PCPU_GEOMETRY_DEFAULT                                               \
 	{ .cpus = 4, .page_size = 4096, .unit_size = 32768,                 \

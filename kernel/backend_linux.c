@@ -86,16 +86,6 @@ int backend_geometry_check(const struct pcpu_geometry *g, char *err,
 	return 0;
 }
 
-static bool same_geometry(const struct pcpu_geometry *a,
-			  const struct pcpu_geometry *b)
-{
-	return a->cpus == b->cpus && a->page_size == b->page_size &&
-	       a->unit_size == b->unit_size &&
-	       a->static_size == b->static_size &&
-	       a->reserved_size == b->reserved_size &&
-	       a->dyn_size == b->dyn_size;
-}
-
 /* kernel messages and chunk events, through the shim's hooks */
 static void on_message(void *ctx, int level, const char *file, int line,
 		       const char *text)
@@ -206,7 +196,7 @@ struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
 	kshim_set_hooks(&(struct kshim_hooks){ .ctx = b,
 					       .message = on_message,
 					       .chunk = on_chunk });
-	if (linux_snap.have_post && same_geometry(&linux_snap.geo, g)) {
+	if (linux_snap.have_post && pcpu_geometry_equal(&linux_snap.geo, g)) {
 		if (!linux_snap.clean)
 			linux_back_to_snapshot();
 		linux_snap.restores++;

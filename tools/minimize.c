@@ -70,20 +70,9 @@ static bool same_op(const struct trace_op *a, const struct trace_op *b)
 	       a->count == b->count && (a->kind != OP_FREE || a->id == b->id);
 }
 
-/* Field by field: the struct has padding. */
-static bool same_geometry(const struct pcpu_geometry *a,
-			  const struct pcpu_geometry *b)
-{
-	return a->cpus == b->cpus && a->page_size == b->page_size &&
-	       a->unit_size == b->unit_size &&
-	       a->static_size == b->static_size &&
-	       a->reserved_size == b->reserved_size &&
-	       a->dyn_size == b->dyn_size;
-}
-
 static bool same_trace(const struct trace *a, const struct trace *b)
 {
-	if (!same_geometry(&a->geo, &b->geo) || a->nr_ops != b->nr_ops)
+	if (!pcpu_geometry_equal(&a->geo, &b->geo) || a->nr_ops != b->nr_ops)
 		return false;
 	for (size_t i = 0; i < a->nr_ops; i++)
 		if (!same_op(&a->ops[i], &b->ops[i]))
