@@ -17,7 +17,8 @@
 # ~/.cache/percpu-fuzz): BUG/BINARY/seed-N/{corpus,artifacts,log},
 # results.tsv (one line per run) and summary.txt.
 # Also: BUGS="align-pow2 slot-walk" and BINARIES="fuzz-pcpu fuzz-pcpu-mut"
-# choose a subset; JOBS runs that many trials at once (default 1).
+# choose a subset; JOBS runs that many trials at once (default 1);
+# FUZZ_ARGS adds libFuzzer flags to every run (e.g. -len_control=0).
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -26,6 +27,7 @@ LIMIT=${LIMIT:-300}
 JOBS=${JOBS:-1}
 BUGS=${BUGS:-align-pow2 slot-walk}
 BINARIES=${BINARIES:-fuzz-pcpu fuzz-pcpu-mut}
+FUZZ_ARGS=${FUZZ_ARGS:-}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
 dir=$WORK/find-known
 
@@ -62,10 +64,11 @@ run_one() { # run_one BUG BINARY SEED
 	mkdir -p "$d/corpus" "$d/artifacts"
 	t0=$(now)
 	st=0
+	# shellcheck disable=SC2086
 	PCPU_FIXES=$other "$BUILD/$2" -seed="$3" -dict=fuzzers/pcpu.dict \
 		-max_len=4096 -max_total_time="$LIMIT" -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="$d/artifacts/" \
-		"$d/corpus" >"$d/log" 2>&1 || st=$?
+		$FUZZ_ARGS "$d/corpus" >"$d/log" 2>&1 || st=$? # split on purpose
 	t1=$(now)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d/log" | tail -n 1)
@@ -163,7 +166,7 @@ done
 mv "$dir/results.new" "$dir/results.tsv"
 load1=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 {
-	echo "# find-known: TRIALS=$TRIALS LIMIT=${LIMIT}s JOBS=$JOBS, empty corpus, pcpu.dict, -max_len=4096"
+	echo "# find-known: TRIALS=$TRIALS LIMIT=${LIMIT}s JOBS=$JOBS, empty corpus, pcpu.dict, -max_len=4096 $FUZZ_ARGS"
 	echo "# load average: start $load0, end $load1; '>' = not found within the limit"
 	printf "%-10s %-13s %7s %9s %9s %10s %10s\n" bug binary found "med s" "max s" "med execs" "max execs"
 	for bug in $BUGS; do
