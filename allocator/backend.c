@@ -87,6 +87,15 @@ void backend_chunk(const struct backend *b, int idx,
 	out->first_free = chunk->first_free;
 	out->nr_populated = chunk->nr_populated;
 	out->populated = chunk->populated;
+	/* a boot chunk's block 0 covers the static area (and, for the
+	 * first chunk, the reserved one): it hands out [map[1], sentinel) */
+	out->area_start = 0;
+	out->area_end = b->pcpu_unit_size;
+	if (chunk->kind != PCPU_KIND_CREATED) {
+		if (chunk->map_used >= 2)
+			out->area_start = chunk->map[1] & ~1;
+		out->area_end = chunk->map[chunk->map_used] & ~1;
+	}
 	out->slot = chunk_slot_of(b, chunk);
 	out->on_extend_list = !list_empty(&chunk->map_extend_list);
 }

@@ -110,9 +110,11 @@ struct pcpu_chunk_view {
 	int nr_populated;
 	const unsigned long *populated; /* bitmap of unit_pages bits */
 	/*
-	 * The bytes of the unit the chunk hands out, [area_start, area_end),
-	 * when the backend knows them better than the geometry does (the
-	 * bitmap era aligns the static area up to 4 bytes); 0, 0: unknown.
+	 * The bytes of the unit the chunk hands out, [area_start, area_end):
+	 * all of it for a created chunk, the area after the static (and
+	 * reserved) part for a boot chunk.  Only the backend knows it exactly
+	 * (the area map can donate bytes to block 0; the bitmap era aligns
+	 * the static area up to 4 bytes), so the checks never derive it.
 	 */
 	long area_start, area_end;
 	/* list placement */

@@ -164,57 +164,13 @@ static int check_other_allocs(struct run_ctx *c, unsigned int id)
 	return 0;
 }
 
-/*
- * The part of another chunk's unit that chunk can hand out: all of it for
- * a created chunk; for a boot chunk [end of block 0, sentinel), because
- * the reserved chunk and the first chunk share one unit (§2.2): each one's
- * block 0 covers the other's area.
- */
-static void chunk_dynamic_range(const struct run_ctx *c,
-				const struct check_geom *g,
-				const struct pcpu_chunk_view *v, long *lo,
-				long *hi)
-{
-	const struct pcpu_geometry *geo = &c->t->geo;
-
-	*lo = 0;
-	*hi = (long)g->unit_size;
-	if (v->kind == PCPU_KIND_CREATED)
-		return;
-	if (!run_area_map() && v->area_end > v->area_start) {
-		/* the backend says what the chunk hands out */
-		*lo = v->area_start;
-		*hi = v->area_end;
-		return;
-	}
-	if (!run_area_map()) {
-		/*
-		 * No map to read: the boot chunks hand out what the geometry
-		 * gave them, reserved [static, +reserved), first the dyn
-		 * area after it.
-		 */
-		*lo = (long)geo->static_size;
-		*hi = *lo + (long)geo->reserved_size;
-		if (v->kind == PCPU_KIND_FIRST) {
-			*lo = *hi;
-			*hi = *lo + (long)geo->dyn_size;
-		}
-		return;
-	}
-	if (v->map_used >= 2)
-		*lo = map_off(v->map, 1);
-	*hi = map_off(v->map, v->map_used);
-}
-
 /* Without a map: inside what its own chunk can hand out. */
 static int check_in_range(struct run_ctx *c, unsigned int id,
-			  const struct check_geom *g,
 			  const struct pcpu_chunk_view *v)
 {
 	const struct live_alloc *a = &c->allocs[id];
-	long end = a->off + (long)a->size, lo, hi;
+	long end = a->off + (long)a->size, lo = v->area_start, hi = v->area_end;
 
-	chunk_dynamic_range(c, g, v, &lo, &hi);
 	if (a->off < lo || end > hi)
 		return check_fail(
 			c, CHECK_OVERLAP, a->chunk_id,
@@ -240,7 +196,10 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 		backend_chunk(c->b, idx, &v);
 		if (v.id == a->chunk_id)
 			continue;
-		chunk_dynamic_range(c, g, &v, &lo, &hi);
+		/* the reserved and first chunks share one unit: each one's
+		 * block 0 covers the other's area, so compare handed-out areas */
+		lo = v.area_start;
+		hi = v.area_end;
 		for (unsigned int cpu = 0; cpu < g->nr_cpus && lo < hi; cpu++) {
 			uintptr_t unit = v.base_addr + gv.unit_offset[cpu];
 
@@ -276,7 +235,7 @@ int check_overlap(struct run_ctx *c, unsigned int id)
 	/* Addresses before alignment: a misaligned wrong address would
 	 * otherwise be reported as an alignment problem. */
 	if ((run_area_map() ? check_in_map(c, id, &g, &v, &w) :
-			   check_in_range(c, id, &g, &v)) ||
+			   check_in_range(c, id, &v)) ||
 	    check_addresses(c, id, &g, &w) ||
 	    check_alignment(c, id, &w, g.nr_cpus) ||
 	    check_other_allocs(c, id) || check_other_chunks(c, id, &g, &w))
