@@ -10,18 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "pcpu_geometry.h"
 #include "percpu_internal.h"
-
-static bool is_pow2(size_t n)
-{
-	return n && !(n & (n - 1));
-}
-
-static size_t min_unit_size(size_t page)
-{
-	/* PCPU_MIN_UNIT_SIZE = PFN_ALIGN(32 KiB) */
-	return ((size_t)32768 + page - 1) & ~(page - 1);
-}
 
 #define REFUSE(...)                                                         \
 	do {                                                                \
@@ -32,43 +22,8 @@ static size_t min_unit_size(size_t page)
 int backend_geometry_check(const struct pcpu_geometry *g, char *err,
 			   size_t errlen)
 {
-	long host_page = sysconf(_SC_PAGESIZE);
-
-	/* port limits first, so the kernel checks below cannot overflow */
-	if (g->cpus < 1 || g->cpus > PCPU_MAX_CPUS)
-		REFUSE("cpus=%u out of range (1 to %d)", g->cpus,
-		       PCPU_MAX_CPUS);
-	if (!is_pow2(g->page_size) || g->page_size < 4096 ||
-	    g->page_size > 65536)
-		REFUSE("page=%zu must be a power of two from 4096 to 65536",
-		       g->page_size);
-	if (host_page > 0 && g->page_size % (size_t)host_page)
-		REFUSE("page=%zu is smaller than the host page size %ld",
-		       g->page_size, host_page);
-	if (g->unit_size > PCPU_MAX_UNIT_SIZE)
-		REFUSE("unit=%zu above the port's limit of %lu", g->unit_size,
-		       PCPU_MAX_UNIT_SIZE);
-	if (g->static_size > g->unit_size || g->reserved_size > g->unit_size ||
-	    g->dyn_size > g->unit_size)
-		REFUSE("unit_size %zu < static + reserved + dyn (kernel setup check)",
-		       g->unit_size);
-	if ((size_t)g->cpus * g->unit_size > PCPU_MAX_CHUNK_BYTES)
-		REFUSE("cpus * unit = %zu bytes above the port's limit of %lu",
-		       (size_t)g->cpus * g->unit_size, PCPU_MAX_CHUNK_BYTES);
-
-	/* pcpu_setup_first_chunk's PCPU_SETUP_BUG_ON checks (SMP) */
-	if (!g->static_size)
-		REFUSE("static=0: the kernel's SMP setup requires a static area");
-	if (g->unit_size < g->static_size + g->reserved_size + g->dyn_size)
-		REFUSE("unit_size %zu < static + reserved + dyn = %zu (kernel setup check)",
-		       g->unit_size,
-		       g->static_size + g->reserved_size + g->dyn_size);
-	if (g->unit_size & (g->page_size - 1))
-		REFUSE("unit=%zu is not page aligned (kernel setup check)",
-		       g->unit_size);
-	if (g->unit_size < min_unit_size(g->page_size))
-		REFUSE("unit=%zu < PCPU_MIN_UNIT_SIZE %zu (kernel setup check)",
-		       g->unit_size, min_unit_size(g->page_size));
+	if (pcpu_geometry_check_common(g, PCPU_MAX_CPUS, err, errlen))
+		return -1;
 	if (g->dyn_size < PERCPU_DYNAMIC_EARLY_SIZE)
 		REFUSE("dyn=%zu < PERCPU_DYNAMIC_EARLY_SIZE %d (kernel setup check)",
 		       g->dyn_size, PERCPU_DYNAMIC_EARLY_SIZE);
@@ -232,7 +187,7 @@ struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
 	b->pcpu_unit_size = (int)g->unit_size;
 	b->pcpu_nr_units = (int)g->cpus;
 	b->nr_cpus = g->cpus;
-	b->pcpu_min_unit_size = (int)min_unit_size(g->page_size);
+	b->pcpu_min_unit_size = (int)pcpu_min_unit_size(g->page_size);
 	b->chunk_span = (size_t)g->cpus * g->unit_size;
 	b->warn_limit = PCPU_WARN_LIMIT;
 	b->next_chunk_id = 1;

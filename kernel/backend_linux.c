@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backend_internal.h"
+#include "pcpu_geometry.h"
 #include "kstate.h"
 #include "shim_rt.h"
 
@@ -21,52 +22,15 @@ const char *backend_name(void)
 	return kglue_name();
 }
 
-static bool is_pow2(size_t n)
-{
-	return n && !(n & (n - 1));
-}
-
 int backend_geometry_check(const struct pcpu_geometry *g, char *err,
 			   size_t errlen)
 {
-	long host_page = sysconf(_SC_PAGESIZE);
 	size_t sum = g->static_size + g->reserved_size + g->dyn_size;
-	size_t min_unit;
+	unsigned int max_cpus = kglue_nr_cpus() < PCPU_MAX_CPUS ?
+					kglue_nr_cpus() : PCPU_MAX_CPUS;
 
-	/* the port's limits first, so the kernel's checks cannot overflow */
-	if (g->cpus < 1 || g->cpus > PCPU_MAX_CPUS || g->cpus > kglue_nr_cpus())
-		REFUSE("cpus=%u out of range (1 to %d)", g->cpus, PCPU_MAX_CPUS);
-	if (!is_pow2(g->page_size) || g->page_size < 4096 ||
-	    g->page_size > 65536)
-		REFUSE("page=%zu must be a power of two from 4096 to 65536",
-		       g->page_size);
-	if (host_page > 0 && g->page_size % (size_t)host_page)
-		REFUSE("page=%zu is smaller than the host page size %ld",
-		       g->page_size, host_page);
-	if (g->unit_size > PCPU_MAX_UNIT_SIZE)
-		REFUSE("unit=%zu above the port's limit of %lu", g->unit_size,
-		       PCPU_MAX_UNIT_SIZE);
-	if (g->static_size > g->unit_size || g->reserved_size > g->unit_size ||
-	    g->dyn_size > g->unit_size)
-		REFUSE("unit_size %zu < static + reserved + dyn (kernel setup check)",
-		       g->unit_size);
-	if ((size_t)g->cpus * g->unit_size > PCPU_MAX_CHUNK_BYTES)
-		REFUSE("cpus * unit = %zu bytes above the port's limit of %lu",
-		       (size_t)g->cpus * g->unit_size, PCPU_MAX_CHUNK_BYTES);
-
-	/* pcpu_setup_first_chunk()'s PCPU_SETUP_BUG_ON checks (SMP) */
-	min_unit = (32768 + g->page_size - 1) & ~(g->page_size - 1);
-	if (!g->static_size)
-		REFUSE("static=0: the kernel's SMP setup requires a static area");
-	if (g->unit_size < sum)
-		REFUSE("unit_size %zu < static + reserved + dyn = %zu (kernel setup check)",
-		       g->unit_size, sum);
-	if (g->unit_size & (g->page_size - 1))
-		REFUSE("unit=%zu is not page aligned (kernel setup check)",
-		       g->unit_size);
-	if (g->unit_size < min_unit)
-		REFUSE("unit=%zu < PCPU_MIN_UNIT_SIZE %zu (kernel setup check)",
-		       g->unit_size, min_unit);
+	if (pcpu_geometry_check_common(g, max_cpus, err, errlen))
+		return -1;
 	if (g->dyn_size < kglue_dynamic_early_size())
 		REFUSE("dyn=%zu < PERCPU_DYNAMIC_EARLY_SIZE %zu of %s (kernel setup check)",
 		       g->dyn_size, kglue_dynamic_early_size(), kglue_name());
