@@ -74,6 +74,11 @@ const char *trace_fault_name(enum pcpu_fault f);
 int fixes_parse(const char *list, unsigned *out, char *err, size_t errlen);
 /* Fixes from the environment (PCPU_FIXES); 0 when unset. -1 on bad value. */
 int fixes_from_env(unsigned *out, char *err, size_t errlen);
+/*
+ * The fixes a tool runs with: its --fix= argument when given (arg not
+ * NULL), else PCPU_FIXES.  0, or -1 with a one-line reason in err.
+ */
+int fixes_resolve(const char *arg, unsigned *out, char *err, size_t errlen);
 void fixes_print(FILE *f, unsigned fixes);
 
 #endif /* PCPU_FUZZ_TRACE_H */

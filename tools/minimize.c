@@ -237,7 +237,8 @@ int main(int argc, char **argv)
 	struct run_signature sig;
 	struct trace t, min;
 	unsigned long timeout = 10;
-	bool have_fix = false, quiet = false;
+	bool quiet = false;
+	const char *fix_arg = NULL;
 	const char *input;
 	char err[512];
 	int c, ret = 2;
@@ -245,11 +246,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (fixes_parse(optarg, &r.fixes, err, sizeof(err))) {
-				fprintf(stderr, "pcpu-minimize: --fix: %s\n", err);
-				return 2;
-			}
-			have_fix = true;
+			fix_arg = optarg;
 			break;
 		case 't':
 			if (parse_count("timeout", optarg, 3600, &timeout))
@@ -286,7 +283,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	input = argv[optind];
-	if (!have_fix && fixes_from_env(&r.fixes, err, sizeof(err))) {
+	if (fixes_resolve(fix_arg, &r.fixes, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-minimize: %s\n", err);
 		return 2;
 	}

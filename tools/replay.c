@@ -64,7 +64,8 @@ int main(int argc, char **argv)
 	struct trace *traces;
 	struct run_signature sig;
 	struct run_nonfatal nonfatal = { 0 };
-	bool print_trace = false, print_sig = false, have_fix = false;
+	bool print_trace = false, print_sig = false;
+	const char *fix_arg = NULL;
 	unsigned fixes = 0;
 	char err[512];
 	int c, ret = 0;
@@ -85,11 +86,7 @@ int main(int argc, char **argv)
 			opt.signature = &sig;
 			break;
 		case 'f':
-			if (fixes_parse(optarg, &fixes, err, sizeof(err))) {
-				fprintf(stderr, "pcpu-replay: --fix: %s\n", err);
-				return 2;
-			}
-			have_fix = true;
+			fix_arg = optarg;
 			break;
 		case 'n':
 			opt.checks = false;
@@ -109,7 +106,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcpu-replay: no input given (see --help)\n");
 		return 2;
 	}
-	if (!have_fix && fixes_from_env(&fixes, err, sizeof(err))) {
+	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-replay: %s\n", err);
 		return 2;
 	}

@@ -113,18 +113,14 @@ int main(int argc, char **argv)
 	struct input_list in = { 0 };
 	unsigned long failing = 0;
 	unsigned fixes = 0;
-	bool have_fix = false;
+	const char *fix_arg = NULL;
 	char err[512];
 	int c, ret = 0;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (fixes_parse(optarg, &fixes, err, sizeof(err))) {
-				fprintf(stderr, "pcpu-stats: --fix: %s\n", err);
-				return 2;
-			}
-			have_fix = true;
+			fix_arg = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -138,7 +134,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcpu-stats: no input given (see --help)\n");
 		return 2;
 	}
-	if (!have_fix && fixes_from_env(&fixes, err, sizeof(err))) {
+	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-stats: %s\n", err);
 		return 2;
 	}

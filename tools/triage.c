@@ -254,7 +254,8 @@ int main(int argc, char **argv)
 	size_t notes_len = 0;
 	unsigned int timeout = 10;
 	unsigned fixes = 0;
-	bool have_fix = false, quiet = false;
+	bool quiet = false;
+	const char *fix_arg = NULL;
 	FILE *f, *nf;
 	long nb = -1;
 	int c, ret = 2;
@@ -262,11 +263,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (fixes_parse(optarg, &fixes, err, sizeof(err))) {
-				fprintf(stderr, "pcpu-triage: --fix: %s\n", err);
-				return 2;
-			}
-			have_fix = true;
+			fix_arg = optarg;
 			break;
 		case 'r':
 			tr.report_path = optarg;
@@ -295,7 +292,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcpu-triage: no folder given (see --help)\n");
 		return 2;
 	}
-	if (!have_fix && fixes_from_env(&fixes, err, sizeof(err))) {
+	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-triage: %s\n", err);
 		return 2;
 	}

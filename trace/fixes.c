@@ -135,3 +135,15 @@ void fixes_print(FILE *f, unsigned fixes)
 	if (!*sep)
 		fputs("none", f);
 }
+
+int fixes_resolve(const char *arg, unsigned *out, char *err, size_t errlen)
+{
+	char msg[TRACE_QUOTE_MAX + 64];
+
+	if (!arg)
+		return fixes_from_env(out, err, errlen);
+	if (!fixes_parse(arg, out, msg, sizeof(msg)))
+		return 0;
+	snprintf(err, errlen, "--fix: %s", msg);
+	return -1;
+}
