@@ -66,13 +66,17 @@ count_files() {
 	find "$1" -type f 2>/dev/null | wc -l | tr -d ' '
 }
 progress() {
+	# before libFuzzer's first status line (seeds still loading on a busy
+	# machine) every number reads 0, so the line keeps its format
 	line=$(last_status)
 	el=$(($(date +%s) - start))
 	execs=$(echo "$line" | sed -n 's/^#\([0-9]*\).*/\1/p')
+	cov=$(field cov "$line")
+	ft=$(field ft "$line")
 	execs=${execs:-0}
 	echo "fuzz: progress ${el}s: $execs execs, $((execs / (el > 0 ? el : 1))) exec/s," \
 	     "corpus $(count_files "$dir/corpus")," \
-	     "cov $(field cov "$line") ft $(field ft "$line")," \
+	     "cov ${cov:-0} ft ${ft:-0}," \
 	     "crashes $(count_files "$dir/artifacts")"
 }
 monitor() {
