@@ -29,20 +29,10 @@
 
 #include "../backend_internal.h"
 #include "checks_find.h"
+#include "check.h"
 
 static int passed, failed;
 
-#define CHECK(cond, ...)                                                    \
-	do {                                                                \
-		if (cond) {                                                 \
-			passed++;                                           \
-		} else {                                                    \
-			failed++;                                           \
-			printf("%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
-			printf(__VA_ARGS__);                                \
-			printf("\n");                                       \
-		}                                                           \
-	} while (0)
 
 #define MAXF 256
 static struct pcpu_finding fs[MAXF];

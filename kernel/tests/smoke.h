@@ -9,20 +9,10 @@
 
 #include "../backend_linux.h"
 #include "pcpu.h"
+#include "check.h"
 
 extern int passed, failed;
 
-#define CHECK(cond, ...)                                                    \
-	do {                                                                \
-		if (cond) {                                                 \
-			passed++;                                           \
-		} else {                                                    \
-			failed++;                                           \
-			printf("%s:%d: FAIL %s: ", __FILE__, __LINE__, #cond); \
-			printf(__VA_ARGS__);                                \
-			printf("\n");                                       \
-		}                                                           \
-	} while (0)
 
 #define MAX_ALLOCS 4096
 
