@@ -300,24 +300,6 @@ void run_describe_current(FILE *f)
 	trace_print_op(f, &c->t->ops[c->op_index]);
 }
 
-/*
- * A text trace without a geometry line carries the trace format's
- * default; a backend refusing it (Linux 6.12) runs its own default.  A
- * geometry the trace names is never replaced.
- */
-static const struct trace *effective_trace(const struct trace *t,
-					   struct trace *copy)
-{
-	char err[256];
-
-	if (t->has_geometry ||
-	    !backend_geometry_check(&t->geo, err, sizeof(err)))
-		return t;
-	*copy = *t; /* shallow: the operations stay shared and read-only */
-	backend_default_geometry(&copy->geo);
-	return copy;
-}
-
 /* Without a map, the leak check compares boot chunks with their start. */
 static void note_boot_free(struct run_ctx *c)
 {
@@ -334,10 +316,8 @@ static void note_boot_free(struct run_ctx *c)
 	}
 }
 
-int run_trace(const struct trace *trace, const struct run_options *opt)
+int run_trace(const struct trace *t, const struct run_options *opt)
 {
-	struct trace copy;
-	const struct trace *t = effective_trace(trace, &copy);
 	struct run_ctx c = { .t = t, .opt = opt, .failed_chunk = INT_MIN };
 	bool area_map = run_area_map();
 	char err[256];

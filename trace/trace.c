@@ -10,12 +10,15 @@
 
 #include "trace.h"
 
+/*
+ * A trace without a geometry line runs with the linked backend's default:
+ * the trace format's own where the backend accepts it (the area map, Linux
+ * 6.1), else the nearest one it accepts (Linux 6.12, see pcpu.h).
+ */
 void trace_init(struct trace *t)
 {
-	static const struct pcpu_geometry def = PCPU_GEOMETRY_DEFAULT;
-
 	memset(t, 0, sizeof(*t));
-	t->geo = def;
+	backend_default_geometry(&t->geo);
 }
 
 /* Leaves t initialised again, so a second trace_free() is harmless. */
