@@ -18,6 +18,12 @@
 # directory (default $WORK/libfuzzer), FUZZ_STATS the corpus statistics
 # tool (default $BUILD/pcpu-stats; `none` skips them).  PCPU_NONFATAL
 # reaches the target unchanged.
+#
+# TIMEOUT is libFuzzer's -timeout, seconds per input: 10 by default, and
+# 60 for BACKEND=linux-* (the Makefile passes it): the real kernel runs
+# large geometries slowly under instrumentation (a 6.1 campaign stopped
+# on a 10 s timeout at 63 CPUs x 9.5 MB units, an input pcpu-replay runs
+# in 3.8 s), and a timeout ends a campaign.
 set -eu
 BUILD=${BUILD:-build}
 TIME=${TIME:-600}
@@ -25,6 +31,7 @@ JOBS=${JOBS:-1}
 FIXES=${FIXES:-all}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
 PROGRESS=${PROGRESS:-60}
+TIMEOUT=${TIMEOUT:-10}
 dir=${FUZZ_DIR:-$WORK/libfuzzer}
 target=${FUZZ_TARGET:-$BUILD/fuzz-pcpu}
 stats=${FUZZ_STATS:-$BUILD/pcpu-stats}
@@ -32,6 +39,7 @@ stats=${FUZZ_STATS:-$BUILD/pcpu-stats}
 case $TIME in ''|*[!0-9]*) echo "fuzz.sh: TIME must be whole seconds, not '$TIME'" >&2; exit 2;; esac
 case $JOBS in ''|*[!0-9]*|0) echo "fuzz.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
 case $PROGRESS in ''|*[!0-9]*|0) echo "fuzz.sh: PROGRESS must be a positive number of seconds, not '$PROGRESS'" >&2; exit 2;; esac
+case $TIMEOUT in ''|*[!0-9]*|0) echo "fuzz.sh: TIMEOUT must be a positive number of seconds, not '$TIMEOUT'" >&2; exit 2;; esac
 if ! PCPU_FIXES=$FIXES "$BUILD/pcpu-replay" --trace corpus/illegal-requests.trace >/dev/null; then
 	echo "fuzz.sh: FIXES='$FIXES' is not a valid fix list" >&2; exit 2
 fi
@@ -59,8 +67,11 @@ start=$(date +%s)
 last_status() {
 	tail -n 400 "$log" 2>/dev/null | grep -E '^#[0-9]+' | tail -n 1
 }
+# printf, not echo: libFuzzer's lines quote dictionary entries such as
+# DE: "\350", which dash's echo turns into raw bytes that sed then cannot
+# match, and the shell arithmetic on the result killed the progress lines.
 field() { # field NAME LINE: the number after "NAME:" or "NAME"
-	echo "$2" | sed -n "s/.* $1:* \\([0-9][0-9]*\\).*/\\1/p"
+	printf '%s\n' "$2" | sed -n "s/.* $1:* \\([0-9][0-9]*\\).*/\\1/p"
 }
 count_files() {
 	find "$1" -type f 2>/dev/null | wc -l | tr -d ' '
@@ -70,7 +81,7 @@ progress() {
 	# machine) every number reads 0, so the line keeps its format
 	line=$(last_status)
 	el=$(($(date +%s) - start))
-	execs=$(echo "$line" | sed -n 's/^#\([0-9]*\).*/\1/p')
+	execs=$(printf '%s\n' "$line" | sed -n 's/^#\([0-9]*\).*/\1/p')
 	cov=$(field cov "$line")
 	ft=$(field ft "$line")
 	execs=${execs:-0}
@@ -90,9 +101,9 @@ monitor() {
 	done
 }
 
-echo "fuzz: libFuzzer for ${TIME}s, $JOBS job(s), PCPU_FIXES=$FIXES, work dir $dir"
+echo "fuzz: libFuzzer for ${TIME}s, $JOBS job(s), PCPU_FIXES=$FIXES, timeout ${TIMEOUT}s per input, work dir $dir"
 set -- -max_total_time="$TIME" -print_final_stats=1 -dict=fuzzers/pcpu.dict \
-	-max_len=4096 -timeout=10 -artifact_prefix="$dir/artifacts/"
+	-max_len=4096 -timeout="$TIMEOUT" -artifact_prefix="$dir/artifacts/"
 if [ "$JOBS" -gt 1 ]; then
 	set -- "$@" -fork="$JOBS" -ignore_crashes=1
 fi
@@ -114,7 +125,7 @@ rm -f "$stop" "$stf"
 el=$(($(date +%s) - start))
 line=$(last_status)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-[ -n "$execs" ] || execs=$(echo "$line" | sed -n 's/^#\([0-9]*\).*/\1/p')
+[ -n "$execs" ] || execs=$(printf '%s\n' "$line" | sed -n 's/^#\([0-9]*\).*/\1/p')
 execs=${execs:-0}
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 [ -n "$rate" ] || rate=$((execs / (el > 0 ? el : 1)))
