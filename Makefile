@@ -74,8 +74,11 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # The checks recompute invariants over every chunk after every operation:
 # their branches say nothing new about the allocator, and instrumented
 # they cost more than the allocator itself, so the fuzz builds compile
-# them with the sanitizers but without coverage feedback.
-CHECK_SRC := $(wildcard oracle/check_*.c)
+# them with the sanitizers but without coverage feedback.  So are the
+# host ranges reused across executions (allocator/host_ranges.c): whether
+# a range comes from the cache depends on earlier inputs, and feedback
+# that does not come from the input only misleads the fuzzer.
+CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c
 $(call fobj,$(CHECK_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@

@@ -74,8 +74,9 @@ drain() {
 	pids=()
 }
 
-# 1. the fuzz target.  The checks get the sanitizers but no coverage
-# feedback (their branches say nothing about the allocator; see the
+# 1. the fuzz target.  The checks and the host-range cache get the
+# sanitizers but no coverage feedback (the checks' branches say nothing
+# about the allocator, the cache's depend on earlier inputs; see the
 # Makefile), the rest the engine's flags as they are.
 read -r -a cflags <<<"$CFLAGS"
 nocov=()
@@ -84,7 +85,7 @@ for f in "${cflags[@]}"; do
 done
 for src in fuzzers/fuzz_pcpu.c "${lib_src[@]}" .clusterfuzzlite/fixes_default.c; do
 	case $src in
-	oracle/check_*.c) spawn "$obj" "$src" "${nocov[@]}" ;;
+	oracle/check_*.c | allocator/host_ranges.c) spawn "$obj" "$src" "${nocov[@]}" ;;
 	*) spawn "$obj" "$src" "${cflags[@]}" ;;
 	esac
 done

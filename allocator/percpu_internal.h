@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "bitmap.h"
+#include "host_ranges.h"
 #include "list.h"
 #include "pcpu.h"
 
@@ -89,7 +90,8 @@ struct backend {
 
 	/* port only */
 	void *first_chunk_mem; /* the embedded first chunk's memory */
-	size_t first_chunk_mem_size;
+	struct host_layout first_chunk_layout; /* its host range, reused */
+	struct host_layout chunk_layout; /* a created chunk's host range */
 	struct list_head all_chunks; /* every live chunk, ascending id */
 	int next_chunk_id;
 	int nr_chunks_alive;

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "pcpu_geometry.h"
@@ -77,35 +76,27 @@ static struct pcpu_chunk *pcpu_boot_chunk(struct backend *b, int id,
 
 /*
  * The embedded first chunk: nr_units * unit_size of page-aligned memory,
- * with each unit's tail past static + reserved + dyn returned to the
- * system (inaccessible), as pcpu_embed_first_chunk does.
+ * zeroed, with each unit's tail past static + reserved + dyn returned to
+ * the system (inaccessible), as pcpu_embed_first_chunk does.  The memory
+ * may be an earlier instance's (host_ranges.c).
  */
 static int pcpu_first_chunk_memory(struct backend *b,
 				   const struct pcpu_geometry *g)
 {
 	size_t size_sum = g->static_size + g->reserved_size + g->dyn_size;
-	size_t keep = (size_sum + b->page_size - 1) & ~(b->page_size - 1);
-	size_t len = b->chunk_span + b->page_size;
-	char *mem, *base;
+	struct host_layout *l = &b->first_chunk_layout;
 
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
+	*l = (struct host_layout){
+		.len = b->chunk_span + b->page_size,
+		.unit = (size_t)b->pcpu_unit_size,
+		.keep = (size_sum + b->page_size - 1) & ~(b->page_size - 1),
+		.page = b->page_size,
+	};
+	b->first_chunk_mem = host_first_chunk_get(l);
+	if (!b->first_chunk_mem)
 		return -1;
-	b->first_chunk_mem = mem;
-	b->first_chunk_mem_size = len;
-	base = (char *)(((uintptr_t)mem + b->page_size - 1) &
-			~((uintptr_t)b->page_size - 1));
-	b->pcpu_base_addr = (uintptr_t)base;
-
-	for (int unit = 0; unit < b->pcpu_nr_units; unit++) {
-		char *u = base + (size_t)unit * (size_t)b->pcpu_unit_size;
-
-		if (keep < (size_t)b->pcpu_unit_size &&
-		    mprotect(u + keep, (size_t)b->pcpu_unit_size - keep,
-			     PROT_NONE))
-			return -1;
-	}
+	b->pcpu_base_addr = ((uintptr_t)b->first_chunk_mem + b->page_size - 1) &
+			    ~((uintptr_t)b->page_size - 1);
 	return 0;
 }
 
@@ -189,6 +180,8 @@ struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
 	b->nr_cpus = g->cpus;
 	b->pcpu_min_unit_size = (int)pcpu_min_unit_size(g->page_size);
 	b->chunk_span = (size_t)g->cpus * g->unit_size;
+	b->chunk_layout = (struct host_layout){ .len = b->chunk_span,
+						.page = g->page_size };
 	b->warn_limit = PCPU_WARN_LIMIT;
 	b->next_chunk_id = 1;
 	INIT_LIST_HEAD(&b->pcpu_map_extend_chunks);
@@ -218,7 +211,7 @@ void backend_destroy(struct backend *b)
 		}
 	}
 	if (b->first_chunk_mem)
-		munmap(b->first_chunk_mem, b->first_chunk_mem_size);
+		host_range_put(b->first_chunk_mem, &b->first_chunk_layout);
 	free(b->pcpu_slot);
 	free(b->pcpu_unit_offsets);
 	free(b);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "host_ranges.h"
 #include "percpu_internal.h"
 
 /* Fresh pages are not zeroed by the kernel: poison them so a missing
@@ -86,31 +87,6 @@ void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk)
 	free(chunk);
 }
 
-/*
- * Reserve len inaccessible bytes aligned to the allocator's page size.  The
- * kernel's vm areas are aligned to the atom size (a page in the generic
- * setup), and alignments up to a page are only honoured relative to such a
- * base; a host mmap gives 4 KiB alignment only, so over-reserve and trim.
- */
-static void *pcpu_reserve_aligned(size_t len, size_t align)
-{
-	size_t slack = align > 4096 ? align : 0;
-	uintptr_t raw, base;
-	void *p;
-
-	p = mmap(NULL, len + slack, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	raw = (uintptr_t)p;
-	base = (raw + align - 1) & ~((uintptr_t)align - 1);
-	if (base > raw)
-		munmap(p, base - raw);
-	if (raw + slack > base)
-		munmap((void *)(base + len), raw + slack - base);
-	return (void *)base;
-}
-
 /**
  * pcpu_create_chunk - create a new chunk with its own address range
  *
@@ -129,7 +105,7 @@ struct pcpu_chunk *pcpu_create_chunk(struct backend *b)
 	if (!chunk)
 		return NULL;
 
-	area = pcpu_reserve_aligned(b->chunk_span, b->page_size);
+	area = host_chunk_range_get(&b->chunk_layout);
 	if (!area) {
 		pcpu_free_chunk(b, chunk);
 		return NULL;
@@ -147,8 +123,8 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 {
 	if (!chunk)
 		return;
-	if (chunk->data && munmap(chunk->data, b->chunk_span))
-		pcpu_fatal("percpu-fuzz: munmap of a chunk");
+	if (chunk->data)
+		host_range_put(chunk->data, &b->chunk_layout);
 	list_del_init(&chunk->all);
 	b->nr_chunks_alive--;
 	b->counters.chunks_destroyed++;
@@ -183,7 +159,12 @@ int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 	return 0;
 }
 
-/* Unmap and free the pages of [page_start, page_end) in every unit. */
+/*
+ * Unmap the pages of [page_start, page_end) in every unit.  The host pages
+ * stay resident behind PROT_NONE: nothing can read them until a populate,
+ * which refills them with the poison, and keeping them saves a page fault
+ * and a kernel page clear per page on the next populate (host_ranges.c).
+ */
 void pcpu_depopulate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 			   int page_start, int page_end)
 {
@@ -194,8 +175,7 @@ void pcpu_depopulate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 		char *p = (char *)chunk->base_addr +
 			  (size_t)unit * (size_t)b->pcpu_unit_size + off;
 
-		if (madvise(p, len, MADV_DONTNEED) ||
-		    mprotect(p, len, PROT_NONE))
+		if (mprotect(p, len, PROT_NONE))
 			pcpu_fatal("percpu-fuzz: depopulate");
 	}
 }

@@ -38,6 +38,7 @@ int main(int argc, char **argv)
 	suite_trace();
 	suite_oracle();
 	suite_checks();
+	suite_host_ranges();
 	printf("unit: %d passed, %d failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;
 }

@@ -55,5 +55,6 @@ void suite_bugs(void);
 void suite_trace(void);
 void suite_oracle(void);
 void suite_checks(void);
+void suite_host_ranges(void);
 
 #endif /* PCPU_FUZZ_TEST_H */

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A process-wide cache of chunk address ranges.
+ *
+ * A fuzz execution creates a fresh allocator instance, and most create a
+ * few chunks: with fresh mappings, the mmap, the per-unit mprotects, the
+ * page faults and kernel page clears of first touches, and the munmap at
+ * the end cost more than the allocator's own work.
+ *
+ * What carries over is host memory, never allocator state:
+ * - a created chunk's range comes back wholly inaccessible, with its pages
+ *   still resident (the vm backend's depopulate drops access, not pages);
+ *   a populate makes pages accessible and fills every byte it exposes with
+ *   the poison (percpu_vm.c), exactly as for a fresh range;
+ * - the first chunk's memory keeps its unit layout (accessible head,
+ *   inaccessible tail per unit) and is zeroed again when taken
+ *   (percpu_setup.c), as a fresh mapping would be.
+ * Which addresses a chunk gets changes nothing the allocator decides: the
+ * chunk lookup (reference §12) tests which range holds an address, never
+ * how ranges are ordered.
+ *
+ * Bounded: at most HOST_RANGES_SLOTS ranges and HOST_RANGES_MAX_BYTES of
+ * address space (resident pages are at most that); the oldest range is
+ * unmapped to make room, and a range larger than the whole budget (huge
+ * geometries) is unmapped as before.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "host_ranges.h"
+
+#define HOST_RANGES_SLOTS 32
+#define HOST_RANGES_MAX_BYTES ((size_t)256 << 20)
+
+struct host_range {
+	void *p;
+	struct host_layout l;
+};
+
+static struct host_range cache[HOST_RANGES_SLOTS];
+static int nr_cached;
+static size_t cached_bytes;
+
+static bool same_layout(const struct host_layout *a,
+			const struct host_layout *b)
+{
+	return a->len == b->len && a->unit == b->unit && a->keep == b->keep &&
+	       a->page == b->page;
+}
+
+/* Forget entry i, keeping the others oldest first. */
+static void cache_drop(int i)
+{
+	cached_bytes -= cache[i].l.len;
+	nr_cached--;
+	memmove(&cache[i], &cache[i + 1],
+		(size_t)(nr_cached - i) * sizeof(cache[0]));
+}
+
+static void *cache_take(const struct host_layout *l)
+{
+	/* newest first: its pages are the likeliest to be resident */
+	for (int i = nr_cached - 1; i >= 0; i--) {
+		void *p = cache[i].p;
+
+		if (!same_layout(&cache[i].l, l))
+			continue;
+		cache_drop(i);
+		return p;
+	}
+	return NULL;
+}
+
+static void unmap_or_die(void *p, size_t len)
+{
+	if (munmap(p, len)) {
+		perror("percpu-fuzz: munmap of a chunk's range");
+		abort();
+	}
+}
+
+void host_range_put(void *p, const struct host_layout *l)
+{
+	/* created chunks: populated pages become inaccessible again */
+	if (!l->unit && mprotect(p, l->len, PROT_NONE)) {
+		unmap_or_die(p, l->len);
+		return;
+	}
+	if (l->len > HOST_RANGES_MAX_BYTES) {
+		unmap_or_die(p, l->len);
+		return;
+	}
+	/* make room by unmapping the oldest: campaigns move between
+	 * geometries, and the recent ones are the likeliest to come back */
+	while (nr_cached == HOST_RANGES_SLOTS ||
+	       cached_bytes + l->len > HOST_RANGES_MAX_BYTES) {
+		unmap_or_die(cache[0].p, cache[0].l.len);
+		cache_drop(0);
+	}
+	cache[nr_cached].p = p;
+	cache[nr_cached].l = *l;
+	nr_cached++;
+	cached_bytes += l->len;
+}
+
+/*
+ * The kernel's vm areas are aligned to the atom size (a page in the
+ * generic setup), and alignments up to a page are only honoured relative
+ * to such a base; a host mmap gives 4 KiB alignment only, so over-reserve
+ * and trim.
+ */
+static void *reserve_aligned(size_t len, size_t align)
+{
+	size_t slack = align > 4096 ? align : 0;
+	uintptr_t raw, base;
+	void *p;
+
+	p = mmap(NULL, len + slack, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	raw = (uintptr_t)p;
+	base = (raw + align - 1) & ~((uintptr_t)align - 1);
+	if (base > raw)
+		munmap(p, base - raw);
+	if (raw + slack > base)
+		munmap((void *)(base + len), raw + slack - base);
+	return (void *)base;
+}
+
+void *host_chunk_range_get(const struct host_layout *l)
+{
+	void *p = cache_take(l);
+
+	return p ? p : reserve_aligned(l->len, l->page);
+}
+
+/* Unit u of the first chunk's memory at mem: from the first page boundary. */
+static char *first_chunk_unit(char *mem, const struct host_layout *l,
+			      size_t u)
+{
+	uintptr_t base = ((uintptr_t)mem + l->page - 1) & ~(l->page - 1);
+
+	return (char *)base + u * l->unit;
+}
+
+void *host_first_chunk_get(const struct host_layout *l)
+{
+	size_t nr_units = (l->len - l->page) / l->unit;
+	char *mem = cache_take(l);
+
+	if (mem) {
+		for (size_t u = 0; u < nr_units; u++)
+			memset(first_chunk_unit(mem, l, u), 0, l->keep);
+		return mem;
+	}
+	mem = mmap(NULL, l->len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (mem == MAP_FAILED)
+		return NULL;
+	for (size_t u = 0; u < nr_units && l->keep < l->unit; u++) {
+		if (mprotect(first_chunk_unit(mem, l, u) + l->keep,
+			     l->unit - l->keep, PROT_NONE)) {
+			unmap_or_die(mem, l->len);
+			return NULL;
+		}
+	}
+	return mem;
+}

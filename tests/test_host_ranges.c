@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host ranges reused across instances (allocator/host_ranges.c): a later
+ * instance of the same geometry gets the memory of an earlier one, and
+ * must see it as a fresh instance would: the first chunk zeroed, a created
+ * chunk's populated pages filled with the poison.  Geometry G1.
+ */
+#include <stdint.h>
+
+#include "core_util.h"
+#include "test.h"
+
+/* percpu_vm.c's fill of freshly populated pages */
+#define FRESH_PAGE_POISON 0x6b
+
+static int bytes_are(const void *p, size_t len, unsigned char want)
+{
+	const unsigned char *c = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (c[i] != want)
+			return 0;
+	return 1;
+}
+
+/*
+ * Instance 1 allocates 64 bytes at first-chunk offset 20480 and writes
+ * 0xaa there on both CPUs.  Instance 2 gets the same first-chunk address
+ * back and reads zeros there before allocating anything.
+ */
+static void test_first_chunk_memory_reused_zeroed(void)
+{
+	struct backend *b = mk_g1(0);
+	struct pcpu_alloc_res r = al(b, 64, 8);
+	struct pcpu_chunk_view v;
+	uintptr_t base;
+
+	EXPECT_EQ(at(r, 0), 20480);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		memset(backend_cpu_addr(b, r.ptr, cpu), 0xaa, 64);
+	view(b, 0, &v);
+	base = v.base_addr;
+	backend_destroy(b);
+
+	b = mk_g1(0);
+	view(b, 0, &v);
+	EXPECT_EQ(v.base_addr, base);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		EXPECT(bytes_are(backend_cpu_addr(b, r.ptr, cpu), 64, 0));
+	backend_destroy(b);
+}
+
+/*
+ * Instance 1 fills the first chunk, so a 64-byte request creates chunk 1
+ * and populates its page 0; the test writes 0xaa over that whole page on
+ * both CPUs and destroys the instance with the page still populated.
+ * Instance 2 repeats the requests: chunk 1 gets the same range back, the
+ * allocation reads zero and the rest of page 0 reads the poison, not 0xaa.
+ */
+static void test_created_chunk_range_reused_repoisoned(void)
+{
+	struct backend *b = mk_g1(0);
+	struct pcpu_alloc_res r;
+	struct pcpu_chunk_view v;
+	uintptr_t base;
+
+	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);
+	r = al(b, 64, 8);
+	EXPECT_EQ(at(r, 1), 0);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		memset(backend_cpu_addr(b, r.ptr, cpu), 0xaa, 4096);
+	view(b, 1, &v);
+	base = v.base_addr;
+	backend_destroy(b);
+
+	b = mk_g1(0);
+	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);
+	r = al(b, 64, 8);
+	EXPECT_EQ(at(r, 1), 0);
+	view(b, 1, &v);
+	EXPECT_EQ(v.base_addr, base);
+	for (unsigned cpu = 0; cpu < 2; cpu++) {
+		const char *p = backend_cpu_addr(b, r.ptr, cpu);
+
+		EXPECT(bytes_are(p, 64, 0));
+		EXPECT(bytes_are(p + 64, 4096 - 64, FRESH_PAGE_POISON));
+	}
+	backend_destroy(b);
+}
+
+/*
+ * Another unit size is another layout: instance 2 (unit 65536) must not
+ * get instance 1's first-chunk memory (unit 32768), which stays cached.
+ */
+static void test_other_layout_not_reused(void)
+{
+	struct backend *b = mk(2, 32768, 20480, 0, 12288, 0);
+	struct pcpu_chunk_view v;
+	uintptr_t base;
+
+	view(b, 0, &v);
+	base = v.base_addr;
+	backend_destroy(b);
+
+	b = mk(2, 65536, 20480, 0, 12288, 0);
+	view(b, 0, &v);
+	EXPECT(v.base_addr != base);
+	backend_destroy(b);
+}
+
+void suite_host_ranges(void)
+{
+	RUN(test_first_chunk_memory_reused_zeroed);
+	RUN(test_created_chunk_range_reused_repoisoned);
+	RUN(test_other_layout_not_reused);
+}
