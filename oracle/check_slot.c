@@ -116,6 +116,15 @@ int check_chunk_slot(struct run_ctx *c, const struct check_geom *g,
 	return 0;
 }
 
+/* "slot list 3" or "extension queue": formatted only for a report, as
+ * the lists are compared for every slot after every operation. */
+#define LIST_NAME_LEN 48
+static const char *list_name(char *buf, const char *what, int slot)
+{
+	snprintf(buf, LIST_NAME_LEN, slot < 0 ? "%s" : "%s %d", what, slot);
+	return buf;
+}
+
 /*
  * One list: the backend's must be the oracle's, and every chunk on it
  * must say (through the oracle's chunk, already equal to the backend's
@@ -125,34 +134,34 @@ static int check_one_list(struct run_ctx *c, const char *what, int slot,
 			  int blen, const int *bids, int olen, const int *oids,
 			  int max, int *all, int *nall)
 {
-	char name[48];
+	char name[LIST_NAME_LEN];
 
-	snprintf(name, sizeof(name), slot < 0 ? "%s" : "%s %d", what, slot);
 	if (blen < 0 || blen > max)
 		return check_fail(
 			c, CHECK_SLOT, INT_MIN,
 			"%s: expected at most %d entries (live chunks), got %d",
-			name, max, blen);
+			list_name(name, what, slot), max, blen);
 	if (blen != olen)
-		return fail_lists(c, name, oids, olen < max ? olen : max, bids,
-				  blen);
+		return fail_lists(c, list_name(name, what, slot), oids,
+				  olen < max ? olen : max, bids, blen);
 	for (int i = 0; i < blen; i++) {
 		const struct oracle_chunk *oc;
 
 		if (bids[i] != oids[i])
-			return fail_lists(c, name, oids, olen, bids, blen);
+			return fail_lists(c, list_name(name, what, slot), oids,
+					  olen, bids, blen);
 		oc = oracle_chunk_by_id(c->o, bids[i]);
 		if (!oc || (slot >= 0 && oc->slot != slot) ||
 		    (slot < 0 && !oc->on_extend_list))
 			return check_fail(
 				c, CHECK_SLOT, bids[i],
 				"%s: expected only chunks that belong there, got chunk %s",
-				name, CHUNK_NAME(bids[i]));
+				list_name(name, what, slot), CHUNK_NAME(bids[i]));
 		if (*nall >= max)
 			return check_fail(
 				c, CHECK_SLOT, bids[i],
 				"%s: expected each chunk on one list, got more entries than chunks",
-				name);
+				list_name(name, what, slot));
 		all[(*nall)++] = bids[i];
 	}
 	return 0;
