@@ -20,9 +20,9 @@ TIME ?= 600
 JOBS ?= 1
 FIXES ?= all
 export TIME JOBS FIXES BUILD
-# BACKEND: whose binaries make fuzz / afl / repro use: empty for the
-# area-map port ($(BUILD)/...), linux-6.1 or linux-6.12 for the real
-# kernel's ($(BUILD)/$(BACKEND)/..., mk/linux.mk).
+# BACKEND: whose binaries make fuzz / afl / repro / minimize / triage
+# use: empty for the area-map port ($(BUILD)/...), linux-6.1 or
+# linux-6.12 for the real kernel's ($(BUILD)/$(BACKEND)/..., mk/linux.mk).
 BACKEND ?=
 BDIR = $(if $(BACKEND),$(BUILD)/$(BACKEND),$(BUILD))
 BACKEND_CHECK = case "$(BACKEND)" in ""|linux-6.1|linux-6.12) ;; *) \
@@ -130,17 +130,24 @@ unit-test: $(BUILD)/unit-tests
 # 300 s), so the area-map campaign uses it; MUTATOR=0 for libFuzzer's own.
 MUTATOR ?= 1
 FUZZ_BIN = $(if $(BACKEND),$(BDIR)/fuzz-pcpu,$(if $(filter 1,$(MUTATOR)),$(BUILD)/fuzz-pcpu-mut,$(BUILD)/fuzz-pcpu))
+# Per-input timeouts: TIMEOUT (seconds, libFuzzer's -timeout) and
+# AFL_TIMEOUT_MS (afl-fuzz -t).  The scripts' defaults (10 s, 2 s) suit
+# the area map; the real kernel replays a large geometry in seconds (a
+# 6.1 campaign stopped on a 10 s timeout at 63 CPUs x 9.5 MB units), so
+# the linux backends get 60 s unless these are set.
+FUZZ_TIMEOUT = $(or $(TIMEOUT),$(if $(BACKEND),60))
+AFL_TIMEOUT = $(or $(AFL_TIMEOUT_MS),$(if $(BACKEND),60000))
 
 fuzz: fuzz-deps
 	@$(BACKEND_CHECK)
 	@$(MAKE) --no-print-directory $(FUZZ_BIN) $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
-	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(BACKEND),FUZZ_STATS=none \
+	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(FUZZ_TIMEOUT),TIMEOUT=$(FUZZ_TIMEOUT)) $(if $(BACKEND),FUZZ_STATS=none \
 		FUZZ_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/libfuzzer-$(BACKEND)) scripts/fuzz.sh
 
 afl: afl-deps
 	@$(BACKEND_CHECK)
 	@$(MAKE) --no-print-directory $(BDIR)/afl-pcpu $(BDIR)/afl-pcpu-cmplog $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
-	@$(if $(BACKEND),AFL_TARGET=$(BDIR)/afl-pcpu AFL_CMPLOG_TARGET=$(BDIR)/afl-pcpu-cmplog \
+	@$(if $(AFL_TIMEOUT),AFL_TIMEOUT_MS=$(AFL_TIMEOUT)) $(if $(BACKEND),AFL_TARGET=$(BDIR)/afl-pcpu AFL_CMPLOG_TARGET=$(BDIR)/afl-pcpu-cmplog \
 		AFL_STATS=none AFL_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/afl-$(BACKEND)) scripts/afl.sh
 
 bench: fuzz-deps
@@ -172,11 +179,12 @@ help:
 	@echo "  make find-known    time to find each known 4.9 bug from an empty corpus, with and without the mutator"
 	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=)"
 	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 mm/percpu.c backend"
-	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay and fuzz-pcpu"
+	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
+	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
-	@echo "backends: BACKEND=linux-6.1|linux-6.12 for fuzz, afl, repro (kernel/README.md);"
+	@echo "backends: BACKEND=linux-6.1|linux-6.12 for fuzz, afl, repro, minimize, triage (kernel/README.md);"
 	@echo "          PCPU_NONFATAL=safety,accounting,hint or check names: those findings only count"
 
 clean:

@@ -4,22 +4,34 @@
 # campaign's crash folders into one bucket per failure signature.
 # FIXES defaults to the Makefile's (all): the crashes of a campaign run
 # with FIXES=none (faithful mode) must be minimised and triaged with
-# FIXES=none too, or they pass and there is nothing to see.
+# FIXES=none too, or they pass and there is nothing to see.  BACKEND picks
+# the build, as for repro: the linux backends' pcpu-minimize and
+# pcpu-triage (mk/linux.mk, from the same sources) replay on the kernel
+# the crash came from; PCPU_NONFATAL reaches them unchanged.
 
 .PHONY: minimize triage
 
-$(BUILD)/pcpu-minimize: $(call obj,tools/minimize.c tools/reduce.c tools/reduce_args.c tools/reduce_geometry.c tools/sandbox.c) $(LIB_OBJ)
+# The tools' own sources; mk/linux.mk links the same lists with the
+# kernel backend (this file is included before it: mk/*.mk in name order).
+MINIMIZE_SRC := tools/minimize.c tools/reduce.c tools/reduce_args.c \
+	tools/reduce_geometry.c tools/sandbox.c
+TRIAGE_SRC := tools/triage.c tools/triage_inputs.c tools/triage_known.c \
+	tools/triage_expected.c tools/sandbox.c
+
+$(BUILD)/pcpu-minimize: $(call obj,$(MINIMIZE_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-$(BUILD)/pcpu-triage: $(call obj,tools/triage.c tools/triage_inputs.c tools/triage_known.c tools/sandbox.c) $(LIB_OBJ)
+$(BUILD)/pcpu-triage: $(call obj,$(TRIAGE_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 
 minimize: deps
-	@if [ -z "$(CRASH)" ]; then echo "usage: make minimize CRASH=file [FIXES=list]" >&2; exit 2; fi
-	@$(MAKE) --no-print-directory $(BUILD)/pcpu-minimize
-	@PCPU_FIXES=$(FIXES) $(BUILD)/pcpu-minimize "$(CRASH)"
+	@if [ -z "$(CRASH)" ]; then echo "usage: make minimize CRASH=file [FIXES=list] [BACKEND=linux-6.12]" >&2; exit 2; fi
+	@$(BACKEND_CHECK)
+	@$(MAKE) --no-print-directory $(BDIR)/pcpu-minimize
+	@PCPU_FIXES=$(FIXES) $(BDIR)/pcpu-minimize "$(CRASH)"
 
 # DIR may name several folders: DIR="out/*/crashes artifacts"
 triage: deps
-	@if [ -z "$(DIR)" ]; then echo "usage: make triage DIR='dir...' [FIXES=list] [REPORT=file]" >&2; exit 2; fi
-	@$(MAKE) --no-print-directory $(BUILD)/pcpu-triage
-	@PCPU_FIXES=$(FIXES) $(BUILD)/pcpu-triage $(if $(REPORT),--report="$(REPORT)") $(DIR)
+	@if [ -z "$(DIR)" ]; then echo "usage: make triage DIR='dir...' [FIXES=list] [REPORT=file] [BACKEND=linux-6.12]" >&2; exit 2; fi
+	@$(BACKEND_CHECK)
+	@$(MAKE) --no-print-directory $(BDIR)/pcpu-triage
+	@PCPU_FIXES=$(FIXES) $(BDIR)/pcpu-triage $(if $(REPORT),--report="$(REPORT)") $(DIR)

@@ -94,13 +94,15 @@ linux-test: linux
 # checks, trace, byte decoder, tools/replay.c, fuzzers/fuzz_pcpu.c), linked
 # with the kernel backend instead of allocator/, one directory per kernel:
 # $(BUILD)/linux-<v>/pcpu-replay, fuzz-pcpu (libFuzzer) and afl-pcpu
-# (AFL++).  The vm flavour, the kernel's default.  kernel/checks_*.c hold
-# the backend's own graded checks (backend_check); until they exist,
-# backend_calls.c's weak placeholder finds nothing.
+# (AFL++), and the campaign tools pcpu-minimize and pcpu-triage
+# (mk/campaign-tools.mk's source lists).  The vm flavour, the kernel's
+# default.  kernel/checks_*.c hold the backend's own graded checks
+# (backend_check); until they exist, backend_calls.c's weak placeholder
+# finds nothing.
 LINUX_HARNESS_SRC := $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 LINUX_CHECKS_SRC := $(wildcard kernel/checks_*.c)
 LINUX_BACKEND_SRC := $(LINUX_COMMON_SRC) $(filter-out $(LINUX_COMMON_SRC),$(LINUX_CHECKS_SRC))
-LINUX_TOOLS := pcpu-replay fuzz-pcpu afl-pcpu
+LINUX_TOOLS := pcpu-replay fuzz-pcpu afl-pcpu pcpu-minimize pcpu-triage
 linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
 linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 
@@ -118,6 +120,12 @@ $(call cobj,$(LINUX_CHECKS_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
 
 define LINUX_HARNESS_RULES
 $(call linux_dir,$(1))/pcpu-replay: $(call obj,tools/replay.c $(LINUX_HARNESS_SRC) \
+		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
+	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
+$(call linux_dir,$(1))/pcpu-minimize: $(call obj,$(MINIMIZE_SRC) $(LINUX_HARNESS_SRC) \
+		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
+	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
+$(call linux_dir,$(1))/pcpu-triage: $(call obj,$(TRIAGE_SRC) $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
 
@@ -158,11 +166,13 @@ $(call linux_dir,$(1))/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LINUX_
 		$$(LINUX_LDFLAGS) -o $$@
 
 .PHONY: linux-$(1)-tools
-linux-$(1)-tools: $(call linux_dir,$(1))/pcpu-replay $(call linux_dir,$(1))/fuzz-pcpu
+linux-$(1)-tools: $(call linux_dir,$(1))/pcpu-replay $(call linux_dir,$(1))/fuzz-pcpu \
+		$(call linux_dir,$(1))/pcpu-minimize $(call linux_dir,$(1))/pcpu-triage
 endef
 $(foreach v,$(LINUX_VERSIONS),$(eval $(call LINUX_HARNESS_RULES,$(v))))
 
-# `make linux-tools`: pcpu-replay and fuzz-pcpu of every version (afl-pcpu
-# on demand: make $(BUILD)/linux-6.12/afl-pcpu, or make afl BACKEND=...).
+# `make linux-tools`: pcpu-replay, fuzz-pcpu, pcpu-minimize and
+# pcpu-triage of every version (afl-pcpu on demand: make
+# $(BUILD)/linux-6.12/afl-pcpu, or make afl BACKEND=...).
 .PHONY: linux-tools
 linux-tools: $(addprefix linux-,$(addsuffix -tools,$(LINUX_VERSIONS)))

@@ -14,7 +14,9 @@
 # Another backend's targets (`make afl BACKEND=linux-6.12`): AFL_TARGET and
 # AFL_CMPLOG_TARGET (defaults $BUILD/afl-pcpu, $BUILD/afl-pcpu-cmplog),
 # AFL_DIR the work directory (default $WORK/afl), AFL_STATS the statistics
-# tool (default $BUILD/pcpu-stats; `none` skips them).
+# tool (default $BUILD/pcpu-stats; `none` skips them).  AFL_TIMEOUT_MS is
+# afl-fuzz's -t per input: 2000 by default, 60000 for BACKEND=linux-*
+# (the Makefile passes it).
 set -eu
 BUILD=${BUILD:-build}
 TIME=${TIME:-600}
@@ -30,6 +32,14 @@ stats=${AFL_STATS:-$BUILD/pcpu-stats}
 case $TIME in ''|*[!0-9]*) echo "afl.sh: TIME must be whole seconds, not '$TIME'" >&2; exit 2;; esac
 case $JOBS in ''|*[!0-9]*|0) echo "afl.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
 case $PROGRESS in ''|*[!0-9]*|0) echo "afl.sh: PROGRESS must be a positive number of seconds, not '$PROGRESS'" >&2; exit 2;; esac
+
+# AFL++ derives a tight timeout (40 ms here) from the seeds; on a loaded
+# machine long traces then show up as false "hangs".  The port reports the
+# kernel's own hang as a check failure, so only a port bug can loop: 2 s.
+# The linux backends replay large geometries in seconds (63 CPUs x 9.5 MB
+# units: 3.8 s in pcpu-replay), so `make afl BACKEND=linux-*` passes 60 s.
+AFL_TIMEOUT_MS=${AFL_TIMEOUT_MS:-2000}
+case $AFL_TIMEOUT_MS in ''|*[!0-9]*|0) echo "afl.sh: AFL_TIMEOUT_MS must be a positive number of milliseconds, not '$AFL_TIMEOUT_MS'" >&2; exit 2;; esac
 if ! PCPU_FIXES=$FIXES "$BUILD/pcpu-replay" --trace corpus/illegal-requests.trace >/dev/null; then
 	echo "afl.sh: FIXES='$FIXES' is not a valid fix list" >&2; exit 2
 fi
@@ -84,13 +94,9 @@ monitor() {
 	done
 }
 
-# AFL++ derives a tight timeout (40 ms here) from the seeds; on a loaded
-# machine long traces then show up as false "hangs".  The port reports the
-# kernel's own hang as a check failure, so only a port bug can loop: 2 s.
-AFL_TIMEOUT_MS=${AFL_TIMEOUT_MS:-2000}
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 export AFL_SKIP_BIN_CHECK=1 PCPU_FIXES=$FIXES
-echo "afl: AFL++ for ${TIME}s, $JOBS instance(s), PCPU_FIXES=$FIXES, output $dir/out"
+echo "afl: AFL++ for ${TIME}s, $JOBS instance(s), PCPU_FIXES=$FIXES, timeout ${AFL_TIMEOUT_MS}ms per input, output $dir/out"
 monitor &
 mon=$!
 pids=""

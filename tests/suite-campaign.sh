@@ -196,7 +196,9 @@ fi
 if [ -x "$tmp/cf/out/pcpu" ]; then
 	mkdir "$tmp/b"
 	ln -s "$tmp/cf/out/pcpu" "$tmp/b/fuzz-pcpu"
-	for b in pcpu-replay pcpu-encode pcpu-stats; do ln -s "$PWD/$BUILD/$b" "$tmp/b/$b"; done
+	# BUILD may be absolute (BUILD=/tmp/b sh tests/suite-campaign.sh)
+	case $BUILD in /*) bdir=$BUILD ;; *) bdir=$PWD/$BUILD ;; esac
+	for b in pcpu-replay pcpu-encode pcpu-stats; do ln -s "$bdir/$b" "$tmp/b/$b"; done
 	BUILD=$tmp/b TIME=4 PROGRESS=1 JOBS=1 WORK=$tmp/fw sh scripts/fuzz.sh >"$tmp/fuzz.out" 2>"$tmp/fuzz.err"
 	st=$?
 	check "fuzz.sh: exit $st" [ "$st" -eq 0 ]

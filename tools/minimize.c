@@ -8,7 +8,9 @@
  * in a forked child with a timeout (sandbox.h).
  *
  * Writes INPUT.min (bytes, for fuzzer corpora) and INPUT.min.trace next to
- * the input and prints the minimised trace.
+ * the input and prints the minimised trace.  Built for each backend
+ * (build/pcpu-minimize, build/linux-<v>/pcpu-minimize): a crash is
+ * minimised on the allocator it came from.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #include "input_format.h"
 #include "reduce.h"
+#include "run.h"
 
 static void usage(FILE *f)
 {
@@ -29,9 +32,11 @@ static void usage(FILE *f)
 	      "  --fix=LIST       kernel-bug fixes to switch on (align-pow2,\n"
 	      "                   slot-walk, all, none); overrides PCPU_FIXES.\n"
 	      "                   Crashes of a faithful campaign need none.\n"
+	      "                   The linux backends accept and ignore it.\n"
 	      "  --exact          also keep the chunk kind and the fault flag of the\n"
 	      "                   signature (pcpu-replay --signature)\n"
-	      "  --timeout=SECS   per candidate run (default 10)\n"
+	      "  --timeout=SECS   per candidate run (default 10; 60 on the linux\n"
+	      "                   backends, which boot the kernel in every run)\n"
 	      "  --max-runs=N     stop after N candidate runs (default 20000, 0 = no limit)\n"
 	      "  -q, --quiet      do not print the minimised trace\n"
 	      "  -v, --verbose    log every candidate and its signature on stderr\n"
@@ -39,7 +44,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "Exit status: 0 minimised and written; 2 usage or input error,\n"
 	      "including an input that does not fail (nothing to minimise).\n"
-	      "Environment: PCPU_FIXES=LIST as --fix.\n",
+	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
+	      "(grades safety, accounting, hint, or check names): backend findings\n"
+	      "that only count, as in fuzz-pcpu; give the campaign's own list.\n",
 	      f);
 }
 
@@ -184,9 +191,10 @@ static int write_outputs(const char *input, const struct trace *orig,
 		free(path);
 		return -1;
 	}
-	fprintf(h, "# minimised by pcpu-minimize from %s (%zu -> %zu operations, fixes ",
+	fprintf(h, "# minimised by pcpu-minimize from %s (%zu -> %zu operations, ",
 		input, orig->nr_ops, min->nr_ops);
-	fixes_print(h, r->fixes);
+	/* what the result needs to fail the same way */
+	sandbox_print_conditions(h, r->fixes);
 	fprintf(h, ")\n# signature %s", final->text);
 	if (strcmp(final->text, r->target.text))
 		fprintf(h, " (input: %s)", r->target.text);
@@ -234,9 +242,10 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct reducer r = { .max_runs = 20000 };
+	struct nonfatal_policy nonfatal;
 	struct run_signature sig;
 	struct trace t, min;
-	unsigned long timeout = 10;
+	unsigned long timeout = sandbox_default_timeout();
 	bool quiet = false;
 	const char *fix_arg = NULL;
 	const char *input;
@@ -283,7 +292,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	input = argv[optind];
-	if (fixes_resolve(fix_arg, &r.fixes, err, sizeof(err))) {
+	if (fixes_resolve(fix_arg, &r.fixes, err, sizeof(err)) ||
+	    grades_from_env(&nonfatal, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-minimize: %s\n", err);
 		return 2;
 	}
@@ -298,13 +308,16 @@ int main(int argc, char **argv)
 		trace_free(&t);
 		return 2;
 	}
+	sandbox_set_nonfatal(r.sb, &nonfatal);
 	if (sandbox_run(r.sb, &t, r.fixes, 0, &sig))
 		goto out;
 	if (!signature_failed(&sig)) {
-		fprintf(stderr, "%s: does not fail (signature %s) with fixes ",
-			input, sig.text);
-		fixes_print(stderr, r.fixes);
-		fputs(": nothing to minimise (a faithful campaign's crashes need --fix=none)\n",
+		fprintf(stderr, "%s: does not fail (signature %s) with ", input,
+			sig.text);
+		sandbox_print_conditions(stderr, r.fixes);
+		fputs(backend_caps() & PCPU_CAP_FIXES ?
+			      ": nothing to minimise (a faithful campaign's crashes need --fix=none)\n" :
+			      ": nothing to minimise (give the campaign's PCPU_NONFATAL, if any)\n",
 		      stderr);
 		goto out;
 	}

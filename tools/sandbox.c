@@ -40,6 +40,7 @@ struct shared_result {
 
 struct sandbox {
 	unsigned int timeout;
+	struct nonfatal_policy nonfatal; /* zero: every finding fatal */
 	struct shared_result *shared;
 	FILE *err;  /* the children's stderr */
 	char *report;
@@ -63,6 +64,33 @@ struct sandbox *sandbox_create(unsigned int timeout)
 		return NULL;
 	}
 	return sb;
+}
+
+unsigned int sandbox_default_timeout(void)
+{
+	return run_area_map() ? 10 : 60;
+}
+
+void sandbox_set_nonfatal(struct sandbox *sb, const struct nonfatal_policy *p)
+{
+	if (p)
+		sb->nonfatal = *p;
+	else
+		memset(&sb->nonfatal, 0, sizeof(sb->nonfatal));
+}
+
+void sandbox_print_conditions(FILE *f, unsigned fixes)
+{
+	const char *nonfatal = getenv("PCPU_NONFATAL");
+
+	if (backend_caps() & PCPU_CAP_FIXES) {
+		fputs("fixes ", f);
+		fixes_print(f, fixes);
+	} else {
+		fprintf(f, "backend %s", backend_name());
+	}
+	if (nonfatal && *nonfatal)
+		fprintf(f, ", PCPU_NONFATAL=%s", nonfatal);
 }
 
 void sandbox_destroy(struct sandbox *sb)
@@ -107,7 +135,8 @@ child(struct sandbox *sb, const struct trace *t, unsigned fixes,
 	struct run_options opt = { .fixes = fixes,
 				   .checks = true,
 				   .name = "candidate",
-				   .signature = &sig };
+				   .signature = &sig,
+				   .nonfatal_policy = sb->nonfatal };
 
 	if (dup2(fileno(sb->err), STDERR_FILENO) < 0)
 		_exit(126);

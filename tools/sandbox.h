@@ -8,14 +8,38 @@
 #ifndef PCPU_FUZZ_SANDBOX_H
 #define PCPU_FUZZ_SANDBOX_H
 
+#include <stdio.h>
+
 #include "signature.h"
 #include "trace.h"
 
 struct sandbox;
+struct nonfatal_policy;
 
 /* timeout: seconds of wall-clock time per run (alarm in the child). */
 struct sandbox *sandbox_create(unsigned int timeout);
+/*
+ * The tools' default timeout for the linked backend: 10 s for the area
+ * map; 60 s for the linux backend, which boots the kernel in every child
+ * and replays a large geometry (63 CPUs x 9.5 MB units) in about 4 s
+ * unloaded, the same margin its campaigns get (scripts/fuzz.sh).
+ */
+unsigned int sandbox_default_timeout(void);
 void sandbox_destroy(struct sandbox *sb);
+/*
+ * The backend findings that only count in the runs from now on
+ * (PCPU_NONFATAL, harness/grades.c), as fuzz-pcpu applies them: the tools
+ * must judge a campaign's crash as the campaign did.  NULL: every
+ * finding is fatal (the default).
+ */
+void sandbox_set_nonfatal(struct sandbox *sb, const struct nonfatal_policy *p);
+/*
+ * How the runs are judged, for the tools' reports (no newline): "fixes
+ * LIST" where the backend has fix switches, else "backend NAME" (the linux
+ * backends ignore PCPU_FIXES; the kernel is what matters), then
+ * ", PCPU_NONFATAL=LIST" when that is set.
+ */
+void sandbox_print_conditions(FILE *f, unsigned fixes);
 /*
  * Run t with every check and the given fixes; fill sig.  Returns 0, or
  * -1 when no child could be started (reason on stderr).

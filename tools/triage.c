@@ -7,7 +7,9 @@
  * target), but not the same check, operation kind, chunk kind and fault
  * flag.  Prints one line per bucket with its count and its smallest
  * reproducer, names buckets that are known findings (crashes/NAME/), and
- * writes the same lines to a report file.
+ * writes the same lines to a report file.  Built for each backend
+ * (build/pcpu-triage, build/linux-<v>/pcpu-triage): crashes replay on the
+ * allocator they came from, and only its own known findings are named.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "input_format.h"
+#include "run.h"
 #include "triage.h"
 
 static void usage(FILE *f)
@@ -30,10 +33,14 @@ static void usage(FILE *f)
 	      "\n"
 	      "  --fix=LIST       kernel-bug fixes to switch on; overrides PCPU_FIXES.\n"
 	      "                   Crashes of a faithful campaign need none.\n"
+	      "                   The linux backends accept and ignore it.\n"
 	      "  --report=FILE    where to write the report (default: triage.txt in\n"
 	      "                   the first DIR)\n"
-	      "  --known=DIR      known findings (default: crashes)\n"
-	      "  --timeout=SECS   per input (default 10)\n"
+	      "  --known=DIR      known findings (default: crashes); only those whose\n"
+	      "                   expected file names this build's backend (none\n"
+	      "                   named: the area-map port's) are loaded\n"
+	      "  --timeout=SECS   per input (default 10; 60 on the linux backends,\n"
+	      "                   which boot the kernel in every run)\n"
 	      "  --report-signature=FILE\n"
 	      "                   print the signature of a saved sanitizer report\n"
 	      "                   (e.g. a fuzzer log) and exit\n"
@@ -44,9 +51,13 @@ static void usage(FILE *f)
 	      "  COUNT x SIGNATURE | known: NAME or new | smallest: PATH (N ops, B bytes)\n"
 	      "The smallest reproducer has the fewest operations, then bytes.\n"
 	      "A known finding is named when its signature's check and kind of\n"
-	      "operation match and switching its fix on cures the smallest input.\n"
+	      "operation match and switching its fix on cures the smallest input;\n"
+	      "a finding without a fix (the unmodified kernel's) when its own\n"
+	      "reproducer has the bucket's whole signature on this binary.\n"
 	      "Exit status: 0 report written; 2 usage or input error.\n"
-	      "Environment: PCPU_FIXES=LIST as --fix.\n",
+	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
+	      "(grades safety, accounting, hint, or check names): backend findings\n"
+	      "that only count, as in fuzz-pcpu; give the campaign's own list.\n",
 	      f);
 }
 
@@ -54,7 +65,7 @@ struct bucket {
 	struct run_signature sig;
 	size_t count;
 	const struct input *smallest;
-	char name[256];
+	char name[512]; /* a name, or a near miss with its signature */
 };
 
 static long file_size(const char *path)
@@ -163,7 +174,11 @@ static void print_report(FILE *f, const struct triage *tr,
 			 const struct bucket *b, size_t nb, unsigned fixes,
 			 const char *notes)
 {
+	const char *nonfatal = getenv("PCPU_NONFATAL");
 	size_t passed = 0, unreadable = 0;
+
+	if (nonfatal && !*nonfatal)
+		nonfatal = NULL;
 
 	for (size_t i = 0; i < tr->n; i++) {
 		if (tr->in[i].err)
@@ -171,9 +186,9 @@ static void print_report(FILE *f, const struct triage *tr,
 		else if (!signature_failed(&tr->in[i].sig))
 			passed++;
 	}
-	fprintf(f, "triage: %zu inputs, %zu buckets, %zu passed, %zu unreadable (fixes ",
+	fprintf(f, "triage: %zu inputs, %zu buckets, %zu passed, %zu unreadable (",
 		tr->n, nb, passed, unreadable);
-	fixes_print(f, fixes);
+	sandbox_print_conditions(f, fixes);
 	fputs(")\n", f);
 	for (size_t i = 0; i < nb; i++)
 		fprintf(f, "%zu x %s | %s | smallest: %s (%zu ops, %ld bytes)\n",
@@ -183,9 +198,12 @@ static void print_report(FILE *f, const struct triage *tr,
 	for (size_t i = 0; i < tr->n; i++)
 		if (tr->in[i].err)
 			fprintf(f, "unreadable: %s\n", tr->in[i].err);
-	if (passed && fixes)
+	if (passed && fixes && (backend_caps() & PCPU_CAP_FIXES))
 		fprintf(f, "note: %zu inputs pass with these fixes; a faithful campaign's crashes need --fix=none (FIXES=none)\n",
 			passed);
+	else if (passed && nonfatal)
+		fprintf(f, "note: %zu inputs pass with PCPU_NONFATAL=%s; a campaign's crashes fail with the list it ran with\n",
+			passed, nonfatal);
 	fputs(notes, f);
 }
 
@@ -247,12 +265,13 @@ int main(int argc, char **argv)
 	};
 	struct triage tr = { 0 };
 	struct known_set known = { 0 };
+	struct nonfatal_policy nonfatal;
 	struct bucket *b = NULL;
 	struct sandbox *sb = NULL;
 	const char *known_dir = "crashes";
 	char err[512], *report = NULL, *notes = NULL;
 	size_t notes_len = 0;
-	unsigned int timeout = 10;
+	unsigned int timeout = sandbox_default_timeout();
 	unsigned fixes = 0;
 	bool quiet = false;
 	const char *fix_arg = NULL;
@@ -292,7 +311,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcpu-triage: no folder given (see --help)\n");
 		return 2;
 	}
-	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err))) {
+	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err)) ||
+	    grades_from_env(&nonfatal, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-triage: %s\n", err);
 		return 2;
 	}
@@ -327,7 +347,8 @@ int main(int argc, char **argv)
 			fclose(nf);
 		goto out;
 	}
-	if (known_load(known_dir, fixes, sb, &known, nf) ||
+	sandbox_set_nonfatal(sb, &nonfatal);
+	if (known_load(known_dir, fixes, &nonfatal, sb, &known, nf) ||
 	    replay_all(&tr, sb, fixes) || (nb = bucket_all(&tr, &b)) < 0) {
 		fclose(nf);
 		goto out;

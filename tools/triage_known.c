@@ -5,39 +5,80 @@
  * so a match is confirmed the way a maintainer would: switch the
  * finding's fix on and replay the bucket's smallest reproducer.  If it
  * stops failing that way, the bucket is that finding.
+ *
+ * The linux backends compile the kernel file unmodified, so their
+ * findings have no fix to confirm with.  There the whole signature must
+ * match the one the finding's own reproducer has on this very binary
+ * (the check, the kind of operation, the kind of chunk and the fault
+ * flag), the closest a signature gets to telling two bugs apart.
  */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "input_format.h"
+#include "run.h"
 #include "triage.h"
 
-/* The value of "key: value" in an expected file, or "" when absent. */
-static void expected_value(const char *path, const char *key, char *out,
-			   size_t len)
+/*
+ * The reproducer of a finding folder, loaded into t; 0, or -1 with the
+ * reason in why.  A folder may hold one per backend family, and
+ * reproducer.linux.trace keeps tests/run-all.sh from replaying a kernel
+ * finding on the area map, so each build looks for its own first; the
+ * first that exists is the one (its parse error, say a geometry this
+ * kernel refuses, is worth more than a later file).
+ */
+static int load_reproducer(const char *dir, const char *name,
+			   struct trace *t, char *why, size_t whylen)
 {
-	char line[512];
-	size_t kl = strlen(key);
-	FILE *f = fopen(path, "r");
+	static const char *const area_map[] = { "reproducer.trace",
+						 "reproducer.bin",
+						 "reproducer.linux.trace" };
+	static const char *const linux_first[] = { "reproducer.linux.trace",
+						   "reproducer.trace",
+						   "reproducer.bin" };
+	const char *const *files = run_area_map() ? area_map : linux_first;
+	char path[4096], err[512];
 
-	out[0] = '\0';
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *v = line + kl, *e;
-
-		if (strncmp(line, key, kl) || *v != ':')
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s", dir, name, files[i]);
+		if (access(path, F_OK))
 			continue;
-		for (v++; *v == ' ' || *v == '\t'; v++)
-			;
-		e = v + strcspn(v, "\r\n");
-		while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		snprintf(out, len, "%.*s", (int)(e - v), v);
-		break;
+		trace_free(t);
+		if (!input_load(path, t, err, sizeof(err)))
+			return 0;
+		snprintf(why, whylen, "%s", err);
+		return -1;
 	}
-	fclose(f);
+	snprintf(why, whylen, "no reproducer");
+	return -1;
+}
+
+static bool policy_empty(const struct nonfatal_policy *p)
+{
+	return !p || (!p->grades && !p->nr_names);
+}
+
+/*
+ * Whether the reproducer fails check `want` ("check=NAME ") once every
+ * finding is fatal again: then PCPU_NONFATAL hides the finding in this
+ * triage, as a fix switched on would, and that is no problem with it.
+ */
+static bool hidden_by_policy(struct sandbox *sb, const struct trace *t,
+			     unsigned fixes,
+			     const struct nonfatal_policy *nonfatal,
+			     const char *want)
+{
+	struct run_signature s;
+	int rc;
+
+	if (policy_empty(nonfatal))
+		return false;
+	sandbox_set_nonfatal(sb, NULL);
+	rc = sandbox_run(sb, t, fixes, 0, &s);
+	sandbox_set_nonfatal(sb, nonfatal);
+	return !rc && !strncmp(s.text, want, strlen(want));
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -48,11 +89,12 @@ static int cmp_name(const void *a, const void *b)
 
 /* One finding; 1 when it was added, 0 when left out. */
 static int known_one(const char *dir, const char *name, unsigned fixes,
+		     const struct nonfatal_policy *nonfatal,
 		     struct sandbox *sb, struct known *k, FILE *note)
 {
 	char path[4096], check[128], fix[256], others[256], err[512];
 	char want[160];
-	unsigned fix_bits = 0, other_bits = 0;
+	unsigned fix_bits = 0, other_bits = 0, run_fixes;
 	struct trace t;
 
 	snprintf(path, sizeof(path), "%s/%s/expected", dir, name);
@@ -61,6 +103,8 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 	expected_value(path, "faithful-fixes", others, sizeof(others));
 	if (!check[0])
 		return 0; /* not a finding folder */
+	if (!expected_for_backend(path))
+		return 0; /* another allocator's: it cannot show here */
 	if ((fix[0] && fixes_parse(fix, &fix_bits, err, sizeof(err))) ||
 	    (others[0] && fixes_parse(others, &other_bits, err, sizeof(err)))) {
 		fprintf(note, "known finding %s: %s: %s (skipped)\n", name,
@@ -70,22 +114,23 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 	if (fix_bits && (fixes & fix_bits) == fix_bits)
 		return 0; /* fixed in this triage: it cannot show */
 	trace_init(&t);
-	snprintf(path, sizeof(path), "%s/%s/reproducer.trace", dir, name);
-	if (input_load(path, &t, err, sizeof(err))) {
-		snprintf(path, sizeof(path), "%s/%s/reproducer.bin", dir, name);
-		if (input_load(path, &t, err, sizeof(err))) {
-			fprintf(note, "known finding %s: no readable reproducer (skipped)\n",
-				name);
-			return 0;
-		}
+	if (load_reproducer(dir, name, &t, err, sizeof(err))) {
+		fprintf(note, "known finding %s: %s (skipped)\n", name, err);
+		trace_free(&t);
+		return 0;
 	}
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	k->fix = fix_bits;
 	snprintf(want, sizeof(want), "check=%s ", check);
-	if (sandbox_run(sb, &t, (fixes | other_bits) & ~fix_bits, 0, &k->sig) ||
-	    strncmp(k->sig.text, want, strlen(want))) {
-		fprintf(note, "known finding %s: its reproducer does not fail check '%s' here (signature %s; skipped)\n",
-			name, check, k->sig.text);
+	run_fixes = (fixes | other_bits) & ~fix_bits;
+	if (sandbox_run(sb, &t, run_fixes, 0, &k->sig)) {
+		trace_free(&t);
+		return 0;
+	}
+	if (strncmp(k->sig.text, want, strlen(want))) {
+		if (!hidden_by_policy(sb, &t, run_fixes, nonfatal, want))
+			fprintf(note, "known finding %s: its reproducer does not fail check '%s' here (signature %s; skipped)\n",
+				name, check, k->sig.text);
 		trace_free(&t);
 		return 0;
 	}
@@ -93,7 +138,8 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 	return 1;
 }
 
-int known_load(const char *dir, unsigned fixes, struct sandbox *sb,
+int known_load(const char *dir, unsigned fixes,
+	       const struct nonfatal_policy *nonfatal, struct sandbox *sb,
 	       struct known_set *set, FILE *note)
 {
 	DIR *d = opendir(dir);
@@ -118,8 +164,8 @@ int known_load(const char *dir, unsigned fixes, struct sandbox *sb,
 			}
 			set->k = nk;
 		}
-		set->n += (size_t)known_one(dir, e->d_name, fixes, sb,
-					    &set->k[set->n], note);
+		set->n += (size_t)known_one(dir, e->d_name, fixes, nonfatal,
+					    sb, &set->k[set->n], note);
 	}
 	closedir(d);
 	if (set->n)
@@ -139,9 +185,11 @@ void known_name(const struct known_set *set, const struct run_signature *sig,
 		char *out, size_t len)
 {
 	char core[SIG_TEXT_MAX], kcore[SIG_TEXT_MAX], after[SIG_TEXT_MAX];
-	const struct known *like = NULL;
+	const struct known *like = NULL, *like_sig = NULL;
+	size_t used = 0;
 
 	signature_core(sig, core, sizeof(core));
+	out[0] = '\0';
 	for (size_t i = 0; i < set->n; i++) {
 		const struct known *k = &set->k[i];
 		struct run_signature s;
@@ -150,9 +198,20 @@ void known_name(const struct known_set *set, const struct run_signature *sig,
 		if (strcmp(core, kcore))
 			continue;
 		if (!k->fix) {
-			/* nothing to confirm with: the signature must do */
-			snprintf(out, len, "known: %s", k->name);
-			return;
+			/*
+			 * Nothing to confirm with: the signature must do, all
+			 * of it.  Findings that share one are all named.
+			 */
+			if (strcmp(sig->text, k->sig.text)) {
+				if (!like_sig)
+					like_sig = k;
+			} else if (used < len) {
+				used += (size_t)snprintf(out + used, len - used,
+							 "%s%s",
+							 used ? " or " : "known: ",
+							 k->name);
+			}
+			continue;
 		}
 		if (sandbox_run(sb, t, fixes | k->fix, 0, &s))
 			continue;
@@ -164,9 +223,15 @@ void known_name(const struct known_set *set, const struct run_signature *sig,
 		if (!like)
 			like = k;
 	}
+	if (used)
+		return;
 	if (like)
 		snprintf(out, len, "new (like %s, but its fix does not cure it)",
 			 like->name);
+	else if (like_sig)
+		snprintf(out, len,
+			 "new (like %s, same check and operation, but its signature is %s)",
+			 like_sig->name, like_sig->sig.text);
 	else
 		snprintf(out, len, "new");
 }
