@@ -32,8 +32,9 @@ static uint64_t rd(struct reader *r, int nbytes)
 
 /*
  * The linked backend must accept the geometry: a compact one always
- * passes the area-map port (and 6.1), but 6.12 wants a larger dynamic
- * area; whatever the backend refuses runs with backend_default_geometry(),
+ * passes the area-map port; one a real kernel refuses is repaired
+ * (input_geometry.c).  What is still refused, and a refused raw geometry
+ * (the encoder writes exact ones), runs with backend_default_geometry(),
  * which for the area-map port is the trace format's default.
  */
 static void decode_geometry(struct reader *r, struct pcpu_geometry *g)
@@ -46,7 +47,8 @@ static void decode_geometry(struct reader *r, struct pcpu_geometry *g)
 		uint8_t g2 = (uint8_t)rd(r, 1);
 
 		geometry_from_compact(g0, g1, g2, g);
-		if (backend_geometry_check(g, err, sizeof(err)))
+		if (backend_geometry_check(g, err, sizeof(err)) &&
+		    !geometry_repair(g))
 			backend_default_geometry(g);
 		return;
 	}
