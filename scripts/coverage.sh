@@ -16,9 +16,10 @@
 # totals are printed.  Exit 0, or 2 when a replay could not run (input
 # error, a sanitizer or signal): then the numbers would lie.
 #
-# What the corpus cannot reach in allocator/ (about 17% of its branches):
+# What the corpus cannot reach in allocator/ (about 14% of its branches):
 # the out-of-memory and failed-syscall paths (calloc, mmap, mprotect,
-# munmap, madvise), the geometry refusals of backend_geometry_check (a
+# munmap), the eviction of cached host ranges (host_ranges.c: a replay
+# never holds 32 layouts or 256 MiB), the geometry refusals of backend_geometry_check (a
 # valid trace never has a refused geometry; fuzz inputs with a raw
 # geometry reach them), a free of a non-allocation (BUG: traces only free
 # what they allocated), races of the kernel's dropped lock (map already
