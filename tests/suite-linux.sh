@@ -328,10 +328,14 @@ echo "scenario: triage area-map: linux findings not named"
 c=$tmp/triage-area-map
 mkdir -p "$c"
 cp "$RF" "$c/rf-noisy.trace"
-for d in crashes/linux-*/; do cp "$d/reproducer.linux.trace" "$c/$(basename "$d").trace"; done
+nlinux=0
+for d in crashes/linux-*/; do
+	cp "$d/reproducer.linux.trace" "$c/$(basename "$d").trace"
+	nlinux=$((nlinux + 1))
+done
 PCPU_FIXES=none "$BUILD/pcpu-triage" --report="$tmp/area-map.txt" "$c" >/dev/null 2>&1
 check "triage area-map: summary" test "$(head -n 1 "$tmp/area-map.txt")" = \
-	"triage: 6 inputs, 1 buckets, 5 passed, 0 unreadable (fixes none)"
+	"triage: $((nlinux + 1)) inputs, 1 buckets, $nlinux passed, 0 unreadable (fixes none)"
 check "triage area-map: the noisy linux crash is align-pow2 there" grep -q \
 	'^1 x check=overlap op=alloc chunk=first fault=no | known: align-pow2 | ' "$tmp/area-map.txt"
 check "triage area-map: no linux finding named, no notes about them" sh -c \

@@ -15,8 +15,10 @@
  * linux-checks --bench N OPS   checks' cost per operation (timed;
  *                              --bench-none: the same without checks)
  * linux-checks --trace FILE    run a text trace (alloc/free/balance/fail,
- *                              geometry) and print every finding per op
- *                              (CHECKS_WATCH=B: also block B of chunk 0)
+ *                              geometry), then free what is still live as
+ *                              pcpu-replay's end of run does, and print
+ *                              every finding per op (CHECKS_WATCH=B: also
+ *                              block B of chunk 0)
  * linux-checks --expect CHECK FILE   the same; exit 0 when a finding of
  *                              CHECK (a name, or "name/kind") shows, else 1
  */
