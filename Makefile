@@ -141,7 +141,7 @@ AFL_TIMEOUT = $(or $(AFL_TIMEOUT_MS),$(if $(BACKEND),60000))
 fuzz: fuzz-deps
 	@$(BACKEND_CHECK)
 	@$(MAKE) --no-print-directory $(FUZZ_BIN) $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
-	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(FUZZ_TIMEOUT),TIMEOUT=$(FUZZ_TIMEOUT)) $(if $(BACKEND),FUZZ_STATS=none \
+	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(FUZZ_TIMEOUT),TIMEOUT=$(FUZZ_TIMEOUT)) $(if $(BACKEND),FUZZ_STATS=none FUZZ_BACKEND=$(BACKEND) \
 		FUZZ_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/libfuzzer-$(BACKEND)) scripts/fuzz.sh
 
 afl: afl-deps

@@ -16,8 +16,9 @@
 # Another backend's target (`make fuzz BACKEND=linux-6.12`): FUZZ_TARGET is
 # the libFuzzer binary (default $BUILD/fuzz-pcpu), FUZZ_DIR the work
 # directory (default $WORK/libfuzzer), FUZZ_STATS the corpus statistics
-# tool (default $BUILD/pcpu-stats; `none` skips them).  PCPU_NONFATAL
-# reaches the target unchanged.
+# tool (default $BUILD/pcpu-stats; `none` skips them), FUZZ_BACKEND the
+# BACKEND to name in the closing hints.  PCPU_NONFATAL reaches the target
+# unchanged.
 #
 # TIMEOUT is libFuzzer's -timeout, seconds per input: 10 by default, and
 # 60 for BACKEND=linux-* (the Makefile passes it): the real kernel runs
@@ -144,6 +145,9 @@ fi
 
 echo "fuzz: done (exit $st); corpus $(count_files "$dir/corpus") inputs; $n artifact(s) in $dir/artifacts"
 if [ "$n" -gt 0 ]; then
-	echo "fuzz: reproduce one with: make repro CRASH=<artifact> (FIXES as above)"
+	# the same build and grading as the campaign, or they judge differently
+	b=${FUZZ_BACKEND:+ BACKEND=$FUZZ_BACKEND}
+	echo "fuzz: reproduce one with: make repro$b CRASH=<artifact>; sort them with:" \
+	     "make triage$b DIR=$dir/artifacts (FIXES${PCPU_NONFATAL:+ and PCPU_NONFATAL} as above)"
 fi
 exit "$st"
