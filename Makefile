@@ -110,6 +110,12 @@ $(BUILD)/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
 $(BUILD)/fuzz-empty: $(call fobj,fuzzers/fuzz_empty.c)
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
+# make bench only: the same target with the checks off (fuzz_pcpu.c)
+$(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o: fuzzers/fuzz_pcpu.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -DPCPU_FUZZ_UNCHECKED -c $< -o $@
+$(BUILD)/fuzz-pcpu-unchecked: $(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o $(call fobj,$(LIB_SRC))
+	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
 $(BUILD)/fast/pcpu-bench: $(call fast,tools/bench.c $(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $^ -o $@
@@ -151,7 +157,8 @@ afl: afl-deps
 		AFL_STATS=none AFL_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/afl-$(BACKEND)) scripts/afl.sh
 
 bench: fuzz-deps
-	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-empty $(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode
+	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-unchecked $(BUILD)/fuzz-empty \
+		$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode
 	@scripts/bench.sh
 
 repro: deps

@@ -28,8 +28,14 @@ rate() {
 }
 SECONDS_EACH=${SECONDS_EACH:-10}
 pcpu=$(rate "$BUILD/fuzz-pcpu" "$SECONDS_EACH")
+unchecked=$(rate "$BUILD/fuzz-pcpu-unchecked" "$SECONDS_EACH")
 empty=$(rate "$BUILD/fuzz-empty" "$SECONDS_EACH")
 echo "bench exec_per_sec $pcpu exec/s"
 echo "bench empty_exec_per_sec $empty exec/s"
 awk -v a="$pcpu" -v b="$empty" 'BEGIN { printf "bench exec_ratio %.4f ratio\n", (b > 0 ? a / b : 0) }'
+# the same target without the checks: what the core, the decoder and the
+# sanitizers cost on their own, the bound on exec_ratio of any checks
+echo "bench unchecked_exec_per_sec $unchecked exec/s"
+awk -v a="$unchecked" -v b="$empty" 'BEGIN { printf "bench unchecked_exec_ratio %.4f ratio\n", (b > 0 ? a / b : 0) }'
+awk -v a="$unchecked" -v b="$pcpu" 'BEGIN { printf "bench checks_exec_cost_ratio %.2f x\n", (b > 0 ? a / b : 0) }'
 "$BUILD/fast/pcpu-bench" "${BENCH_SECONDS:-1}"
