@@ -84,11 +84,6 @@ static void unmap_or_die(void *p, size_t len)
 
 void host_range_put(void *p, const struct host_layout *l)
 {
-	/* created chunks: populated pages become inaccessible again */
-	if (!l->unit && mprotect(p, l->len, PROT_NONE)) {
-		unmap_or_die(p, l->len);
-		return;
-	}
 	if (l->len > HOST_RANGES_MAX_BYTES) {
 		unmap_or_die(p, l->len);
 		return;

@@ -36,9 +36,9 @@ void *host_chunk_range_get(const struct host_layout *l);
  */
 void *host_first_chunk_get(const struct host_layout *l);
 /*
- * Give back a range of either kind in the state its getter made, except
- * that a created chunk's populated pages may still be accessible.  The
- * range is cached for the next getter of that layout, or unmapped.
+ * Give back a range of either kind in the state its getter made (a
+ * created chunk's: wholly inaccessible).  The range is cached for the next
+ * getter of that layout, or unmapped.
  */
 void host_range_put(void *p, const struct host_layout *l);
 

@@ -123,8 +123,15 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 {
 	if (!chunk)
 		return;
-	if (chunk->data)
+	if (chunk->data) {
+		/* back as it came, inaccessible: balance work depopulates a
+		 * chunk before destroying it, so only an instance torn down
+		 * mid-run has pages to unmap here */
+		if (chunk->nr_populated &&
+		    mprotect(chunk->data, b->chunk_span, PROT_NONE))
+			pcpu_fatal("percpu-fuzz: mprotect of a destroyed chunk");
 		host_range_put(chunk->data, &b->chunk_layout);
+	}
 	list_del_init(&chunk->all);
 	b->nr_chunks_alive--;
 	b->counters.chunks_destroyed++;
