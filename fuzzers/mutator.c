@@ -401,16 +401,25 @@ static bool insert_op(struct cut *c, struct rng *r)
 	return true;
 }
 
+/* A run [*at, *at + *k) of 1 to RUN_MAX operations; false when none. */
+static bool pick_run(const struct cut *c, struct rng *r, size_t *at,
+		     size_t *k)
+{
+	if (!c->n)
+		return false;
+	*at = below(r, c->n);
+	*k = 1 + below(r, RUN_MAX);
+	if (*k > c->n - *at)
+		*k = c->n - *at;
+	return true;
+}
+
 static bool delete_ops(struct cut *c, struct rng *r)
 {
 	size_t at, k;
 
-	if (!c->n)
+	if (!pick_run(c, r, &at, &k))
 		return false;
-	at = below(r, c->n);
-	k = 1 + below(r, RUN_MAX);
-	if (k > c->n - at)
-		k = c->n - at;
 	memmove(&c->ops[at], &c->ops[at + k],
 		(c->n - at - k) * sizeof(c->ops[0]));
 	c->n -= k;
@@ -422,12 +431,8 @@ static bool duplicate_ops(struct cut *c, struct rng *r)
 {
 	size_t at, k, times;
 
-	if (!c->n)
+	if (!pick_run(c, r, &at, &k))
 		return false;
-	at = below(r, c->n);
-	k = 1 + below(r, RUN_MAX);
-	if (k > c->n - at)
-		k = c->n - at;
 	times = 1 + below(r, 8);
 	if (!open_gap(c, at + k, k * times))
 		return false;
