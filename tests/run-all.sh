@@ -10,22 +10,15 @@ set -u
 BUILD=${BUILD:-build}
 REPLAY=$BUILD/pcpu-replay
 ENCODE=$BUILD/pcpu-encode
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+SUITE=all
+. tests/lib.sh
 
 # 1. unit tests (their own runner prints "unit: N passed, N failed")
 if "$BUILD/unit-tests" >"$tmp/unit.out" 2>"$tmp/unit.err"; then :; fi
 cat "$tmp/unit.err" >&2
 line=$(grep '^unit: ' "$tmp/unit.out" || echo "unit: 0 passed, 1 failed")
 echo "$line"
-p=$(echo "$line" | sed 's/unit: \([0-9]*\) passed.*/\1/')
-f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
-pass=$((pass + p)); fail=$((fail + f))
+add_counts "$line"
 
 # 2. golden --results --state output of hand-checked traces
 for t in tests/golden/*.trace; do
@@ -107,13 +100,10 @@ for s in tests/suite-*.sh; do
 	echo "$line"
 	case $line in
 	*": "*" passed, "*" failed")
-		p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
-		f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
-		pass=$((pass + p)); fail=$((fail + f))
+		add_counts "$line"
 		if [ $st -ne 0 ] && [ "$f" -eq 0 ]; then ko "$s exited $st"; fi ;;
 	*) ko "$s: no closing 'N passed, N failed' line (exit $st)"; tail -5 "$tmp/suite.out" >&2 ;;
 	esac
 done
 
-echo "all: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -12,18 +12,9 @@
 set -u
 BUILD=${BUILD:-build}
 STATS=$BUILD/pcpu-stats
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+SUITE=campaign
+. tests/lib.sh
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { # check DESCRIPTION COMMAND...: pass when the command succeeds
-	d=$1
-	shift
-	if "$@"; then ok; else ko "$d"; fi
-}
 # the number after a pcpu-stats summary label, e.g. num "chunks created"
 num() {
 	sed -n "s/^  $1  *\\([0-9][0-9]*\\).*/\\1/p" "$tmp/stats.out"
@@ -215,5 +206,4 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	check "fuzz.sh PROGRESS=0: exit $st, expected 2" [ "$st" -eq 2 ]
 fi
 
-echo "campaign: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

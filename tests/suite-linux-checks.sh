@@ -14,12 +14,8 @@
 set -u
 BUILD=${BUILD:-build}
 VERSIONS=${LINUX_VERSIONS:-6.1 6.12}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+SUITE=linux-checks
+. tests/lib.sh
 
 # pcpu-replay too: without it the reproducers' first-failing-check and
 # consequence replays below would be skipped, as they were on a clean
@@ -30,7 +26,7 @@ for v in $VERSIONS; do replays="$replays $BUILD/linux-$v/pcpu-replay"; done
 if make --no-print-directory -j2 BUILD="$BUILD" LINUX_VERSIONS="$VERSIONS" \
 	linux-checks $replays >"$tmp/make.log" 2>&1; then ok; else
 	ko "make linux-checks"; tail -20 "$tmp/make.log" >&2
-	echo "linux-checks: $pass passed, $fail failed"; exit 1
+	finish
 fi
 
 for v in $VERSIONS; do
@@ -38,11 +34,8 @@ for v in $VERSIONS; do
 	# 1. the unit tests' own assertions
 	"$bin" >"$tmp/unit.out" 2>"$tmp/unit.err"; st=$?
 	head -20 "$tmp/unit.err" >&2
-	grep FAIL "$tmp/unit.out" >&2
 	line=$(grep '^linux-checks: ' "$tmp/unit.out" || echo "linux-checks: 0 passed, 1 failed")
-	p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
-	f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
-	pass=$((pass + p)); fail=$((fail + f))
+	add_counts "$line"
 	if [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then ko "$v: linux-checks exited $st"; fi
 	if [ "$p" -lt 30 ]; then ko "$v: linux-checks ran only $p assertions"; fi
 
@@ -83,5 +76,4 @@ for v in $VERSIONS; do
 	if [ "$st" -eq 2 ]; then ok; else ko "$v: unknown option: exit $st"; fi
 done
 
-echo "linux-checks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

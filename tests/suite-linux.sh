@@ -17,18 +17,9 @@
 set -u
 BUILD=${BUILD:-build}
 VERSIONS="6.1 6.12"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+SUITE=linux
+. tests/lib.sh
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-finish() {
-	echo "linux: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit $?
-}
 
 # Corpus traces whose geometry a kernel refuses (exit 2, "bad geometry"):
 # 6.12 wants dyn >= 20 KiB (PERCPU_DYNAMIC_EARLY_SIZE); both want
@@ -192,12 +183,6 @@ for v in $VERSIONS; do
 done
 
 # 7-8: the campaign tools of each kernel on crafted noisy crashes
-# check NAME COMMAND...: one assertion, named, from a command's status
-check() {
-	name=$1
-	shift
-	if "$@"; then ok; else ko "$name"; fi
-}
 # operations of an input as the decoder sees it (geometry line excluded)
 ops() { "$1" --trace "$2" | grep -vc '^geometry' || true; }
 # the signature line of one input on one binary

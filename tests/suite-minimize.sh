@@ -17,32 +17,8 @@ MIN=$BUILD/pcpu-minimize
 TRIAGE=$BUILD/pcpu-triage
 SW_KNOWN=crashes/slot-walk-hang/reproducer.trace
 AP_KNOWN=crashes/align-pow2/reproducer.trace
-pass=0
-fail=0
-finished=no
-tmp=$(mktemp -d)
-# set -e must not end the suite without its closing line
-trap 'rm -rf "$tmp"
-if [ $finished = no ]; then
-	echo "FAIL: suite-minimize.sh stopped early" >&2
-	echo "minimize: $pass passed, $((fail + 1)) failed"
-	exit 1
-fi' EXIT
-
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-finish() {
-	finished=yes
-	echo "minimize: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
-	exit
-}
-# check NAME COMMAND...: one assertion from a command's exit status
-check() {
-	name=$1
-	shift
-	if "$@"; then ok; else ko "$name"; fi
-}
+SUITE=minimize
+. tests/lib.sh
 # operations of a trace or raw input, as the decoder sees them
 ops() { "$REPLAY" --trace "$1" | grep -vc '^geometry' || true; }
 # the signature line of one input

@@ -18,13 +18,9 @@ BUILD=${BUILD:-build}
 REPLAY=$BUILD/pcpu-replay
 CHECKS="overlap zeroed tags oracle free_size contig_hint map slot populated leak"
 MAKE_Q="make --no-print-directory BUILD=$BUILD"
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+SUITE=mutants
+. tests/lib.sh
 
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 # 1. the mutant set
 n=0
@@ -110,5 +106,4 @@ if [ $st -ne 0 ] && grep -qx 'mutant selftest-equivalent survived 3s' "$tmp/out"
 	ko "equivalent mutant: exit $st, expected 'survived 3s' and '0/1 killed (0%)'"; tail -n 5 "$tmp/out" >&2; fi
 rm -rf "$BUILD/mutants/selftest-equivalent"
 
-echo "mutants: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

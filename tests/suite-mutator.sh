@@ -15,26 +15,20 @@
 # with or without the mutator, so determinism is checked on the mutator.)
 set -u
 BUILD=${BUILD:-build}
-pass=0
-fail=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+SUITE=mutator
+. tests/lib.sh
 
 if make --no-print-directory BUILD="$BUILD" "$BUILD/mutator-test" \
 	"$BUILD/fuzz-pcpu-mut" "$BUILD/pcpu-replay" >"$tmp/make.log" 2>&1; then ok; else
 	ko "build of mutator-test / fuzz-pcpu-mut"; tail -20 "$tmp/make.log" >&2
-	echo "mutator: $pass passed, $fail failed"; exit 1
+	finish
 fi
 
 # 1. the driver's own assertions, added one by one
 "$BUILD/mutator-test" 1 >"$tmp/drv.out" 2>"$tmp/drv.err"; st=$?
 head -20 "$tmp/drv.err" >&2
 line=$(grep '^mutator-driver: ' "$tmp/drv.out" || echo "mutator-driver: 0 passed, 1 failed")
-p=$(echo "$line" | sed 's/.*: \([0-9]*\) passed.*/\1/')
-f=$(echo "$line" | sed 's/.* \([0-9]*\) failed.*/\1/')
-pass=$((pass + p)); fail=$((fail + f))
+add_counts "$line"
 if [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then ko "mutator-test exited $st"; fi
 if [ "$p" -lt 10 ]; then ko "mutator-test ran only $p assertions"; fi
 
@@ -68,5 +62,4 @@ else
 	ko "no artifact kept"
 fi
 
-echo "mutator: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -9,22 +9,10 @@
  */
 #include <stdio.h>
 
+#include "check.h"
 #include "mutator.c"
 
 static unsigned passed, failed;
-
-#define EXPECT(cond, ...)                                              \
-	do {                                                           \
-		if (cond) {                                            \
-			passed++;                                      \
-		} else {                                               \
-			failed++;                                      \
-			fprintf(stderr, "%s:%d: %s: ", __FILE__,       \
-				__LINE__, #cond);                      \
-			fprintf(stderr, __VA_ARGS__);                  \
-			fputc('\n', stderr);                           \
-		}                                                      \
-	} while (0)
 
 /* libFuzzer's byte mutator, stubbed: bump one byte, or write one. */
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size)
@@ -149,19 +137,19 @@ static void test_split(struct rng *r)
 		bad_split += !check_split(buf, len, "random input");
 		bad_join += !check_rejoin(buf, len);
 	}
-	EXPECT(!bad_split, "%u of 400 random inputs split wrongly", bad_split);
-	EXPECT(!bad_join, "%u of 400 random inputs re-joined wrongly",
+	CHECK(!bad_split, "%u of 400 random inputs split wrongly", bad_split);
+	CHECK(!bad_join, "%u of 400 random inputs re-joined wrongly",
 	       bad_join);
 	/* the decoder's limits: 4096 operations, 512 outstanding */
 	memset(buf, 0, 4);
 	memset(buf + 4, 0xc0, 5000); /* balances */
-	EXPECT(check_split(buf, 5004, "5000 balances"), "operation limit");
+	CHECK(check_split(buf, 5004, "5000 balances"), "operation limit");
 	memset(buf + 4, 0x80, 10); /* frees of nothing: no operation */
-	EXPECT(check_split(buf, 5004, "10 no-op frees, balances"),
+	CHECK(check_split(buf, 5004, "10 no-op frees, balances"),
 	       "no-op frees");
 	memset(buf + 4, 0x05, 520); /* allocs past the limit: no-ops */
 	memset(buf + 524, 0x9f, 30); /* frees with a long index */
-	EXPECT(check_split(buf, 5004, "520 allocs, frees, balances"),
+	CHECK(check_split(buf, 5004, "520 allocs, frees, balances"),
 	       "outstanding limit");
 }
 
@@ -196,16 +184,16 @@ static void test_determinism(struct rng *r)
 		nb = LLVMFuzzerCustomCrossOver(in, len, a, nb, o2, max, seed);
 		cross += na == nb && !memcmp(o1, o2, na) && na <= max;
 	}
-	EXPECT(same == 300, "%u of 300: same seed, different outputs",
+	CHECK(same == 300, "%u of 300: same seed, different outputs",
 	       300 - same);
-	EXPECT(stateless == 300, "%u of 300: output depends on an earlier call",
+	CHECK(stateless == 300, "%u of 300: output depends on an earlier call",
 	       300 - stateless);
-	EXPECT(bounded == 300, "%u of 300: output empty or over max_size",
+	CHECK(bounded == 300, "%u of 300: output empty or over max_size",
 	       300 - bounded);
-	EXPECT(cross == 300, "%u of 300: cross-over not deterministic",
+	CHECK(cross == 300, "%u of 300: cross-over not deterministic",
 	       300 - cross);
 	/* a mutator that gives back its input is no mutator */
-	EXPECT(differ > 280, "only %u of 300 mutations changed the input",
+	CHECK(differ > 280, "only %u of 300 mutations changed the input",
 	       differ);
 }
 
@@ -319,11 +307,11 @@ static void test_single_mutations(struct rng *r)
 		cut_free(&c);
 	}
 	(void)r;
-	EXPECT(counts_ok, "insert/delete/duplicate changed the operation "
+	CHECK(counts_ok, "insert/delete/duplicate changed the operation "
 			  "count wrongly, or the output does not split "
 			  "into the operations written");
-	EXPECT(sizes_ok, "a nudged size is not at a page/unit boundary");
-	EXPECT(aligns_ok, "nudging a size lost the align, or nudging the "
+	CHECK(sizes_ok, "a nudged size is not at a page/unit boundary");
+	CHECK(aligns_ok, "nudging a size lost the align, or nudging the "
 			  "align changed the size");
 }
 
