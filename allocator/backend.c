@@ -92,8 +92,8 @@ void backend_chunk(const struct backend *b, int idx,
 	out->area_start = 0;
 	out->area_end = b->pcpu_unit_size;
 	if (chunk->kind != PCPU_KIND_CREATED) {
-		if (chunk->map_used >= 2)
-			out->area_start = chunk->map[1] & ~1;
+		/* map[1] exists: a boot chunk's block 0 is never freed */
+		out->area_start = chunk->map[1] & ~1;
 		out->area_end = chunk->map[chunk->map_used] & ~1;
 	}
 	out->slot = chunk_slot_of(b, chunk);

@@ -25,11 +25,10 @@
  * geometries) is unmapped as before.
  */
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "host_mem.h"
 #include "host_ranges.h"
 
 #define HOST_RANGES_SLOTS 32
@@ -44,11 +43,14 @@ static struct host_range cache[HOST_RANGES_SLOTS];
 static int nr_cached;
 static size_t cached_bytes;
 
+/* struct host_layout is four size_t: no padding to compare. */
+_Static_assert(sizeof(struct host_layout) == 4 * sizeof(size_t),
+	       "struct host_layout has padding");
+
 static bool same_layout(const struct host_layout *a,
 			const struct host_layout *b)
 {
-	return a->len == b->len && a->unit == b->unit && a->keep == b->keep &&
-	       a->page == b->page;
+	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
 /* Forget entry i, keeping the others oldest first. */
@@ -74,25 +76,17 @@ static void *cache_take(const struct host_layout *l)
 	return NULL;
 }
 
-static void unmap_or_die(void *p, size_t len)
-{
-	if (munmap(p, len)) {
-		perror("percpu-fuzz: munmap of a chunk's range");
-		abort();
-	}
-}
-
 void host_range_put(void *p, const struct host_layout *l)
 {
 	if (l->len > HOST_RANGES_MAX_BYTES) {
-		unmap_or_die(p, l->len);
+		host_unmap(p, l->len);
 		return;
 	}
 	/* make room by unmapping the oldest: campaigns move between
 	 * geometries, and the recent ones are the likeliest to come back */
 	while (nr_cached == HOST_RANGES_SLOTS ||
 	       cached_bytes + l->len > HOST_RANGES_MAX_BYTES) {
-		unmap_or_die(cache[0].p, cache[0].l.len);
+		host_unmap(cache[0].p, cache[0].l.len);
 		cache_drop(0);
 	}
 	cache[nr_cached].p = p;
@@ -113,16 +107,13 @@ static void *reserve_aligned(size_t len, size_t align)
 	uintptr_t raw, base;
 	void *p;
 
-	p = mmap(NULL, len + slack, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
+	p = host_map(len + slack, PROT_NONE);
 	raw = (uintptr_t)p;
 	base = (raw + align - 1) & ~((uintptr_t)align - 1);
 	if (base > raw)
-		munmap(p, base - raw);
+		host_unmap(p, base - raw);
 	if (raw + slack > base)
-		munmap((void *)(base + len), raw + slack - base);
+		host_unmap((void *)(base + len), raw + slack - base);
 	return (void *)base;
 }
 
@@ -152,16 +143,9 @@ void *host_first_chunk_get(const struct host_layout *l)
 			memset(first_chunk_unit(mem, l, u), 0, l->keep);
 		return mem;
 	}
-	mem = mmap(NULL, l->len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		return NULL;
-	for (size_t u = 0; u < nr_units && l->keep < l->unit; u++) {
-		if (mprotect(first_chunk_unit(mem, l, u) + l->keep,
-			     l->unit - l->keep, PROT_NONE)) {
-			unmap_or_die(mem, l->len);
-			return NULL;
-		}
-	}
+	mem = host_map(l->len, PROT_READ | PROT_WRITE);
+	for (size_t u = 0; u < nr_units && l->keep < l->unit; u++)
+		host_protect(first_chunk_unit(mem, l, u) + l->keep,
+			     l->unit - l->keep, PROT_NONE);
 	return mem;
 }

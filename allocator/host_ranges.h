@@ -27,7 +27,8 @@ struct host_layout {
 	size_t page;
 };
 
-/* A created chunk's range: len bytes aligned to page, inaccessible. */
+/* A created chunk's range: len bytes aligned to page, inaccessible.
+ * Neither getter returns NULL: a host failure aborts (host_mem.h). */
 void *host_chunk_range_get(const struct host_layout *l);
 /*
  * The first chunk's memory: len bytes, each unit (from the first page

@@ -10,7 +10,10 @@
  *  - the balance work item is a "pending" flag run by backend_balance();
  *  - WARN()s and pr_warn()s become counters the harness can read;
  *  - BUG()s and the hang of the slot walk become status codes;
- *  - PAGE_SIZE is per instance (b->page_size).
+ *  - PAGE_SIZE is per instance (b->page_size);
+ *  - the kernel's out-of-memory exits run only for injected failures
+ *    (pcpu_mem_zalloc, pcpu_create_chunk, pcpu_populate_chunk); a real host
+ *    failure aborts (host_mem.h), as a boot-time failure panics the kernel.
  */
 #ifndef PCPU_FUZZ_PERCPU_INTERNAL_H
 #define PCPU_FUZZ_PERCPU_INTERNAL_H
@@ -50,12 +53,13 @@ struct pcpu_chunk {
 	int first_free;		/* no free below this */
 	bool immutable;		/* no [de]population allowed */
 	int nr_populated;	/* # of populated pages */
-	unsigned long *populated; /* populated bitmap */
 
 	/* port only: identity for views and results, and the id-ordered list */
 	int id;
 	enum pcpu_chunk_kind kind;
 	struct list_head all;
+
+	unsigned long populated[]; /* populated bitmap, pcpu_unit_pages bits */
 };
 
 struct backend {
@@ -140,8 +144,22 @@ int pcpu_alloc_area(struct backend *b, struct pcpu_chunk *chunk, int size,
 bool pcpu_free_area(struct backend *b, struct pcpu_chunk *chunk, int freeme,
 		    int *occ_pages_p);
 
+/*
+ * Where an injected `chunk` failure strikes: one of the kernel's three
+ * allocations of a chunk creation, in turn (pcpu_create_chunk).
+ */
+enum pcpu_chunk_fail_step {
+	PCPU_CHUNK_FAIL_NONE,
+	PCPU_CHUNK_FAIL_STRUCT,	/* the chunk structure */
+	PCPU_CHUNK_FAIL_MAP,	/* its area map */
+	PCPU_CHUNK_FAIL_AREA,	/* its vm area (address space) */
+};
+
 /* percpu_vm.c */
-struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b);
+void *pcpu_mem_zalloc(size_t size, bool injected_failure);
+size_t pcpu_chunk_struct_size(const struct backend *b);
+struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b,
+				    enum pcpu_chunk_fail_step fail);
 void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk);
 struct pcpu_chunk *pcpu_create_chunk(struct backend *b);
 void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk);

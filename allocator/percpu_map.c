@@ -64,9 +64,8 @@ int pcpu_extend_area_map(struct backend *b, struct pcpu_chunk *chunk,
 {
 	int *new;
 
-	if (pcpu_fault_fire(b, PCPU_FAULT_MAP))
-		return -1;
-	new = calloc((size_t)new_alloc, sizeof(new[0]));
+	new = pcpu_mem_zalloc((size_t)new_alloc * sizeof(new[0]),
+			      pcpu_fault_fire(b, PCPU_FAULT_MAP));
 	if (!new)
 		return -1;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host_mem.h"
 #include "pcpu_geometry.h"
 #include "percpu_internal.h"
 
@@ -37,22 +38,24 @@ int backend_geometry_check(const struct pcpu_geometry *g, char *err,
 	return 0;
 }
 
+/*
+ * memblock_virt_alloc: boot-time memory, zeroed.  The kernel panics when
+ * it runs out this early, and so does the port (host_mem.h): setup has no
+ * error exit to reach.
+ */
+static void *pcpu_boot_alloc(size_t size)
+{
+	return host_zalloc(size);
+}
+
 /* A boot chunk (schunk or dchunk): immutable, fully populated, 128 slots. */
 static struct pcpu_chunk *pcpu_boot_chunk(struct backend *b, int id,
 					  enum pcpu_chunk_kind kind,
 					  int free_start, int free_size)
 {
-	struct pcpu_chunk *chunk = calloc(1, sizeof(*chunk));
+	struct pcpu_chunk *chunk = pcpu_boot_alloc(pcpu_chunk_struct_size(b));
 
-	if (!chunk)
-		return NULL;
-	chunk->map = calloc(PERCPU_DYNAMIC_EARLY_SLOTS, sizeof(int));
-	chunk->populated = calloc((size_t)BITS_TO_LONGS(b->pcpu_unit_pages),
-				  sizeof(unsigned long));
-	if (!chunk->map || !chunk->populated) {
-		pcpu_free_chunk(b, chunk);
-		return NULL;
-	}
+	chunk->map = pcpu_boot_alloc(PERCPU_DYNAMIC_EARLY_SLOTS * sizeof(int));
 	INIT_LIST_HEAD(&chunk->list);
 	INIT_LIST_HEAD(&chunk->map_extend_list);
 	INIT_LIST_HEAD(&chunk->all);
@@ -80,8 +83,8 @@ static struct pcpu_chunk *pcpu_boot_chunk(struct backend *b, int id,
  * the system (inaccessible), as pcpu_embed_first_chunk does.  The memory
  * may be an earlier instance's (host_ranges.c).
  */
-static int pcpu_first_chunk_memory(struct backend *b,
-				   const struct pcpu_geometry *g)
+static void pcpu_first_chunk_memory(struct backend *b,
+				    const struct pcpu_geometry *g)
 {
 	size_t size_sum = g->static_size + g->reserved_size + g->dyn_size;
 	struct host_layout *l = &b->first_chunk_layout;
@@ -93,34 +96,28 @@ static int pcpu_first_chunk_memory(struct backend *b,
 		.page = b->page_size,
 	};
 	b->first_chunk_mem = host_first_chunk_get(l);
-	if (!b->first_chunk_mem)
-		return -1;
 	b->pcpu_base_addr = ((uintptr_t)b->first_chunk_mem + b->page_size - 1) &
 			    ~((uintptr_t)b->page_size - 1);
-	return 0;
 }
 
-static int pcpu_setup_first_chunk(struct backend *b,
-				  const struct pcpu_geometry *g)
+static void pcpu_setup_first_chunk(struct backend *b,
+				   const struct pcpu_geometry *g)
 {
 	int dyn_size = (int)g->dyn_size;
 	struct pcpu_chunk *schunk, *dchunk = NULL;
 
-	b->pcpu_unit_offsets = calloc(b->nr_cpus, sizeof(unsigned long));
-	if (!b->pcpu_unit_offsets)
-		return -1;
+	b->pcpu_unit_offsets =
+		pcpu_boot_alloc(b->nr_cpus * sizeof(b->pcpu_unit_offsets[0]));
 	for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
 		b->pcpu_unit_offsets[cpu] =
 			(unsigned long)cpu * (unsigned long)b->pcpu_unit_size;
 
-	if (pcpu_first_chunk_memory(b, g))
-		return -1;
+	pcpu_first_chunk_memory(b, g);
 
 	/* chunk slots; the additional last slot is for empty chunks */
 	b->pcpu_nr_slots = __pcpu_size_to_slot(b->pcpu_unit_size) + 2;
-	b->pcpu_slot = calloc((size_t)b->pcpu_nr_slots, sizeof(b->pcpu_slot[0]));
-	if (!b->pcpu_slot)
-		return -1;
+	b->pcpu_slot = pcpu_boot_alloc((size_t)b->pcpu_nr_slots *
+				       sizeof(b->pcpu_slot[0]));
 	for (int i = 0; i < b->pcpu_nr_slots; i++)
 		INIT_LIST_HEAD(&b->pcpu_slot[i]);
 
@@ -133,21 +130,15 @@ static int pcpu_setup_first_chunk(struct backend *b,
 					 PCPU_KIND_RESERVED,
 					 (int)g->static_size,
 					 (int)g->reserved_size);
-		if (!schunk)
-			return -1;
 		b->pcpu_reserved_chunk = schunk;
 		b->pcpu_reserved_chunk_limit =
 			(int)(g->static_size + g->reserved_size);
 		dchunk = pcpu_boot_chunk(b, PCPU_CHUNK_FIRST, PCPU_KIND_FIRST,
 					 b->pcpu_reserved_chunk_limit,
 					 dyn_size);
-		if (!dchunk)
-			return -1;
 	} else {
 		schunk = pcpu_boot_chunk(b, PCPU_CHUNK_FIRST, PCPU_KIND_FIRST,
 					 (int)g->static_size, dyn_size);
-		if (!schunk)
-			return -1;
 	}
 
 	/* link the first chunk in */
@@ -155,7 +146,6 @@ static int pcpu_setup_first_chunk(struct backend *b,
 	b->pcpu_nr_empty_pop_pages +=
 		pcpu_count_occupied_pages(b, b->pcpu_first_chunk, 1);
 	pcpu_chunk_relocate(b, b->pcpu_first_chunk, -1);
-	return 0;
 }
 
 struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
@@ -166,11 +156,7 @@ struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
 	if (backend_geometry_check(g, err, errlen))
 		return NULL;
 
-	b = calloc(1, sizeof(*b));
-	if (!b) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
+	b = pcpu_boot_alloc(sizeof(*b));
 	b->fixes = fixes;
 	b->page_size = g->page_size;
 	b->page_shift = __builtin_ctzl(g->page_size);
@@ -187,11 +173,7 @@ struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
 	INIT_LIST_HEAD(&b->pcpu_map_extend_chunks);
 	INIT_LIST_HEAD(&b->all_chunks);
 
-	if (pcpu_setup_first_chunk(b, g)) {
-		snprintf(err, errlen, "out of memory setting up the first chunk");
-		backend_destroy(b);
-		return NULL;
-	}
+	pcpu_setup_first_chunk(b, g);
 	return b;
 }
 
@@ -210,8 +192,7 @@ void backend_destroy(struct backend *b)
 			pcpu_free_chunk(b, chunk);
 		}
 	}
-	if (b->first_chunk_mem)
-		host_range_put(b->first_chunk_mem, &b->first_chunk_layout);
+	host_range_put(b->first_chunk_mem, &b->first_chunk_layout);
 	free(b->pcpu_slot);
 	free(b->pcpu_unit_offsets);
 	free(b);

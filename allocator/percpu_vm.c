@@ -7,11 +7,11 @@
  * depopulating makes it inaccessible again, so touching an unpopulated page
  * faults as it would in the kernel.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "host_mem.h"
 #include "host_ranges.h"
 #include "percpu_internal.h"
 
@@ -19,22 +19,33 @@
  * memset in pcpu_alloc shows up in the harness's zeroing check. */
 #define PCPU_FRESH_PAGE_POISON 0x6b
 
-static void pcpu_fatal(const char *what)
+/*
+ * pcpu_mem_zalloc - kzalloc/vzalloc of the kernel's chunk metadata
+ *
+ * An injected failure returns NULL as the kernel's fault injection
+ * (failslab) would, so the caller's own error exit runs; a host failure
+ * aborts (host_mem.h).
+ */
+void *pcpu_mem_zalloc(size_t size, bool injected_failure)
 {
-	perror(what);
-	abort();
+	return injected_failure ? NULL : host_zalloc(size);
 }
 
-/* Port only: keep every live chunk on an id-ordered list for the views. */
+/* The chunk structure with its populated bitmap, as 4.9 allocates it. */
+size_t pcpu_chunk_struct_size(const struct backend *b)
+{
+	return sizeof(struct pcpu_chunk) +
+	       (size_t)BITS_TO_LONGS(b->pcpu_unit_pages) * sizeof(unsigned long);
+}
+
+/*
+ * Port only: keep every live chunk on an id-ordered list for the views.
+ * Chunks are tracked in ascending id order (the reserved chunk, -1, then
+ * the first, 0, then created chunks as numbered), so appending keeps it.
+ */
 void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk)
 {
-	struct list_head *pos = b->all_chunks.prev;
-
-	/* ids only grow, except the boot chunks which are tracked first */
-	while (pos != &b->all_chunks &&
-	       list_entry(pos, struct pcpu_chunk, all)->id > chunk->id)
-		pos = pos->prev;
-	list_add(&chunk->all, pos);
+	list_add_tail(&chunk->all, &b->all_chunks);
 	b->nr_chunks_alive++;
 	if ((unsigned long)b->nr_chunks_alive > b->counters.max_chunks_alive)
 		b->counters.max_chunks_alive = (unsigned long)b->nr_chunks_alive;
@@ -44,21 +55,21 @@ void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk)
  * pcpu_alloc_chunk - allocate and initialise the common part of a chunk
  *
  * Map [0 free, unit_size sentry], capacity PCPU_DFL_MAP_ALLOC, wholly
- * free, nothing populated.
+ * free, nothing populated.  @fail names the allocation an injected
+ * failure strikes, if any.
  */
-struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b)
+struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b,
+				    enum pcpu_chunk_fail_step fail)
 {
 	struct pcpu_chunk *chunk;
 
-	chunk = calloc(1, sizeof(*chunk));
+	chunk = pcpu_mem_zalloc(pcpu_chunk_struct_size(b),
+				fail == PCPU_CHUNK_FAIL_STRUCT);
 	if (!chunk)
 		return NULL;
-	chunk->populated = calloc((size_t)BITS_TO_LONGS(b->pcpu_unit_pages),
-				  sizeof(unsigned long));
-	chunk->map = calloc(PCPU_DFL_MAP_ALLOC, sizeof(chunk->map[0]));
-	if (!chunk->populated || !chunk->map) {
-		free(chunk->populated);
-		free(chunk->map);
+	chunk->map = pcpu_mem_zalloc(PCPU_DFL_MAP_ALLOC * sizeof(chunk->map[0]),
+				     fail == PCPU_CHUNK_FAIL_MAP);
+	if (!chunk->map) {
 		free(chunk);
 		return NULL;
 	}
@@ -83,8 +94,23 @@ void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk)
 	if (!chunk)
 		return;
 	free(chunk->map);
-	free(chunk->populated);
 	free(chunk);
+}
+
+/*
+ * Which allocation of a creation an injected `chunk` failure strikes: the
+ * structure, the map and the vm area in turn, counted over the failures
+ * fired in this instance, so that each of the kernel's three error exits
+ * runs.  The outcome is the same for all three: no chunk.
+ */
+static enum pcpu_chunk_fail_step pcpu_chunk_fail_step(struct backend *b)
+{
+	unsigned long nr;
+
+	if (!pcpu_fault_fire(b, PCPU_FAULT_CHUNK))
+		return PCPU_CHUNK_FAIL_NONE;
+	nr = b->counters.faults_fired[PCPU_FAULT_CHUNK];
+	return (enum pcpu_chunk_fail_step)(PCPU_CHUNK_FAIL_STRUCT + (nr - 1) % 3);
 }
 
 /**
@@ -95,24 +121,20 @@ void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk)
  */
 struct pcpu_chunk *pcpu_create_chunk(struct backend *b)
 {
+	enum pcpu_chunk_fail_step fail = pcpu_chunk_fail_step(b);
 	struct pcpu_chunk *chunk;
-	void *area;
 
-	if (pcpu_fault_fire(b, PCPU_FAULT_CHUNK))
-		return NULL;
-
-	chunk = pcpu_alloc_chunk(b);
+	chunk = pcpu_alloc_chunk(b, fail);
 	if (!chunk)
 		return NULL;
 
-	area = host_chunk_range_get(&b->chunk_layout);
-	if (!area) {
+	if (fail == PCPU_CHUNK_FAIL_AREA) {
+		/* pcpu_get_vm_areas() found no room */
 		pcpu_free_chunk(b, chunk);
 		return NULL;
 	}
-
-	chunk->data = area;
-	chunk->base_addr = (uintptr_t)area; /* group 0 sits at offset 0 */
+	chunk->data = host_chunk_range_get(&b->chunk_layout);
+	chunk->base_addr = (uintptr_t)chunk->data; /* group 0 sits at offset 0 */
 	chunk->id = b->next_chunk_id++;
 	pcpu_chunk_track(b, chunk);
 	b->counters.chunks_created++;
@@ -127,9 +149,8 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 		/* back as it came, inaccessible: balance work depopulates a
 		 * chunk before destroying it, so only an instance torn down
 		 * mid-run has pages to unmap here */
-		if (chunk->nr_populated &&
-		    mprotect(chunk->data, b->chunk_span, PROT_NONE))
-			pcpu_fatal("percpu-fuzz: mprotect of a destroyed chunk");
+		if (chunk->nr_populated)
+			host_protect(chunk->data, b->chunk_span, PROT_NONE);
 		host_range_put(chunk->data, &b->chunk_layout);
 	}
 	list_del_init(&chunk->all);
@@ -138,11 +159,22 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 	pcpu_free_chunk(b, chunk);
 }
 
+/* Unit u's copy of the byte at chunk offset off. */
+static char *pcpu_unit_byte(struct backend *b, struct pcpu_chunk *chunk,
+			    int unit, size_t off)
+{
+	return (char *)chunk->base_addr +
+	       (size_t)unit * (size_t)b->pcpu_unit_size + off;
+}
+
 /**
  * pcpu_populate_chunk - populate and map an area of a pcpu_chunk
  *
  * All or nothing, for every unit.  One call is one `page` fault-injection
- * attempt, as one call of the kernel's page allocation loop.
+ * attempt, as one call of the kernel's page allocation loop.  An injected
+ * failure strikes one unit, unit k for the k-th failure fired in this
+ * instance (modulo the units), and the units before it are undone as
+ * pcpu_alloc_pages() frees what it allocated.
  *
  * Return: 0 on success, -1 on failure.
  */
@@ -151,19 +183,27 @@ int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 {
 	size_t off = (size_t)page_start << b->page_shift;
 	size_t len = (size_t)(page_end - page_start) << b->page_shift;
+	int fail_unit = -1;
+	int unit;
 
 	if (pcpu_fault_fire(b, PCPU_FAULT_PAGE))
-		return -1;
+		fail_unit = (int)((b->counters.faults_fired[PCPU_FAULT_PAGE] - 1) %
+				  (unsigned long)b->pcpu_nr_units);
 
-	for (int unit = 0; unit < b->pcpu_nr_units; unit++) {
-		char *p = (char *)chunk->base_addr +
-			  (size_t)unit * (size_t)b->pcpu_unit_size + off;
+	for (unit = 0; unit < b->pcpu_nr_units; unit++) {
+		char *p = pcpu_unit_byte(b, chunk, unit, off);
 
-		if (mprotect(p, len, PROT_READ | PROT_WRITE))
-			pcpu_fatal("percpu-fuzz: mprotect to populate");
+		if (unit == fail_unit)
+			goto err;
+		host_protect(p, len, PROT_READ | PROT_WRITE);
 		memset(p, PCPU_FRESH_PAGE_POISON, len);
 	}
 	return 0;
+
+err:
+	while (--unit >= 0)
+		host_protect(pcpu_unit_byte(b, chunk, unit, off), len, PROT_NONE);
+	return -1;
 }
 
 /*
@@ -178,13 +218,8 @@ void pcpu_depopulate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 	size_t off = (size_t)page_start << b->page_shift;
 	size_t len = (size_t)(page_end - page_start) << b->page_shift;
 
-	for (int unit = 0; unit < b->pcpu_nr_units; unit++) {
-		char *p = (char *)chunk->base_addr +
-			  (size_t)unit * (size_t)b->pcpu_unit_size + off;
-
-		if (mprotect(p, len, PROT_NONE))
-			pcpu_fatal("percpu-fuzz: depopulate");
-	}
+	for (int unit = 0; unit < b->pcpu_nr_units; unit++)
+		host_protect(pcpu_unit_byte(b, chunk, unit, off), len, PROT_NONE);
 }
 
 /* Record that pages were populated; they count as empty until used. */

@@ -56,5 +56,6 @@ void suite_trace(void);
 void suite_oracle(void);
 void suite_checks(void);
 void suite_host_ranges(void);
+void suite_injection(void);
 
 #endif /* PCPU_FUZZ_TEST_H */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host memory calls that abort on failure (see host_mem.h for why).
+ * Every failure goes through host_check(), so the port has one line that
+ * no input can reach instead of one per call site.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "host_mem.h"
+
+static void host_check(bool ok, const char *call)
+{
+	if (!ok) {
+		perror(call);
+		abort();
+	}
+}
+
+void *host_zalloc(size_t size)
+{
+	void *p = calloc(1, size);
+
+	host_check(p != NULL, "percpu-fuzz: host calloc");
+	return p;
+}
+
+/* Anonymous, private, no swap reservation: a chunk's range is mostly
+ * never touched. */
+void *host_map(size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	host_check(p != MAP_FAILED, "percpu-fuzz: host mmap");
+	return p;
+}
+
+void host_protect(void *p, size_t len, int prot)
+{
+	host_check(mprotect(p, len, prot) == 0, "percpu-fuzz: host mprotect");
+}
+
+void host_unmap(void *p, size_t len)
+{
+	host_check(munmap(p, len) == 0, "percpu-fuzz: host munmap");
+}

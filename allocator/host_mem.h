@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The host calls behind the port's memory: calloc, mmap, mprotect and
+ * munmap.  None of them can fail in the kernel's terms: the kernel's own
+ * failures (a chunk, a map or a page that cannot be allocated) are
+ * injected by the trace's `fail` operations at the ported call sites.  A
+ * real host failure is the harness's, so these print the call and abort
+ * instead of returning into an error path the oracle would not predict.
+ */
+#ifndef PCPU_FUZZ_HOST_MEM_H
+#define PCPU_FUZZ_HOST_MEM_H
+
+#include <stddef.h>
+
+void *host_zalloc(size_t size);
+void *host_map(size_t len, int prot);
+void host_protect(void *p, size_t len, int prot);
+void host_unmap(void *p, size_t len);
+
+#endif
