@@ -78,7 +78,8 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # host ranges reused across executions (allocator/host_ranges.c): whether
 # a range comes from the cache depends on earlier inputs, and feedback
 # that does not come from the input only misleads the fuzzer.
-CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c
+CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c \
+	$(ALLOC_DIR)/backend_view.c
 $(call fobj,$(CHECK_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
