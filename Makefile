@@ -75,11 +75,13 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # their branches say nothing new about the allocator, and instrumented
 # they cost more than the allocator itself, so the fuzz builds compile
 # them with the sanitizers but without coverage feedback.  So are the
-# host ranges reused across executions (allocator/host_ranges.c): whether
-# a range comes from the cache depends on earlier inputs, and feedback
-# that does not come from the input only misleads the fuzzer.
+# host ranges reused across executions (allocator/host_ranges.c) and the
+# host calls behind them (host_mem.c, called less often when a range comes
+# from the cache): whether it does depends on earlier inputs, and feedback
+# that does not come from the input only misleads the fuzzer.  So are the
+# read-only views the checks call (backend_view.c).
 CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c \
-	$(ALLOC_DIR)/backend_view.c
+	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c
 $(call fobj,$(CHECK_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@

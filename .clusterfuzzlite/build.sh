@@ -85,7 +85,7 @@ for f in "${cflags[@]}"; do
 done
 for src in fuzzers/fuzz_pcpu.c "${lib_src[@]}" .clusterfuzzlite/fixes_default.c; do
 	case $src in
-	oracle/check_*.c | allocator/host_ranges.c | allocator/backend_view.c) spawn "$obj" "$src" "${nocov[@]}" ;;
+	oracle/check_*.c | allocator/host_ranges.c | allocator/host_mem.c | allocator/backend_view.c) spawn "$obj" "$src" "${nocov[@]}" ;;
 	*) spawn "$obj" "$src" "${cflags[@]}" ;;
 	esac
 done

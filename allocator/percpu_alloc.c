@@ -220,8 +220,14 @@ static struct pcpu_chunk *pcpu_chunk_addr_search(struct backend *b,
 {
 	uintptr_t first_start = b->pcpu_first_chunk->base_addr;
 
-	if (addr >= first_start &&
-	    addr < first_start + (uintptr_t)b->pcpu_unit_size) {
+	/*
+	 * The kernel's addr >= first_start && addr < first_start + unit_size
+	 * as one unsigned comparison: which of its two tests decides depends
+	 * only on where the host put the chunks (created chunks sit above
+	 * the first chunk in the kernel, anywhere here), and the fuzzers'
+	 * coverage feedback must depend on the input alone.
+	 */
+	if (addr - first_start < (uintptr_t)b->pcpu_unit_size) {
 		if (addr < first_start +
 				   (uintptr_t)b->pcpu_reserved_chunk_limit)
 			return b->pcpu_reserved_chunk;

@@ -259,8 +259,9 @@ struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr)
 			list_entry(pos, struct pcpu_chunk, all);
 		size_t rel;
 
-		if (!chunk->data || addr < chunk->base_addr ||
-		    addr - chunk->base_addr >= b->chunk_span)
+		/* one unsigned comparison, not addr < base || ...: see
+		 * pcpu_chunk_addr_search() */
+		if (!chunk->data || addr - chunk->base_addr >= b->chunk_span)
 			continue;
 		rel = (addr - chunk->base_addr) % (size_t)b->pcpu_unit_size;
 		if (!test_bit((int)(rel >> b->page_shift), chunk->populated))
