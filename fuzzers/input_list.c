@@ -67,7 +67,9 @@ int input_list_collect(struct input_list *l, const char *path)
 		}
 	}
 	closedir(d);
-	qsort(l->paths + first, l->n - first, sizeof(char *), cmp_str);
+	/* an empty directory may leave paths NULL: no arithmetic on it */
+	if (l->n > first)
+		qsort(l->paths + first, l->n - first, sizeof(char *), cmp_str);
 	return 0;
 }
 
