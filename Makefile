@@ -82,6 +82,10 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # read-only views the checks call (backend_view.c).
 CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c
+# Which flags a fuzz object gets is decided here, not in its source: a
+# file moved in or out of CHECK_SRC must be recompiled, or a stale object
+# keeps (or lacks) its coverage feedback without anyone noticing.
+$(call fobj,$(LIB_SRC)) $(call aobj,$(LIB_SRC)) $(call cobj,$(LIB_SRC)): Makefile
 $(call fobj,$(CHECK_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
