@@ -19,6 +19,13 @@ bool pcpu_fault_fire(struct backend *b, enum pcpu_fault kind)
 	return true;
 }
 
+int pcpu_fault_strike(struct backend *b, enum pcpu_fault kind, int n)
+{
+	if (!pcpu_fault_fire(b, kind))
+		return -1;
+	return (int)((b->counters.faults_fired[kind] - 1) % (unsigned long)n);
+}
+
 void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count)
 {
 	b->fault_armed[kind] += count;

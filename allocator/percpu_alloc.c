@@ -17,13 +17,6 @@ static bool is_power_of_2(size_t n)
 	return n != 0 && (n & (n - 1)) == 0;
 }
 
-/* Address of CPU cpu's copy of the chunk's unit (pcpu_chunk_addr). */
-static char *pcpu_chunk_addr(struct backend *b, struct pcpu_chunk *chunk,
-			     unsigned int cpu)
-{
-	return (char *)chunk->base_addr + b->pcpu_unit_offsets[cpu];
-}
-
 static struct pcpu_alloc_res pcpu_alloc_fail(struct backend *b,
 					     bool is_atomic)
 {

@@ -115,6 +115,14 @@ static inline int fls(unsigned int x)
 /* ALIGN is the kernel's bit-mask formula, not rounding (reference §7.1). */
 #define ALIGN_MASK(x, a) (((x) + (a) - 1) & ~((a) - 1))
 
+/* Address of CPU cpu's copy of the chunk's unit (pcpu_chunk_addr). */
+static inline char *pcpu_chunk_addr(const struct backend *b,
+				    const struct pcpu_chunk *chunk,
+				    unsigned int cpu)
+{
+	return (char *)chunk->base_addr + b->pcpu_unit_offsets[cpu];
+}
+
 static inline int max_int(int a, int b)
 {
 	return a > b ? a : b;
@@ -185,5 +193,12 @@ void pcpu_balance_workfn(struct backend *b);
 
 /* backend.c: consume one armed failure of kind, if any */
 bool pcpu_fault_fire(struct backend *b, enum pcpu_fault kind);
+/*
+ * The same, for a call with n places a failure can strike: -1 when none
+ * fires, else where it strikes, k - 1 modulo n for the k-th failure of
+ * that kind fired in this instance, so that successive failures reach
+ * every place (every error exit of the kernel's code) in turn.
+ */
+int pcpu_fault_strike(struct backend *b, enum pcpu_fault kind, int n);
 
 #endif /* PCPU_FUZZ_PERCPU_INTERNAL_H */

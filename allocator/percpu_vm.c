@@ -99,18 +99,16 @@ void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk)
 
 /*
  * Which allocation of a creation an injected `chunk` failure strikes: the
- * structure, the map and the vm area in turn, counted over the failures
- * fired in this instance, so that each of the kernel's three error exits
- * runs.  The outcome is the same for all three: no chunk.
+ * structure, the map and the vm area in turn, so that each of the
+ * kernel's three error exits runs.  The outcome is the same for all
+ * three: no chunk.
  */
 static enum pcpu_chunk_fail_step pcpu_chunk_fail_step(struct backend *b)
 {
-	unsigned long nr;
+	int k = pcpu_fault_strike(b, PCPU_FAULT_CHUNK, 3);
 
-	if (!pcpu_fault_fire(b, PCPU_FAULT_CHUNK))
-		return PCPU_CHUNK_FAIL_NONE;
-	nr = b->counters.faults_fired[PCPU_FAULT_CHUNK];
-	return (enum pcpu_chunk_fail_step)(PCPU_CHUNK_FAIL_STRUCT + (nr - 1) % 3);
+	return k < 0 ? PCPU_CHUNK_FAIL_NONE :
+		       (enum pcpu_chunk_fail_step)(PCPU_CHUNK_FAIL_STRUCT + k);
 }
 
 /**
@@ -159,22 +157,14 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 	pcpu_free_chunk(b, chunk);
 }
 
-/* Unit u's copy of the byte at chunk offset off. */
-static char *pcpu_unit_byte(struct backend *b, struct pcpu_chunk *chunk,
-			    int unit, size_t off)
-{
-	return (char *)chunk->base_addr +
-	       (size_t)unit * (size_t)b->pcpu_unit_size + off;
-}
-
 /**
  * pcpu_populate_chunk - populate and map an area of a pcpu_chunk
  *
- * All or nothing, for every unit.  One call is one `page` fault-injection
- * attempt, as one call of the kernel's page allocation loop.  An injected
- * failure strikes one unit, unit k for the k-th failure fired in this
- * instance (modulo the units), and the units before it are undone as
- * pcpu_alloc_pages() frees what it allocated.
+ * All or nothing, for every CPU's unit.  One call is one `page`
+ * fault-injection attempt, as one call of the kernel's page allocation
+ * loop.  An injected failure strikes one CPU (pcpu_fault_strike), and the
+ * CPUs before it are undone as pcpu_alloc_pages() frees what it
+ * allocated.
  *
  * Return: 0 on success, -1 on failure.
  */
@@ -183,17 +173,13 @@ int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 {
 	size_t off = (size_t)page_start << b->page_shift;
 	size_t len = (size_t)(page_end - page_start) << b->page_shift;
-	int fail_unit = -1;
-	int unit;
+	int fail_cpu = pcpu_fault_strike(b, PCPU_FAULT_PAGE, (int)b->nr_cpus);
+	int cpu;
 
-	if (pcpu_fault_fire(b, PCPU_FAULT_PAGE))
-		fail_unit = (int)((b->counters.faults_fired[PCPU_FAULT_PAGE] - 1) %
-				  (unsigned long)b->pcpu_nr_units);
+	for (cpu = 0; cpu < (int)b->nr_cpus; cpu++) {
+		char *p = pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off;
 
-	for (unit = 0; unit < b->pcpu_nr_units; unit++) {
-		char *p = pcpu_unit_byte(b, chunk, unit, off);
-
-		if (unit == fail_unit)
+		if (cpu == fail_cpu)
 			goto err;
 		host_protect(p, len, PROT_READ | PROT_WRITE);
 		memset(p, PCPU_FRESH_PAGE_POISON, len);
@@ -201,16 +187,18 @@ int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 	return 0;
 
 err:
-	while (--unit >= 0)
-		host_protect(pcpu_unit_byte(b, chunk, unit, off), len, PROT_NONE);
+	while (--cpu >= 0)
+		host_protect(pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off,
+			     len, PROT_NONE);
 	return -1;
 }
 
 /*
- * Unmap the pages of [page_start, page_end) in every unit.  The host pages
- * stay resident behind PROT_NONE: nothing can read them until a populate,
- * which refills them with the poison, and keeping them saves a page fault
- * and a kernel page clear per page on the next populate (host_ranges.c).
+ * Unmap the pages of [page_start, page_end) in every CPU's unit.  The
+ * host pages stay resident behind PROT_NONE: nothing can read them until
+ * a populate, which refills them with the poison, and keeping them saves
+ * a page fault and a kernel page clear per page on the next populate
+ * (host_ranges.c).
  */
 void pcpu_depopulate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 			   int page_start, int page_end)
@@ -218,8 +206,8 @@ void pcpu_depopulate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 	size_t off = (size_t)page_start << b->page_shift;
 	size_t len = (size_t)(page_end - page_start) << b->page_shift;
 
-	for (int unit = 0; unit < b->pcpu_nr_units; unit++)
-		host_protect(pcpu_unit_byte(b, chunk, unit, off), len, PROT_NONE);
+	for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
+		host_protect(pcpu_chunk_addr(b, chunk, cpu) + off, len, PROT_NONE);
 }
 
 /* Record that pages were populated; they count as empty until used. */

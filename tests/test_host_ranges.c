@@ -24,6 +24,23 @@ static int bytes_are(const void *p, size_t len, unsigned char want)
 }
 
 /*
+ * Write 0xaa over len bytes of r's copy on both CPUs, destroy the
+ * instance, and return the base address chunk id had.
+ */
+static uintptr_t scribble_and_destroy(struct backend *b,
+				      struct pcpu_alloc_res r, size_t len,
+				      int id)
+{
+	struct pcpu_chunk_view v;
+
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		memset(backend_cpu_addr(b, r.ptr, cpu), 0xaa, len);
+	view(b, id, &v);
+	backend_destroy(b);
+	return v.base_addr;
+}
+
+/*
  * Instance 1 allocates 64 bytes at first-chunk offset 20480 and writes
  * 0xaa there on both CPUs.  Instance 2 gets the same first-chunk address
  * back and reads zeros there before allocating anything.
@@ -36,11 +53,7 @@ static void test_first_chunk_memory_reused_zeroed(void)
 	uintptr_t base;
 
 	EXPECT_EQ(at(r, 0), 20480);
-	for (unsigned cpu = 0; cpu < 2; cpu++)
-		memset(backend_cpu_addr(b, r.ptr, cpu), 0xaa, 64);
-	view(b, 0, &v);
-	base = v.base_addr;
-	backend_destroy(b);
+	base = scribble_and_destroy(b, r, 64, 0);
 
 	b = mk_g1(0);
 	view(b, 0, &v);
@@ -67,11 +80,7 @@ static void test_created_chunk_range_reused_repoisoned(void)
 	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);
 	r = al(b, 64, 8);
 	EXPECT_EQ(at(r, 1), 0);
-	for (unsigned cpu = 0; cpu < 2; cpu++)
-		memset(backend_cpu_addr(b, r.ptr, cpu), 0xaa, 4096);
-	view(b, 1, &v);
-	base = v.base_addr;
-	backend_destroy(b);
+	base = scribble_and_destroy(b, r, 4096, 1);
 
 	b = mk_g1(0);
 	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);

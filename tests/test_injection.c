@@ -11,25 +11,45 @@
 #include <string.h>
 
 #include "core_util.h"
+#include "percpu_internal.h" /* pcpu_fault_strike: the order is internal */
 #include "test.h"
 
-/* The protection ("rw-p", "---p") of the mapping that holds addr. */
+/* The protection ("rw-p", "---p") of the mapping that holds addr, or
+ * "none" when no mapping does. */
 static void prot_of(const void *addr, char prot[5])
 {
 	FILE *f = fopen("/proc/self/maps", "r");
 	uintptr_t a = (uintptr_t)addr, lo, hi;
-	char line[512];
+	char line[512], perms[5];
 
 	strcpy(prot, "none");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, prot) == 3 &&
-		    a >= lo && a < hi)
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) == 3 &&
+		    a >= lo && a < hi) {
+			strcpy(prot, perms);
 			break;
-		else
-			strcpy(prot, "none");
-	fclose(f);
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+/*
+ * The order failures strike in: with four chunk failures armed, a call
+ * with three places gets places 0, 1, 2, then 0 again, then none.  It is
+ * what makes the next test reach each of the three error exits.
+ */
+static void test_fault_strikes_each_place_in_turn(void)
+{
+	struct backend *b = mk_g1(0);
+
+	backend_fail(b, PCPU_FAULT_CHUNK, 4);
+	EXPECT_EQ(pcpu_fault_strike(b, PCPU_FAULT_CHUNK, 3), 0);
+	EXPECT_EQ(pcpu_fault_strike(b, PCPU_FAULT_CHUNK, 3), 1);
+	EXPECT_EQ(pcpu_fault_strike(b, PCPU_FAULT_CHUNK, 3), 2);
+	EXPECT_EQ(pcpu_fault_strike(b, PCPU_FAULT_CHUNK, 3), 0);
+	EXPECT_EQ(pcpu_fault_strike(b, PCPU_FAULT_CHUNK, 3), -1);
+	backend_destroy(b);
 }
 
 /*
@@ -88,6 +108,7 @@ static void test_page_failure_undoes_earlier_units(void)
 
 void suite_injection(void)
 {
+	RUN(test_fault_strikes_each_place_in_turn);
 	RUN(test_chunk_failure_each_allocation);
 	RUN(test_page_failure_undoes_earlier_units);
 }
