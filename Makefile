@@ -52,7 +52,7 @@ cobj = $(patsubst %.c,$(BUILD)/cmplog-obj/%.o,$(1))
 AFL_ENV = AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1 AFL_CC=$(CLANG)
 AFL_CFLAGS = $(CFLAGS_BASE) -O1 -fno-sanitize-recover=all
 
-.PHONY: all test unit-test deps fuzz-deps afl-deps fuzz afl bench repro help clean
+.PHONY: all test unit-test deps test-deps fuzz-deps afl-deps fuzz afl bench repro help clean
 
 all: $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
 	@if [ -n "$(CLANG)" ]; then $(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu; \
@@ -60,6 +60,8 @@ all: $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
 
 deps:
 	@scripts/ensure-deps.sh base
+test-deps:
+	@scripts/ensure-deps.sh test
 fuzz-deps:
 	@scripts/ensure-deps.sh fuzz
 afl-deps:
@@ -131,7 +133,7 @@ $(BUILD)/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
 $(BUILD)/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
 	$(AFL_ENV) AFL_LLVM_CMPLOG=1 $(AFL_CC) $(AFL_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
-test: deps
+test: test-deps
 	@$(MAKE) --no-print-directory $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode $(BUILD)/unit-tests $(BUILD)/pcpu-soak
 	@BUILD=$(BUILD) tests/run-all.sh
 
@@ -194,12 +196,21 @@ help:
 	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=)"
 	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 mm/percpu.c backend"
 	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
+	@echo "  make linux-pin V=6.1 [PKG=version]  check and record a new Debian revision of the kernel sources"
+	@echo "  make fresh-check   make test and a short make fuzz in a fresh minimal Debian 12 root (debootstrap)"
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
 	@echo "backends: BACKEND=linux-6.1|linux-6.12 for fuzz, afl, repro, minimize, triage (kernel/README.md);"
 	@echo "          PCPU_NONFATAL=safety,accounting,hint or check names: those findings only count"
+
+# The README's two commands in a fresh minimal Debian 12 root
+# (scripts/fresh-check.sh; FRESH_SOURCES=main for bookworm without its
+# security suite).  Slow, and not part of make test.
+.PHONY: fresh-check
+fresh-check:
+	@scripts/fresh-check.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -39,20 +39,29 @@ linux_glue_cflags = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer 
 	-I$(LINUX_SHIM) -I$(call linux_src,$(1))/include -I$(call linux_src,$(1))/mm \
 	-iquote kernel/shim -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM)
 
-.PHONY: linux linux-src linux-force $(addprefix linux-,$(LINUX_VERSIONS))
+.PHONY: linux linux-src linux-force linux-pin $(addprefix linux-,$(LINUX_VERSIONS))
 
 linux: $(addprefix linux-,$(LINUX_VERSIONS))
 
 linux-src: $(foreach v,$(LINUX_VERSIONS),$(call linux_src,$(v))/mm/percpu.c)
 
+# Record a Debian revision of linux-source-$(V) in kernel/linux-$(V).sha256
+# after checking it (scripts/pin-kernel.sh): the newest apt offers, or PKG.
+linux-pin:
+	@if [ -z "$(V)" ]; then echo "usage: make linux-pin V=6.1|6.12 [PKG=debian-version]" >&2; exit 2; fi
+	@BUILD=$(BUILD) scripts/pin-kernel.sh $(V) $(PKG)
+
 # One forwarding header per kernel include path (kernel/shim/headers.list).
+# Each is written to a temporary name and renamed, never deleted first:
+# two builds started at once (make linux twice) may both run this while
+# the other compiles against the headers.
 $(LINUX_SHIM)/.stamp: kernel/shim/headers.list mk/linux.mk
-	@rm -rf $(LINUX_SHIM) && mkdir -p $(LINUX_SHIM)
+	@mkdir -p $(LINUX_SHIM)
 	@sed 's/#.*//' $< | while read -r h; do \
 		[ -n "$$h" ] || continue; \
 		mkdir -p "$(LINUX_SHIM)/$$(dirname "$$h")"; \
 		printf '/* SPDX-License-Identifier: GPL-2.0-only */\n/* <%s>, generated from kernel/shim/headers.list */\n#include "kshim.h"\n' \
-			"$$h" >"$(LINUX_SHIM)/$$h"; \
+			"$$h" >"$(LINUX_SHIM)/$$h.tmp.$$$$" && mv -f "$(LINUX_SHIM)/$$h.tmp.$$$$" "$(LINUX_SHIM)/$$h"; \
 	done
 	@touch $@
 
@@ -65,8 +74,8 @@ define LINUX_VERSION_RULES
 $(call linux_glue,$(1),$(2)): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
 		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(call linux_glue_cflags,$(1),$(2)) -MT $$@ -c $$< -o $$@.tmp
-	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+	$$(CC) $$(call linux_glue_cflags,$(1),$(2)) -MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
+	kernel/state-sections.sh $$@.tmp.$$$$$$$$ $$@.new.$$$$$$$$ && rm -f $$@.tmp.$$$$$$$$ && mv -f $$@.new.$$$$$$$$ $$@
 endef
 $(foreach v,$(LINUX_VERSIONS),$(foreach f,vm km,$(eval $(call LINUX_VERSION_RULES,$(v),$(f)))))
 
@@ -134,8 +143,8 @@ $(call linux_fuzz_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.
 		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
 	@mkdir -p $$(dir $$@)
 	$$(CLANG) $$(call linux_glue_cflags,$(1),vm) -fsanitize=fuzzer-no-link \
-		-MT $$@ -c $$< -o $$@.tmp
-	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+		-MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
+	kernel/state-sections.sh $$@.tmp.$$$$$$$$ $$@.new.$$$$$$$$ && rm -f $$@.tmp.$$$$$$$$ && mv -f $$@.new.$$$$$$$$ $$@
 $(call linux_dir,$(1))/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_fuzz_glue,$(1),vm)
 	$$(CLANG) $$(CFLAGS_BASE) $$(SAN) -fsanitize=fuzzer $$^ $$(LINUX_LDFLAGS) -o $$@
@@ -148,8 +157,8 @@ $(call linux_afl_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c
 		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
 	@mkdir -p $$(dir $$@)
 	$$(AFL_ENV) env -u AFL_USE_UBSAN $$(AFL_CC) $$(call linux_glue_cflags,$(1),vm) \
-		-MT $$@ -c $$< -o $$@.tmp
-	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+		-MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
+	kernel/state-sections.sh $$@.tmp.$$$$$$$$ $$@.new.$$$$$$$$ && rm -f $$@.tmp.$$$$$$$$ && mv -f $$@.new.$$$$$$$$ $$@
 $(call linux_dir,$(1))/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_afl_glue,$(1),vm)
 	$$(AFL_ENV) $$(AFL_CC) $$(AFL_CFLAGS) -fsanitize=fuzzer $$^ $$(LINUX_LDFLAGS) -o $$@
@@ -158,8 +167,8 @@ $(call linux_dir,$(1))/cmplog-obj/glue-vm.o: kernel/glue.c $(call linux_src,$(1)
 		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
 	@mkdir -p $$(dir $$@)
 	$$(AFL_ENV) AFL_LLVM_CMPLOG=1 env -u AFL_USE_UBSAN $$(AFL_CC) \
-		$$(call linux_glue_cflags,$(1),vm) -MT $$@ -c $$< -o $$@.tmp
-	@kernel/state-sections.sh $$@.tmp $$@ && rm -f $$@.tmp
+		$$(call linux_glue_cflags,$(1),vm) -MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
+	kernel/state-sections.sh $$@.tmp.$$$$$$$$ $$@.new.$$$$$$$$ && rm -f $$@.tmp.$$$$$$$$ && mv -f $$@.new.$$$$$$$$ $$@
 $(call linux_dir,$(1))/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_dir,$(1))/cmplog-obj/glue-vm.o
 	$$(AFL_ENV) AFL_LLVM_CMPLOG=1 $$(AFL_CC) $$(AFL_CFLAGS) -fsanitize=fuzzer $$^ \

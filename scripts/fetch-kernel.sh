@@ -4,29 +4,48 @@
 # fetch-kernel.sh VERSION [DEST]: put the five kernel files the linux backend
 # compiles (mm/percpu.c, mm/percpu-internal.h, mm/percpu-vm.c, mm/percpu-km.c,
 # include/linux/percpu.h) into DEST (default $BUILD/kernel-src/linux-VERSION),
-# each checked against the sha256 pinned in kernel/linux-VERSION.sha256.
+# checked against a block of sha256 pinned in kernel/linux-VERSION.sha256.
 #
-# Source: Debian's linux-source-VERSION package (downloaded once into
-# $BUILD/kernel-src/deb, or taken from the apt cache), from which only those
-# five files are extracted; the 1.3 GB tree is never unpacked.  Or, with
-# KERNEL_SRC=/path/to/tree, the user's own tree: its files must match the
-# pinned list of VERSION (KERNEL_SHIM_FORCE=1 tries an unknown version anyway,
-# and marks DEST unverified so a later normal run fetches again).
-# Verified files already in DEST are kept as they are (no download).
+# Source, in this order:
+#  - with KERNEL_SRC=/path/to/tree, the user's own tree: its files must match
+#    a pinned block of VERSION (KERNEL_SHIM_FORCE=1 tries an unknown version
+#    anyway, and marks DEST unverified so a later normal run fetches again);
+#  - DEST itself, when it already holds verified files (no download);
+#  - a Debian linux-source-VERSION package of a pinned version, already
+#    downloaded (into $BUILD/kernel-src/deb, the default build/'s, or the
+#    apt cache) or asked of apt by name (pkg=VERSION), newest pin first; when
+#    apt offers none of them, the package lists are refreshed once (as root)
+#    and apt is asked again;
+#  - the newest version apt offers, accepted only when its five files match
+#    a pinned block (a new revision that did not touch them).
+# Only the five files are extracted; the 1.3 GB tree is never unpacked.
+#
+# Exit status: 0 the files are in DEST; 3 no pinned version can be had from
+# this machine's apt sources (one line says which versions it offers and how
+# to pin one: the test suites skip that backend); 1 any other failure (a
+# tree or package whose files match no pin, a failed download); 2 usage.
+#
+# One fetch of a VERSION runs at a time per DEST (a lock beside it), and
+# every apt call holds the machine-wide apt lock (scripts/apt.sh), so
+# parallel builds neither race each other nor an `apt-get update`.
 set -eu
 
 me=fetch-kernel.sh
-FILES="mm/percpu.c mm/percpu-internal.h mm/percpu-vm.c mm/percpu-km.c include/linux/percpu.h"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/apt.sh"
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-	echo "usage: scripts/fetch-kernel.sh VERSION [DEST]   (VERSION: 6.1 or 6.12)" >&2
+	echo "usage: scripts/fetch-kernel.sh VERSION [DEST]   (VERSION: a kernel/linux-VERSION.sha256)" >&2
 	exit 2
 fi
 ver=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/.." && pwd)
 build=${BUILD:-build}
 dest=${2:-$build/kernel-src/linux-$ver}
 list=$root/kernel/linux-$ver.sha256
+pkg=linux-source-$ver
+debdir=$build/kernel-src/deb
+. "$here/kernel-deb.sh"
 
 known=$(cd "$root/kernel" && ls linux-*.sha256 2>/dev/null |
 	sed 's/^linux-//; s/\.sha256$//' | tr '\n' ' ' | sed 's/ $//')
@@ -35,32 +54,18 @@ if [ ! -f "$list" ]; then
 	exit 2
 fi
 
-# pinned LIST PATH: the sha256 LIST records for PATH
-pinned() {
-	awk -v p="$2" '$1 !~ /^#/ && $2 == p { print $1 }' "$1"
-}
+# Hold the per-DEST lock for the rest of the script: a second fetch of the
+# same files waits, then finds them verified.
+if [ -z "${FETCH_KERNEL_LOCKED:-}" ]; then
+	mkdir -p "$(dirname "$dest")"
+	FETCH_KERNEL_LOCKED=1 exec flock "$dest.lock" "$0" "$@"
+fi
 
-# check DIR LIST: 0 when every file of DIR matches LIST; else sets $bad
-check() {
-	for f in $FILES; do
-		if [ ! -f "$1/$f" ]; then
-			bad="$f is missing"
-			return 1
-		fi
-		sum=$(sha256sum "$1/$f" | cut -d' ' -f1)
-		if [ "$sum" != "$(pinned "$2" "$f")" ]; then
-			bad="$f has sha256 $sum"
-			return 1
-		fi
-	done
-	return 0
-}
-
-# install SRC SOURCE-LINE: copy the five files from SRC into DEST
+# install_files SRC SOURCE-LINE: copy the five files from SRC into DEST
 install_files() {
 	for f in $FILES; do
 		mkdir -p "$dest/$(dirname "$f")"
-		cp "$1/$f" "$dest/$f"
+		cp "$1/$f" "$dest/$f.tmp.$$" && mv -f "$dest/$f.tmp.$$" "$dest/$f"
 	done
 	echo "$2" >"$dest/SOURCE"
 }
@@ -74,16 +79,16 @@ if [ -n "${KERNEL_SRC:-}" ]; then
 			exit 2
 		fi
 	done
-	if check "$src" "$list"; then
-		if ! check "$dest" "$list" || [ -e "$dest/.unverified" ]; then
+	if pv=$(match "$src" "$list"); then
+		if ! match "$dest" "$list" >/dev/null || [ -e "$dest/.unverified" ]; then
 			rm -f "$dest/.unverified"
-			install_files "$src" "tree $src (verified against kernel/linux-$ver.sha256)"
+			install_files "$src" "tree $src (the files of $pkg $pv, kernel/linux-$ver.sha256)"
 		fi
-		echo "$me: linux-$ver: files from $src match kernel/linux-$ver.sha256"
+		echo "$me: linux-$ver: files from $src match kernel/linux-$ver.sha256 ($pkg $pv)"
 		exit 0
 	fi
 	for other in "$root"/kernel/linux-*.sha256; do
-		if check "$src" "$other"; then
+		if match "$src" "$other" >/dev/null; then
 			v=$(basename "$other" .sha256)
 			echo "$me: KERNEL_SRC=$src holds the percpu files of $v, not of linux-$ver: build it as $v" >&2
 			exit 1
@@ -100,37 +105,44 @@ if [ -n "${KERNEL_SRC:-}" ]; then
 fi
 
 # 2. already fetched and verified
-if [ ! -e "$dest/.unverified" ] && check "$dest" "$list"; then
+if [ ! -e "$dest/.unverified" ] && match "$dest" "$list" >/dev/null; then
 	exit 0
 fi
 
-# 3. the Debian package: from our cache (this BUILD's or the default
-# build/'s, so experimental BUILD directories do not download again), the
-# apt cache, or apt-get download
-pkg=linux-source-$ver
-debdir=$build/kernel-src/deb
+# 3. a Debian package
+stamp=$build/kernel-src/.apt-updated
 mkdir -p "$debdir"
-find_deb() {
-	ls "$debdir/${pkg}_"*_all.deb "$root/build/kernel-src/deb/${pkg}_"*_all.deb \
-		/var/cache/apt/archives/"${pkg}_"*_all.deb 2>/dev/null |
-		sort -V | tail -n 1
+pins=$(pin_versions "$list")
+
+# unavailable REASON: exit 3 with the one line the suites show
+unavailable() {
+	o=$(offers | tr '\n' ' ' | sed 's/ $//')
+	echo "$me: linux-$ver unavailable: $1; pinned: $(echo $pins); apt offers: ${o:-none}${2:-}" >&2
+	exit 3
 }
-deb=$(find_deb)
+
+deb=""
+for v in $pins; do
+	if deb=$(find_deb "$v"); then
+		break
+	fi
+done
 if [ -z "$deb" ]; then
-	echo "$me: downloading $pkg into $debdir (about 150 MB, once)"
-	if ! (cd "$debdir" && apt-get download "$pkg"); then
-		if [ "$(id -u)" != 0 ]; then
-			echo "$me: apt has no $pkg: run 'apt-get update' as root, then retry (or: cd $debdir && apt-get download $pkg)" >&2
-			exit 1
-		fi
-		apt-get update
-		(cd "$debdir" && apt-get download "$pkg")
+	if pick=$(pinned_offer) || { apt_update "$stamp" && pick=$(pinned_offer); }; then
+		download "$pick"
+		deb=$(find_deb "$pick") || { echo "$me: apt-get download left no $pkg $pick in $debdir" >&2; exit 1; }
 	fi
-	deb=$(find_deb)
-	if [ -z "$deb" ]; then
-		echo "$me: apt-get download $pkg left no .deb in $debdir" >&2
-		exit 1
+fi
+newest=""
+if [ -z "$deb" ]; then
+	# a revision nobody pinned yet: acceptable only with pinned files
+	newest=$(offers | head -n 1)
+	if [ -z "$newest" ]; then
+		hint=""
+		apt_is_root || hint=" (as root, 'apt-get update' may find it)"
+		unavailable "no pinned version is offered" "$hint"
 	fi
+	deb=$(find_deb "$newest") || { download "$newest"; deb=$(find_deb "$newest"); }
 fi
 pkgver=$(dpkg-deb -f "$deb" Version)
 
@@ -138,18 +150,19 @@ tmp=$dest.tmp.$$
 rm -rf "$tmp"
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
-members=
-for f in $FILES; do
-	members="$members linux-source-$ver/$f"
-done
-echo "$me: extracting the percpu files from $(basename "$deb")"
-# shellcheck disable=SC2086 # members is a word list
-dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "./usr/src/linux-source-$ver.tar.xz" |
-	tar -xJf - -C "$tmp" --strip-components=1 $members
-if ! check "$tmp" "$list"; then
-	echo "$me: $pkg $pkgver: $bad, not the sha256 pinned in kernel/linux-$ver.sha256: refusing to build against unpinned sources" >&2
+extract "$deb" "$tmp"
+if ! pv=$(match "$tmp" "$list"); then
+	bad=$pv
+	if [ -n "$newest" ]; then
+		unavailable "no pinned version is offered, and the files of the newest, $pkg $newest, $bad" \
+			"; to check and record it: make linux-pin V=$ver"
+	fi
+	echo "$me: $pkg $pkgver: its files $bad, in kernel/linux-$ver.sha256: refusing to build against unpinned sources" >&2
 	exit 1
 fi
 install_files "$tmp" "$pkg $pkgver ($(basename "$deb"))"
 rm -f "$dest/.unverified"
+if [ -n "$newest" ] && [ "$pv" != "$pkgver" ]; then
+	echo "$me: note: $pkg $pkgver is not pinned by name, but its files are those of $pv; 'make linux-pin V=$ver' records it"
+fi
 echo "$me: linux-$ver: $pkg $pkgver verified into $dest"

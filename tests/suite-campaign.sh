@@ -19,19 +19,6 @@ SUITE=campaign
 num() {
 	sed -n "s/^  $1  *\\([0-9][0-9]*\\).*/\\1/p" "$tmp/stats.out"
 }
-# a command, or its Debian package installed the ensure-deps.sh way
-need() { # need COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "suite-campaign: installing $2" >&2
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1 ||
-			{ DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 &&
-			  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$2" >/dev/null 2>&1; }
-	fi
-	command -v "$1" >/dev/null 2>&1 ||
-		{ echo "suite-campaign: missing $1; run as root: apt-get install $2" >&2; return 1; }
-}
-
 # --- 1. pcpu-stats
 if ! make --no-print-directory -s BUILD="$BUILD" "$STATS" >"$tmp/make.out" 2>&1; then
 	cat "$tmp/make.out" >&2
@@ -124,27 +111,18 @@ check "make coverage: allocator/ branches ${pct:-?}% < 80%" [ "${pct:-0}" -ge 80
 
 # --- 3. the ClusterFuzzLite build script by hand, as OSS-Fuzz runs it
 mkdir -p "$tmp/cf/src" "$tmp/cf/out" "$tmp/cf/work" "$tmp/cf/seeds" "$tmp/cf/run"
-if need clang++-14 clang-14; then
-	SRC=$tmp/cf/src OUT=$tmp/cf/out WORK=$tmp/cf/work CC=clang-14 CXX=clang++-14 \
-	CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" \
-	LIB_FUZZING_ENGINE=-fsanitize=fuzzer bash .clusterfuzzlite/build.sh >"$tmp/cf.out" 2>&1
-	st=$?
-	check "build.sh: exit $st" [ "$st" -eq 0 ]
-	[ "$st" -eq 0 ] || tail -n 10 "$tmp/cf.out" >&2
-fi
+# (clang-14, zip and unzip come from `make test`'s scripts/ensure-deps.sh test)
+SRC=$tmp/cf/src OUT=$tmp/cf/out WORK=$tmp/cf/work CC=clang-14 CXX=clang++-14 \
+CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link" \
+LIB_FUZZING_ENGINE=-fsanitize=fuzzer bash .clusterfuzzlite/build.sh >"$tmp/cf.out" 2>&1
+st=$?
+check "build.sh: exit $st" [ "$st" -eq 0 ]
+[ "$st" -eq 0 ] || tail -n 10 "$tmp/cf.out" >&2
 for f in pcpu pcpu_seed_corpus.zip pcpu.dict pcpu.options; do
 	check "build.sh: no \$OUT/$f" [ -s "$tmp/cf/out/$f" ]
 done
 check "build.sh: options name another dictionary" grep -qx 'dict = pcpu.dict' "$tmp/cf/out/pcpu.options"
-if command -v unzip >/dev/null 2>&1; then
-	(cd "$tmp/cf/seeds" && unzip -q "$tmp/cf/out/pcpu_seed_corpus.zip")
-elif command -v python3 >/dev/null 2>&1 || need unzip unzip; then
-	if command -v unzip >/dev/null 2>&1; then
-		(cd "$tmp/cf/seeds" && unzip -q "$tmp/cf/out/pcpu_seed_corpus.zip")
-	else
-		python3 -m zipfile -e "$tmp/cf/out/pcpu_seed_corpus.zip" "$tmp/cf/seeds"
-	fi
-fi
+check "unzip the seed corpus" sh -c "cd '$tmp/cf/seeds' && unzip -q '$tmp/cf/out/pcpu_seed_corpus.zip'"
 nbin=$(find corpus -maxdepth 1 -type f ! -name '*.trace' | wc -l)
 nseed=$(( $(ls corpus/*.trace crashes/*/reproducer.trace | wc -l) + nbin ))
 nzip=$(ls "$tmp/cf/seeds" | wc -l)

@@ -17,6 +17,12 @@ VERSIONS=${LINUX_VERSIONS:-6.1 6.12}
 SUITE=linux-checks
 . tests/lib.sh
 
+# only the kernels whose pinned sources can be had here; the others are
+# skipped with the fetch's reason
+linux_available $VERSIONS
+VERSIONS=$LINUX_AVAILABLE
+[ -n "$VERSIONS" ] || finish
+
 # pcpu-replay too: without it the reproducers' first-failing-check and
 # consequence replays below would be skipped, as they were on a clean
 # clone (this suite runs before suite-linux.sh builds the tools)
