@@ -183,7 +183,7 @@ help:
 	@echo "percpu-fuzz targets:"
 	@echo "  make               build $(BUILD)/pcpu-replay, pcpu-encode (ASan+UBSan) and fuzz-pcpu"
 	@echo "  make test          install missing packages (as root), build, run every test"
-	@echo "  make fuzz          libFuzzer campaign on corpus/   (TIME=$(TIME) JOBS=$(JOBS) FIXES=$(FIXES) MUTATOR=$(MUTATOR))"
+	@echo "  make fuzz          libFuzzer campaign on corpus/   (TIME=$(TIME) JOBS=$(JOBS) FIXES=$(FIXES) MUTATOR=$(MUTATOR); RUNS=n: n executions)"
 	@echo "  make afl           AFL++ campaign on corpus/       (TIME, JOBS, FIXES as above)"
 	@echo "  make repro CRASH=f replay one input with the full report and its decoded trace"
 	@echo "  make bench         exec/s vs the empty target, cost of the checks per operation"

@@ -1,7 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# A libFuzzer campaign on corpus/: `make fuzz [TIME=s] [JOBS=n] [FIXES=list]`.
+# A libFuzzer campaign on corpus/: `make fuzz [TIME=s] [RUNS=n] [JOBS=n] [FIXES=list]`.
+# RUNS stops it after that many executions (libFuzzer's -runs, seeds
+# included) instead of after TIME seconds, which it then no longer
+# defaults to: a test asks for executions, because how many seconds they
+# take depends on the machine and on what else runs there.  SEED fixes
+# libFuzzer's random seed (-seed) so that such a run repeats.
 # Results live outside the source tree in $WORK/libfuzzer (default
 # ~/.cache/percpu-fuzz/libfuzzer): corpus/ grows across campaigns,
 # artifacts/ holds crashing inputs, fuzz.log the engine's output.  Known
@@ -27,7 +32,9 @@
 # in 3.8 s), and a timeout ends a campaign.
 set -eu
 BUILD=${BUILD:-build}
-TIME=${TIME:-600}
+RUNS=${RUNS:-}
+SEED=${SEED:-}
+if [ -n "$RUNS" ]; then TIME=${TIME:-0}; else TIME=${TIME:-600}; fi
 JOBS=${JOBS:-1}
 FIXES=${FIXES:-all}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
@@ -38,6 +45,8 @@ target=${FUZZ_TARGET:-$BUILD/fuzz-pcpu}
 stats=${FUZZ_STATS:-$BUILD/pcpu-stats}
 
 case $TIME in ''|*[!0-9]*) echo "fuzz.sh: TIME must be whole seconds, not '$TIME'" >&2; exit 2;; esac
+case $RUNS in *[!0-9]*|0) echo "fuzz.sh: RUNS must be a positive number of executions, not '$RUNS'" >&2; exit 2;; esac
+case $SEED in *[!0-9]*|0) echo "fuzz.sh: SEED must be a positive number, not '$SEED'" >&2; exit 2;; esac
 case $JOBS in ''|*[!0-9]*|0) echo "fuzz.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
 case $PROGRESS in ''|*[!0-9]*|0) echo "fuzz.sh: PROGRESS must be a positive number of seconds, not '$PROGRESS'" >&2; exit 2;; esac
 case $TIMEOUT in ''|*[!0-9]*|0) echo "fuzz.sh: TIMEOUT must be a positive number of seconds, not '$TIMEOUT'" >&2; exit 2;; esac
@@ -91,20 +100,30 @@ progress() {
 	     "cov ${cov:-0} ft ${ft:-0}," \
 	     "crashes $(count_files "$dir/artifacts")"
 }
+# progress lines every PROGRESS seconds, and one at the end when the
+# campaign was too short for any, so every campaign shows the format
 monitor() {
 	next=$PROGRESS
+	shown=0
 	while [ ! -e "$stop" ]; do
 		sleep 1
 		if [ $(($(date +%s) - start)) -ge "$next" ]; then
 			progress || true
+			shown=1
 			next=$((next + PROGRESS))
 		fi
 	done
+	[ "$shown" = 1 ] || progress || true
 }
 
-echo "fuzz: libFuzzer for ${TIME}s, $JOBS job(s), PCPU_FIXES=$FIXES, timeout ${TIMEOUT}s per input, work dir $dir"
+if [ -z "$RUNS" ]; then limit="for ${TIME}s"
+elif [ "$TIME" = 0 ]; then limit="for $RUNS executions"
+else limit="for $RUNS executions or ${TIME}s"; fi
+echo "fuzz: libFuzzer $limit, $JOBS job(s), PCPU_FIXES=$FIXES, timeout ${TIMEOUT}s per input, work dir $dir"
 set -- -max_total_time="$TIME" -print_final_stats=1 -dict=fuzzers/pcpu.dict \
 	-max_len=4096 -timeout="$TIMEOUT" -artifact_prefix="$dir/artifacts/"
+[ -z "$RUNS" ] || set -- "$@" -runs="$RUNS"
+[ -z "$SEED" ] || set -- "$@" -seed="$SEED"
 if [ "$JOBS" -gt 1 ]; then
 	set -- "$@" -fork="$JOBS" -ignore_crashes=1
 fi

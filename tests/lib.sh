@@ -8,7 +8,7 @@
 # prints that line, with one failure more, so run-all.sh never loses it.
 pass=0
 fail=0
-skipped=0
+nskipped=0
 finished=no
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"
@@ -22,8 +22,8 @@ ok() { pass=$((pass + 1)); }
 ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 # skip REASON: a part that cannot run on this machine (for example a kernel
 # backend whose sources apt no longer offers), said in one line and counted
-skip() { skipped=$((skipped + 1)); echo "SKIP: $*" >&2; }
-skipped_text() { [ "$skipped" -eq 0 ] || echo ", $skipped skipped"; }
+skip() { nskipped=$((nskipped + 1)); echo "SKIP: $*" >&2; }
+skipped_text() { [ "$nskipped" -eq 0 ] || echo ", $nskipped skipped"; }
 # check NAME COMMAND...: one assertion, named, from a command's exit status
 check() {
 	_check_name=$1
@@ -38,7 +38,7 @@ add_counts() {
 	_s=$(echo "$1" | sed -n 's/.* \([0-9]*\) skipped.*/\1/p')
 	pass=$((pass + p))
 	fail=$((fail + f))
-	skipped=$((skipped + ${_s:-0}))
+	nskipped=$((nskipped + ${_s:-0}))
 }
 # linux_available VERSION...: set $LINUX_AVAILABLE to the kernel versions
 # whose pinned sources this machine has or can fetch (scripts/fetch-kernel.sh,

@@ -177,18 +177,23 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	check "cmin: kept inputs fail a replay" env PCPU_FIXES=all "$BUILD/pcpu-replay" -q "$tmp/corpus"
 fi
 
-# --- 5. a few seconds of scripts/fuzz.sh with that target
+# --- 5. a short scripts/fuzz.sh campaign with that target: a number of
+#     executions (the seeds and 300 more), not seconds, so that a slow or
+#     busy machine runs the same campaign
 if [ -x "$tmp/cf/out/pcpu" ]; then
 	mkdir "$tmp/b"
 	ln -s "$tmp/cf/out/pcpu" "$tmp/b/fuzz-pcpu"
 	# BUILD may be absolute (BUILD=/tmp/b sh tests/suite-campaign.sh)
 	case $BUILD in /*) bdir=$BUILD ;; *) bdir=$PWD/$BUILD ;; esac
 	for b in pcpu-replay pcpu-encode pcpu-stats; do ln -s "$bdir/$b" "$tmp/b/$b"; done
-	BUILD=$tmp/b TIME=10 PROGRESS=1 JOBS=1 WORK=$tmp/fw sh scripts/fuzz.sh >"$tmp/fuzz.out" 2>"$tmp/fuzz.err"
+	nseeds=$(ls corpus/*.trace crashes/*/reproducer.trace corpus/* 2>/dev/null | sort -u | wc -l)
+	BUILD=$tmp/b RUNS=$((nseeds + 300)) SEED=1 PROGRESS=1 JOBS=1 WORK=$tmp/fw sh scripts/fuzz.sh >"$tmp/fuzz.out" 2>"$tmp/fuzz.err"
 	st=$?
 	check "fuzz.sh: exit $st" [ "$st" -eq 0 ]
 	check "fuzz.sh: no progress line" grep -Eq '^fuzz: progress [0-9]+s: [0-9]+ execs, [0-9]+ exec/s, corpus [0-9]+, cov [0-9]+ ft [0-9]+, crashes 0$' "$tmp/fuzz.out"
-	check "fuzz.sh: no summary" grep -Eq '^fuzz: summary: [0-9]+s, [1-9][0-9]* execs, [0-9]+ exec/s, cov [1-9][0-9]* ft [0-9]+, corpus [1-9][0-9]* inputs, 0 crash\(es\)$' "$tmp/fuzz.out"
+	check "fuzz.sh: no summary" grep -Eq '^fuzz: summary: [0-9]+s, [1-9][0-9]* execs, [0-9]+ exec/s, cov [1-9][0-9]* ft [0-9]+, corpus [0-9]+ inputs, 0 crash\(es\)$' "$tmp/fuzz.out"
+	check "fuzz.sh: RUNS=$((nseeds + 300)) not the number of executions" \
+		grep -q "^fuzz: summary: [0-9]*s, $((nseeds + 300)) execs" "$tmp/fuzz.out"
 	check "fuzz.sh: no corpus statistics" grep -q '^  chunks created ' "$tmp/fuzz.out"
 	check "fuzz.sh: libFuzzer output not on stderr" grep -q 'INITED' "$tmp/fuzz.err"
 	check "fuzz.sh: no final line" grep -q '^fuzz: done (exit 0)' "$tmp/fuzz.out"
@@ -198,6 +203,9 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	BUILD=$tmp/b PROGRESS=0 WORK=$tmp/fw sh scripts/fuzz.sh >/dev/null 2>&1
 	st=$?
 	check "fuzz.sh PROGRESS=0: exit $st, expected 2" [ "$st" -eq 2 ]
+	BUILD=$tmp/b RUNS=many WORK=$tmp/fw sh scripts/fuzz.sh >/dev/null 2>&1
+	st=$?
+	check "fuzz.sh RUNS=many: exit $st, expected 2" [ "$st" -eq 2 ]
 fi
 
 finish
