@@ -22,11 +22,11 @@ FIXES ?= all
 export TIME JOBS FIXES BUILD
 # BACKEND: whose binaries make fuzz / afl / repro / minimize / triage
 # use: empty for the area-map port ($(BUILD)/...), linux-6.1 or
-# linux-6.12 for the real kernel's ($(BUILD)/$(BACKEND)/..., mk/linux.mk).
+# linux-6.12 or linux-7.2 for the real kernel's ($(BUILD)/$(BACKEND)/..., mk/linux.mk).
 BACKEND ?=
 BDIR = $(if $(BACKEND),$(BUILD)/$(BACKEND),$(BUILD))
-BACKEND_CHECK = case "$(BACKEND)" in ""|linux-6.1|linux-6.12) ;; *) \
-	echo "make: BACKEND=$(BACKEND): unknown backend (linux-6.1, linux-6.12, or empty for the area-map port)" >&2; \
+BACKEND_CHECK = case "$(BACKEND)" in ""|linux-6.1|linux-6.12|linux-7.2) ;; *) \
+	echo "make: BACKEND=$(BACKEND): unknown backend (linux-6.1, linux-6.12, linux-7.2, or empty for the area-map port)" >&2; \
 	exit 2;; esac
 
 ALLOC_SRC := $(wildcard $(ALLOC_DIR)/*.c)
@@ -194,15 +194,15 @@ help:
 	@echo "  make cmin          merge campaign corpora into corpus/ keeping coverage"
 	@echo "  make find-known    time to find each known 4.9 bug from an empty corpus, with and without the mutator"
 	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=)"
-	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 mm/percpu.c backend"
+	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 / 7.2 mm/percpu.c backend"
 	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
-	@echo "  make linux-pin V=6.1 [PKG=version]  check and record a new Debian revision of the kernel sources"
+	@echo "  make linux-pin V=6.12 [PKG=version]  check and record a new Debian revision of the kernel sources"
 	@echo "  make fresh-check   make test and a short make fuzz in a fresh minimal Debian 12 root (debootstrap)"
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
-	@echo "backends: BACKEND=linux-6.1|linux-6.12 for fuzz, afl, repro, minimize, triage (kernel/README.md);"
+	@echo "backends: BACKEND=linux-6.1|linux-6.12|linux-7.2 for fuzz, afl, repro, minimize, triage (kernel/README.md);"
 	@echo "          PCPU_NONFATAL=safety,accounting,hint or check names: those findings only count"
 
 # The README's two commands in a fresh minimal Debian 12 root

@@ -209,7 +209,7 @@ struct page *kshim_alloc_pages(gfp_t gfp, unsigned int order)
 	bitmap_set(mem.used, pfn, n);
 	mem.head[pfn] = (unsigned char)(order + 1);
 	for (unsigned long i = pfn; i < pfn + n; i++)
-		kshim_mem_map[i] = (struct page){ 0, 0 };
+		kshim_mem_map[i] = (struct page){ 0 };
 	if (!order)
 		mem.free_hint = pfn + 1;
 	if (pfn + n > mem.hwm)

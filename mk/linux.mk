@@ -9,7 +9,7 @@
 # narrows the versions; KERNEL_SRC=/path/to/tree takes the files from a
 # kernel tree instead of the Debian package (`make linux-6.12 KERNEL_SRC=...`).
 
-LINUX_VERSIONS ?= 6.1 6.12
+LINUX_VERSIONS ?= 6.1 6.12 7.2
 LINUX_SHIM := $(BUILD)/linux-shim/include
 linux_src = $(BUILD)/kernel-src/linux-$(1)
 linux_dir = $(BUILD)/linux-$(1)
@@ -48,7 +48,7 @@ linux-src: $(foreach v,$(LINUX_VERSIONS),$(call linux_src,$(v))/mm/percpu.c)
 # Record a Debian revision of linux-source-$(V) in kernel/linux-$(V).sha256
 # after checking it (scripts/pin-kernel.sh): the newest apt offers, or PKG.
 linux-pin:
-	@if [ -z "$(V)" ]; then echo "usage: make linux-pin V=6.1|6.12 [PKG=debian-version]" >&2; exit 2; fi
+	@if [ -z "$(V)" ]; then echo "usage: make linux-pin V=6.1|6.12|7.2 [PKG=debian-version]" >&2; exit 2; fi
 	@BUILD=$(BUILD) scripts/pin-kernel.sh $(V) $(PKG)
 
 # One forwarding header per kernel include path (kernel/shim/headers.list).

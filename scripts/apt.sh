@@ -12,7 +12,7 @@
 # on the machine delays us instead of failing us.
 
 APT_LOCK=${APT_LOCK:-${TMPDIR:-/tmp}/percpu-fuzz-apt.lock}
-APT_OPTS="-o DPkg::Lock::Timeout=600"
+APT_OPTS="-o DPkg::Lock::Timeout=600 -o APT::Sandbox::User=root"
 
 # apt_locked COMMAND...: run COMMAND holding the lock
 apt_locked() {

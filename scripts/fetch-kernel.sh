@@ -11,7 +11,9 @@
 #    a pinned block of VERSION (KERNEL_SHIM_FORCE=1 tries an unknown version
 #    anyway, and marks DEST unverified so a later normal run fetches again);
 #  - DEST itself, when it already holds verified files (no download);
-#  - a Debian linux-source-VERSION package of a pinned version, already
+#  - a Debian linux-source-VERSION package of a pinned version (from the
+#    machine's apt, or from a private apt of the suite the pin file names,
+#    see kernel-deb.sh), already
 #    downloaded (into $BUILD/kernel-src/deb, the default build/'s, or the
 #    apt cache) or asked of apt by name (pkg=VERSION), newest pin first; when
 #    apt offers none of them, the package lists are refreshed once (as root)
@@ -110,9 +112,9 @@ if [ ! -e "$dest/.unverified" ] && match "$dest" "$list" >/dev/null; then
 fi
 
 # 3. a Debian package
-stamp=$build/kernel-src/.apt-updated
 mkdir -p "$debdir"
 pins=$(pin_versions "$list")
+kernel_apt_setup
 
 # unavailable REASON: exit 3 with the one line the suites show
 unavailable() {
@@ -128,7 +130,7 @@ for v in $pins; do
 	fi
 done
 if [ -z "$deb" ]; then
-	if pick=$(pinned_offer) || { apt_update "$stamp" && pick=$(pinned_offer); }; then
+	if pick=$(pinned_offer) || { refresh && pick=$(pinned_offer); }; then
 		download "$pick"
 		deb=$(find_deb "$pick") || { echo "$me: apt-get download left no $pkg $pick in $debdir" >&2; exit 1; }
 	fi
@@ -139,7 +141,7 @@ if [ -z "$deb" ]; then
 	newest=$(offers | head -n 1)
 	if [ -z "$newest" ]; then
 		hint=""
-		apt_is_root || hint=" (as root, 'apt-get update' may find it)"
+		[ -n "$kapt" ] || apt_is_root || hint=" (as root, 'apt-get update' may find it)"
 		unavailable "no pinned version is offered" "$hint"
 	fi
 	deb=$(find_deb "$newest") || { download "$newest"; deb=$(find_deb "$newest"); }

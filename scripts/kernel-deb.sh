@@ -2,8 +2,15 @@
 #
 # Sourced by fetch-kernel.sh and pin-kernel.sh: the kernel pins
 # (kernel/linux-VERSION.sha256) and Debian's linux-source-VERSION packages.
-# The caller sets me, root, ver, pkg (linux-source-$ver), debdir and pins,
-# and has sourced apt.sh.
+# The caller sets me, root, ver, pkg (linux-source-$ver), debdir, build and
+# list, has sourced apt.sh, and calls kernel_apt_setup before asking apt.
+#
+# A pin file may name a Debian suite the machine's apt does not use
+# ("suite unstable": 7.x is only in unstable).  Then every apt call goes
+# to a private apt of that suite under $build/kernel-src/apt-SUITE (its own
+# sources list, package lists, status and cache), and the machine's apt
+# configuration is neither read nor changed; KERNEL_MIRROR (default
+# http://deb.debian.org/debian) is the mirror it asks.
 
 FILES="mm/percpu.c mm/percpu-internal.h mm/percpu-vm.c mm/percpu-km.c include/linux/percpu.h"
 
@@ -44,6 +51,44 @@ match() {
 	return 1
 }
 
+# kernel_apt_setup: $kapt, the options of every apt call for this pin file
+# (empty: the machine's apt), and $kstamp, the stamp of its last refresh
+kernel_apt_setup() {
+	suite=$(awk '{ sub(/#.*/, "") } $1 == "suite" { print $2; exit }' "$list")
+	kapt=""
+	kstamp=$build/kernel-src/.apt-updated
+	[ -n "$suite" ] || return 0
+	case $suite in *[!a-z0-9-]*)
+		echo "$me: kernel/linux-$ver.sha256: bad suite '$suite'" >&2
+		exit 1 ;;
+	esac
+	a=$(cd "$build" && pwd)/kernel-src/apt-$suite
+	mkdir -p "$a/etc" "$a/state/lists/partial" "$a/cache/archives/partial"
+	[ -e "$a/state/status" ] || : >"$a/state/status"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+		"${KERNEL_MIRROR:-http://deb.debian.org/debian} $suite main" >"$a/etc/sources.list"
+	kapt="-o Dir::Etc::SourceList=$a/etc/sources.list -o Dir::Etc::SourceParts=/dev/null"
+	kapt="$kapt -o Dir::State=$a/state -o Dir::State::status=$a/state/status"
+	kapt="$kapt -o Dir::Cache=$a/cache -o APT::Architecture=amd64"
+	kstamp=$a/updated
+}
+# refresh: update the package lists this pin file's apt reads, at most
+# once an hour; the machine's only as root, a private suite's always.
+# Returns 1 when it did not refresh.
+refresh() {
+	if [ -z "$kapt" ]; then
+		apt_update "$kstamp"
+		return
+	fi
+	if [ -e "$kstamp" ] && [ -n "$(find "$kstamp" -mmin -60 2>/dev/null)" ]; then
+		return 1
+	fi
+	echo "apt: refreshing the package lists of $suite (private, $(dirname "$kstamp"))" >&2
+	# shellcheck disable=SC2086 # word lists
+	apt_locked apt-get $kapt $APT_OPTS -qq update >/dev/null 2>&1 || true
+	: >"$kstamp"
+}
+
 # find_deb VERSION: an already downloaded package of that version
 find_deb() {
 	for d in "$debdir" "$root/build/kernel-src/deb" /var/cache/apt/archives; do
@@ -56,7 +101,8 @@ find_deb() {
 }
 # offers: the versions of the package apt knows, newest first
 offers() {
-	apt_locked apt-cache madison "$pkg" 2>/dev/null |
+	# shellcheck disable=SC2086 # kapt is a word list
+	apt_locked apt-cache $kapt madison "$pkg" 2>/dev/null |
 		awk -F'|' '{ gsub(/ /, "", $2); if ($2 != "") print $2 }' | sort -urV
 }
 # pinned_offer: the first pinned version apt offers
@@ -73,8 +119,8 @@ pinned_offer() {
 # download VERSION: apt-get download that version into debdir
 download() {
 	echo "$me: downloading $pkg $1 into $debdir (about 150 MB, once)"
-	# shellcheck disable=SC2086 # APT_OPTS is a word list
-	if ! (cd "$debdir" && apt_locked apt-get $APT_OPTS -q download "$pkg=$1" >/dev/null); then
+	# shellcheck disable=SC2086 # kapt and APT_OPTS are word lists
+	if ! (cd "$debdir" && apt_locked apt-get $kapt $APT_OPTS -q download "$pkg=$1" >/dev/null); then
 		echo "$me: 'apt-get download $pkg=$1' failed" >&2
 		exit 1
 	fi

@@ -38,11 +38,12 @@ if [ ! -f "$list" ]; then
 fi
 pins=$(pin_versions "$list")
 mkdir -p "$debdir"
+kernel_apt_setup
 
 want=${2:-}
 if [ -z "$want" ]; then
 	want=$(offers | head -n 1)
-	if [ -z "$want" ] && apt_update "$build/kernel-src/.apt-updated"; then
+	if [ -z "$want" ] && refresh; then
 		want=$(offers | head -n 1)
 	fi
 	if [ -z "$want" ]; then

@@ -13,7 +13,7 @@
 #  3. bad input to the tool: exit 2.
 set -u
 BUILD=${BUILD:-build}
-VERSIONS=${LINUX_VERSIONS:-6.1 6.12}
+VERSIONS=${LINUX_VERSIONS:-6.1 6.12 7.2}
 SUITE=linux-checks
 . tests/lib.sh
 

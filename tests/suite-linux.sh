@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The harness on top of the linux backend (the real mm/percpu.c of Linux
-# 6.1 and 6.12, kernel/README.md): builds both kernels' binaries (`make
+# 6.1, 6.12 and 7.2, kernel/README.md): builds each kernel's binaries (`make
 # linux` downloads the Debian source packages the first time), runs the
 # smoke tests, replays corpus/*.trace and the area-map crash reproducers
 # with each kernel's pcpu-replay (hint findings non-fatal; a geometry the kernel
@@ -16,7 +16,7 @@
 # "linux: N passed, N failed".
 set -u
 BUILD=${BUILD:-build}
-VERSIONS=${LINUX_VERSIONS:-6.1 6.12}
+VERSIONS=${LINUX_VERSIONS:-6.1 6.12 7.2}
 SUITE=linux
 . tests/lib.sh
 
@@ -28,12 +28,12 @@ VERSIONS=$LINUX_AVAILABLE
 
 
 # Corpus traces whose geometry a kernel refuses (exit 2, "bad geometry"):
-# 6.12 wants dyn >= 20 KiB (PERCPU_DYNAMIC_EARLY_SIZE); both want
+# 6.12 and 7.2 want dyn >= 20 KiB (PERCPU_DYNAMIC_EARLY_SIZE); all want
 # static + reserved + dyn a multiple of 4 (kernel/README.md).
 refused() { # refused VERSION: base names of the refused traces
 	case $1 in
 	6.1) echo "unit-tail-unaligned" ;;
-	6.12) echo "atomic-unpopulated chunk-create-destroy failure-warnings faults" \
+	6.12 | 7.2) echo "atomic-unpopulated chunk-create-destroy failure-warnings faults" \
 		"many-cpus-odd-unit map-extension-deferred unit-tail-unaligned" \
 		"align-pow2 slot-walk-hang" ;;
 	esac
@@ -158,10 +158,10 @@ printf '\001\003\000\103\140' >"$tmp/geo-static2.bin"
 geo_want() { # geo_want VERSION INPUT: the geometry line it must decode to
 	case $1:$2 in
 	area:geo-dyn | 6.1:geo-dyn) d=12288 s=8192 ;;
-	6.12:geo-dyn) d=20480 s=8192 ;;
+	6.12:geo-dyn | 7.2:geo-dyn) d=20480 s=8192 ;;
 	area:geo-static2) d=12288 s=2 ;;
 	6.1:geo-static2) d=12290 s=2 ;;
-	6.12:geo-static2) d=20482 s=2 ;;
+	6.12:geo-static2 | 7.2:geo-static2) d=20482 s=2 ;;
 	esac
 	echo "geometry cpus=4 page=4096 unit=32768 static=$s reserved=0 dyn=$d"
 }
@@ -183,7 +183,7 @@ for t in corpus/*.trace; do
 done
 for v in $VERSIONS; do
 	runs=2000
-	[ "$v" = 6.12 ] || runs=500
+	[ "$v" = 6.1 ] && runs=500
 	rm -rf "$tmp/fcorp" && mkdir -p "$tmp/fcorp"
 	if PCPU_NONFATAL=hint "$BUILD/linux-$v/fuzz-pcpu" -runs=$runs -seed=1 \
 		-max_len=4096 -artifact_prefix="$tmp/" "$tmp/fcorp" "$tmp/seeds" \

@@ -25,6 +25,8 @@ typedef struct {
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) (*(volatile __typeof__(x) *)&(x) = (val))
+/* a read the kernel marks as racy on purpose (KCSAN); plain here */
+#define data_race(expr) (expr)
 #define _RET_IP_ ((unsigned long)__builtin_return_address(0))
 #define __maybe_unused __attribute__((__unused__))
 #define __weak __attribute__((__weak__))
@@ -92,6 +94,24 @@ typedef struct {
 /* bitops and log2.h; fls(0) = 0, __ffs(0) is undefined in the kernel */
 void kshim_bug(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
+
+/*
+ * atomic_t (7.x's allocation-failure warning limit): one thread runs the
+ * allocator, so plain int arithmetic; atomic_dec_if_positive returns the
+ * decremented value and stores it only when that is not negative.
+ */
+typedef struct {
+	int counter;
+} atomic_t;
+#define ATOMIC_INIT(i) { (i) }
+static inline int atomic_dec_if_positive(atomic_t *v)
+{
+	int dec = v->counter - 1;
+
+	if (dec >= 0)
+		v->counter = dec;
+	return dec;
+}
 
 static inline int fls(unsigned int x)
 {

@@ -53,7 +53,16 @@ extern char *kshim_per_cpu_start, *kshim_per_cpu_end;
 /* fake physical memory: a memfd, its direct map and one struct page each */
 struct page {
 	unsigned long flags; /* unused by percpu.c */
-	unsigned long index; /* percpu.c: the chunk owning the page */
+	/*
+	 * percpu.c keeps the chunk owning the page here: in page->index up
+	 * to 6.12, in page->private from 7.x on.  One slot under both names,
+	 * so the backing check (glue_checks.c) reads it the same way on
+	 * every version.
+	 */
+	union {
+		unsigned long index;
+		unsigned long private;
+	};
 };
 extern struct page *kshim_mem_map;
 extern char *kshim_direct_base;
@@ -82,6 +91,15 @@ void kshim_memblock_free(void *ptr, size_t size);
 #define memblock_alloc_from(size, align, min_addr)                          \
 	kshim_memblock_alloc((size), (align), (min_addr))
 #define memblock_free(ptr, size) kshim_memblock_free((ptr), (size))
+/* 7.x: the callers' "allocate or panic" folded into memblock */
+#define memblock_alloc_or_panic(size, align)                                \
+	({                                                                  \
+		void *__kp = kshim_memblock_alloc((size), (align), 0);      \
+		if (!__kp)                                                  \
+			panic("memblock_alloc_or_panic: %zu bytes",         \
+			      (size_t)(size));                              \
+		__kp;                                                       \
+	})
 
 /* vmalloc areas carved from one inaccessible reservation */
 struct vm_struct {
@@ -102,7 +120,8 @@ bool kshim_is_vmalloc_addr(const void *addr);
 #define pcpu_get_vm_areas(offsets, sizes, nr_vms, align)                    \
 	kshim_get_vm_areas((offsets), (sizes), (nr_vms), (align))
 #define pcpu_free_vm_areas(vms, nr_vms) kshim_free_vm_areas((vms), (nr_vms))
-#define vmap_pages_range_noflush(addr, end, prot, pages, page_shift)        \
+/* 7.x passes a gfp mask after page_shift; 6.x does not */
+#define vmap_pages_range_noflush(addr, end, prot, pages, page_shift, ...)   \
 	((void)(prot), (void)(page_shift), kshim_vmap((addr), (end), (pages)))
 #define vunmap_range_noflush(addr, end) kshim_vunmap((addr), (end))
 #define vmalloc_to_page(addr) kshim_vmalloc_to_page(addr)
