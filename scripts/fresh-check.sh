@@ -105,14 +105,15 @@ inside() {
 	chroot "$run" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		LANG=C.UTF-8 /bin/sh -c "cd /root/percpu-fuzz && $1"
 }
-log=$dir/fresh-check.log
+log=$dir/fresh-check-$sources.log
 st_test=0
 inside "make test" >"$log.test" 2>&1 || st_test=$?
 st_fuzz=0
 inside "make fuzz TIME=$fuzz_time" >"$log.fuzz" 2>&1 || st_fuzz=$?
 
 grep -E '^(SKIP|FAIL): ' "$log.test" || true
-echo "$me: make test: exit $st_test: $(tail -n 1 "$log.test")  (log: $log.test)"
+summary=$(grep -E '^all: [0-9]+ passed' "$log.test" | tail -n 1)
+echo "$me: make test: exit $st_test: ${summary:-no closing line; $(tail -n 1 "$log.test")}  (log: $log.test)"
 echo "$me: make fuzz TIME=$fuzz_time: exit $st_fuzz  (log: $log.fuzz)"
 sed -n '/summary/,$p' "$log.fuzz" | head -n 12
 [ "$st_test" -eq 0 ] && [ "$st_fuzz" -eq 0 ]
