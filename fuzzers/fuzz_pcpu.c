@@ -12,8 +12,11 @@
  * (build/afl-pcpu, through afl-clang-fast's libFuzzer driver), and plain
  * replay (pcpu-replay runs the same decoder and run_trace on raw files).
  * Kernel-bug fixes come from PCPU_FIXES, read once at start-up, and so
- * do the grades of backend findings that only count (PCPU_NONFATAL): a
- * non-fatal finding neither aborts nor is reported.
+ * do the grades of backend findings that only count (PCPU_NONFATAL,
+ * "benign" when unset): a non-fatal finding neither aborts nor is
+ * reported, but is counted, and the counts of the whole campaign are
+ * printed at exit (`nonfatal: CHECK N, ...`), where scripts/fuzz.sh
+ * picks them up for its summary.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +35,13 @@ static struct run_options fuzz_opt = { .checks = false, .name = "fuzz input" };
 static struct run_options fuzz_opt = { .checks = true, .name = "fuzz input" };
 #endif
 
+static struct run_nonfatal fuzz_nonfatal;
+
+static void print_nonfatal(void)
+{
+	nonfatal_print(stderr, &fuzz_nonfatal);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,6 +57,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(2);
 	}
 	fuzz_opt.report = stderr;
+	fuzz_opt.nonfatal = &fuzz_nonfatal;
+	atexit(print_nonfatal);
 	return 0;
 }
 

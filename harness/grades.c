@@ -3,8 +3,13 @@
  * Grades of backend findings that do not stop a run (PCPU_NONFATAL), and
  * the per-check counts of such findings.  A campaign on a kernel with
  * known hint bugs sets PCPU_NONFATAL=hint and still stops on safety and
- * accounting findings; PCPU_NONFATAL=first_free,right_free goes on past
+ * accounting findings; PCPU_NONFATAL=scan_hint,right_free goes on past
  * two known findings and still stops on the next new one.
+ *
+ * The policy is explicit: unset, PCPU_NONFATAL means "benign" (findings
+ * that change no decision are counted, not fatal); a list is exactly its
+ * grades and checks, where "hint" includes the milder benign grade;
+ * "none" (or an empty value) makes every finding fatal.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +22,9 @@ static const struct {
 } grade_names[] = {
 	{ "safety", PCPU_GRADE_SAFETY },
 	{ "accounting", PCPU_GRADE_ACCOUNTING },
-	{ "hint", PCPU_GRADE_HINT },
+	{ "hint", PCPU_GRADE_HINT | PCPU_GRADE_BENIGN },
+	{ "benign", PCPU_GRADE_BENIGN },
+	{ "none", 0 },
 };
 
 static bool known_check(const char *name, size_t len)
@@ -51,7 +58,7 @@ int grades_parse(const char *list, struct nonfatal_policy *out, char *err,
 		} else {
 			if (err && errlen)
 				snprintf(err, errlen,
-					 "unknown grade or check '%.*s' (grades: safety, accounting, hint; checks: those %s reports)",
+					 "unknown grade or check '%.*s' (grades: safety, accounting, hint, benign, none; checks: those %s reports)",
 					 (int)(len > 40 ? 40 : len), pos,
 					 backend_name());
 			return -1;
@@ -70,7 +77,11 @@ int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen)
 	char msg[200];
 
 	memset(out, 0, sizeof(*out));
-	if (!v || !grades_parse(v, out, msg, sizeof(msg)))
+	if (!v) {
+		out->grades = PCPU_GRADE_BENIGN; /* the default policy */
+		return 0;
+	}
+	if (!grades_parse(v, out, msg, sizeof(msg)))
 		return 0;
 	if (err && errlen)
 		snprintf(err, errlen, "PCPU_NONFATAL: %s", msg);

@@ -217,9 +217,16 @@ enum pcpu_grade {
 	PCPU_GRADE_SAFETY = 1u << 0,     /* overlap, corruption, bad free, backing */
 	PCPU_GRADE_ACCOUNTING = 1u << 1, /* counters against a recount */
 	PCPU_GRADE_HINT = 1u << 2,       /* hint accuracy: efficiency, not safety */
+	/*
+	 * a stale value the kernel uses only as a starting point and corrects
+	 * by itself (first_free): it changes no decision, so the tools count
+	 * it but do not stop on it unless PCPU_NONFATAL says otherwise
+	 */
+	PCPU_GRADE_BENIGN = 1u << 3,
 };
 #define PCPU_GRADE_ALL                                                     \
-	(PCPU_GRADE_SAFETY | PCPU_GRADE_ACCOUNTING | PCPU_GRADE_HINT)
+	(PCPU_GRADE_SAFETY | PCPU_GRADE_ACCOUNTING | PCPU_GRADE_HINT |     \
+	 PCPU_GRADE_BENIGN)
 
 struct pcpu_finding {
 	const char *check;      /* stable name, e.g. "scan_hint" */

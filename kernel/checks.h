@@ -8,9 +8,10 @@
  * Check names and grades (stable: the expected files of crashes/ name them):
  *   backing, static, warn                         safety
  *   accounting, hint_used_bits, hint_too_large    accounting (fatal by default)
- *   contig_hint_low, scan_hint, first_free,
+ *   contig_hint_low, scan_hint, first_free_high,
  *   left_free, right_free, fit_missed,
  *   chunk_created_with_fit                        hint
+ *   first_free                                    benign (not fatal by default)
  */
 #ifndef KERNEL_CHECKS_H
 #define KERNEL_CHECKS_H

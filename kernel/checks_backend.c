@@ -121,7 +121,7 @@ const char *const *backend_check_names(void)
 		"accounting",	   "hint_used_bits",  "hint_too_large",
 		"contig_hint_low", "scan_hint",	      "first_free",
 		"left_free",	   "right_free",      "fit_missed",
-		"chunk_created_with_fit", NULL,
+		"chunk_created_with_fit", "first_free_high", NULL,
 	};
 
 	return names;

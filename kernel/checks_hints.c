@@ -12,12 +12,17 @@
  *   the largest free run would corrupt nr_empty_pop_pages, so
  *   hint_used_bits and hint_too_large are graded accounting (fatal by
  *   default; never seen violated, real-kernel-notes.md).
+ * - first_free is only where pcpu_next_hint() and the block refreshes
+ *   start looking.  Stale low (first_free, below the first clear bit) it
+ *   costs a longer scan and changes no decision: graded benign.  Stale
+ *   high (first_free_high) a scan would start past free bits: graded
+ *   hint, like the others below.
  * - Everything else is efficiency: pcpu_alloc_area() rescans alloc_map from
  *   the offset the hints propose (pcpu_find_zero_area), so a hint that is
  *   too small, a stale first_free, left_free or right_free can make the
  *   allocator skip free space (or create a chunk) but never hand out used
- *   bits.  contig_hint_low, scan_hint, first_free, left_free and right_free
- *   are graded hint.
+ *   bits.  contig_hint_low, scan_hint, left_free and right_free are graded
+ *   hint.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -176,8 +181,13 @@ void checks_md(struct checks_sink *s, int chunk_id, int block,
 		    "scan_hint %d@%d, contig_hint %d@%d", m->scan_hint,
 		    m->scan_hint_start, m->contig_hint, m->contig_hint_start);
 
-	if (m->first_free != m->true_first_free)
-		add(&at, "first_free", PCPU_GRADE_HINT,
+	/* low: a longer scan; high: the scan starts past free bits */
+	if (m->first_free < m->true_first_free)
+		add(&at, "first_free", PCPU_GRADE_BENIGN,
+		    "first_free %d, first clear bit %d", m->first_free,
+		    m->true_first_free);
+	else if (m->first_free > m->true_first_free)
+		add(&at, "first_free_high", PCPU_GRADE_HINT,
 		    "first_free %d, first clear bit %d", m->first_free,
 		    m->true_first_free);
 	/*

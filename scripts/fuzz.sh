@@ -152,6 +152,9 @@ rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 n=$(count_files "$dir/artifacts")
 echo "fuzz: summary: ${el}s, $execs execs, $rate exec/s, cov $(field cov "$line")" \
      "ft $(field ft "$line"), corpus $(count_files "$dir/corpus") inputs, $n crash(es)"
+# findings of a non-fatal grade (PCPU_NONFATAL; benign ones by default)
+# counted by the target over the campaign (one line per job in fork mode)
+grep '^nonfatal: ' "$log" | sed 's/^nonfatal: /fuzz: counted, not fatal: /' || true
 if [ "$stats" = none ]; then
 	echo "fuzz: no corpus statistics for this target (FUZZ_STATS=none)"
 elif [ -x "$stats" ]; then

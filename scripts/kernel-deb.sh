@@ -70,6 +70,11 @@ kernel_apt_setup() {
 	kapt="-o Dir::Etc::SourceList=$a/etc/sources.list -o Dir::Etc::SourceParts=/dev/null"
 	kapt="$kapt -o Dir::State=$a/state -o Dir::State::status=$a/state/status"
 	kapt="$kapt -o Dir::Cache=$a/cache -o APT::Architecture=amd64"
+	# A Release file past its Valid-Until (a mirror snapshot, a clock
+	# behind) would leave the private lists empty.  Signatures are still
+	# checked, and only files matching a pinned sha256 are ever built, so
+	# a stale index cannot bring in other code.
+	kapt="$kapt -o Acquire::Check-Valid-Until=false -o Acquire::Check-Date=false"
 	kstamp=$a/updated
 }
 # refresh: update the package lists this pin file's apt reads, at most

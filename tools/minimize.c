@@ -45,8 +45,9 @@ static void usage(FILE *f)
 	      "Exit status: 0 minimised and written; 2 usage or input error,\n"
 	      "including an input that does not fail (nothing to minimise).\n"
 	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
-	      "(grades safety, accounting, hint, or check names): backend findings\n"
-	      "that only count, as in fuzz-pcpu; give the campaign's own list.\n",
+	      "(grades safety, accounting, hint, benign, or check names; none for\n"
+	      "every finding fatal; unset: benign): backend findings that only\n"
+	      "count, as in fuzz-pcpu; give the campaign's own list.\n",
 	      f);
 }
 

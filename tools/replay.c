@@ -40,9 +40,11 @@ static void usage(FILE *f)
 	      "stderr), 2 usage or input error (nothing was run), anything else:\n"
 	      "a sanitizer or a signal ended the run.\n"
 	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
-	      "(safety, accounting, hint): backend findings of those grades are\n"
-	      "counted, summed up on stderr at the end (`nonfatal: CHECK N, ...`),\n"
-	      "instead of failing the run.\n",
+	      "(grades safety, accounting, hint, benign, or check names): backend\n"
+	      "findings of those are counted, summed up on stderr at the end\n"
+	      "(`nonfatal: CHECK N, ...`), instead of failing the run.  Unset, it\n"
+	      "is benign (findings that change no decision, such as first_free);\n"
+	      "none makes every finding fatal.\n",
 	      f);
 }
 

@@ -56,8 +56,9 @@ static void usage(FILE *f)
 	      "reproducer has the bucket's whole signature on this binary.\n"
 	      "Exit status: 0 report written; 2 usage or input error.\n"
 	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
-	      "(grades safety, accounting, hint, or check names): backend findings\n"
-	      "that only count, as in fuzz-pcpu; give the campaign's own list.\n",
+	      "(grades safety, accounting, hint, benign, or check names; none for\n"
+	      "every finding fatal; unset: benign): backend findings that only\n"
+	      "count, as in fuzz-pcpu; give the campaign's own list.\n",
 	      f);
 }
 

@@ -180,12 +180,45 @@ void known_free(struct known_set *set)
 	set->n = 0;
 }
 
+/*
+ * The signature text without its chunk= field, for comparing signatures
+ * that may differ only in the kind of chunk.
+ */
+static void without_chunk(const char *text, char *out, size_t len)
+{
+	const char *c = strstr(text, " chunk=");
+	size_t head;
+
+	if (!c) {
+		snprintf(out, len, "%s", text);
+		return;
+	}
+	head = (size_t)(c - text);
+	c += strlen(" chunk=");
+	c += strcspn(c, " ");
+	snprintf(out, len, "%.*s%s", (int)head, text, c);
+}
+
+/* the value of the chunk= field of a signature text ("first", ...) */
+static void chunk_kind(const char *text, char *out, size_t len)
+{
+	const char *c = strstr(text, " chunk=");
+
+	if (!c) {
+		snprintf(out, len, "?");
+		return;
+	}
+	c += strlen(" chunk=");
+	snprintf(out, len, "%.*s", (int)strcspn(c, " "), c);
+}
+
 void known_name(const struct known_set *set, const struct run_signature *sig,
 		const struct trace *t, unsigned fixes, struct sandbox *sb,
 		char *out, size_t len)
 {
 	char core[SIG_TEXT_MAX], kcore[SIG_TEXT_MAX], after[SIG_TEXT_MAX];
-	const struct known *like = NULL, *like_sig = NULL;
+	char a[SIG_TEXT_MAX], b[SIG_TEXT_MAX];
+	const struct known *like = NULL, *like_sig = NULL, *other_chunk = NULL;
 	size_t used = 0;
 
 	signature_core(sig, core, sizeof(core));
@@ -202,7 +235,13 @@ void known_name(const struct known_set *set, const struct run_signature *sig,
 			 * Nothing to confirm with: the signature must do, all
 			 * of it.  Findings that share one are all named.
 			 */
-			if (strcmp(sig->text, k->sig.text)) {
+			without_chunk(sig->text, a, sizeof(a));
+			without_chunk(k->sig.text, b, sizeof(b));
+			if (!strcmp(a, b) && strcmp(sig->text, k->sig.text)) {
+				/* one mechanism, landed in another kind of chunk */
+				if (!other_chunk)
+					other_chunk = k;
+			} else if (strcmp(sig->text, k->sig.text)) {
 				if (!like_sig)
 					like_sig = k;
 			} else if (used < len) {
@@ -225,6 +264,14 @@ void known_name(const struct known_set *set, const struct run_signature *sig,
 	}
 	if (used)
 		return;
+	if (other_chunk) {
+		chunk_kind(sig->text, a, sizeof(a));
+		chunk_kind(other_chunk->sig.text, b, sizeof(b));
+		snprintf(out, len,
+			 "known: %s (the same check, operation and fault flag in a %s chunk; its reproducer's is %s)",
+			 other_chunk->name, a, b);
+		return;
+	}
 	if (like)
 		snprintf(out, len, "new (like %s, but its fix does not cure it)",
 			 like->name);

@@ -189,10 +189,18 @@ static void test_planted(void)
 	m.scan_hint_start = 10;
 	n = run_md(0, &m);
 	CHECK(has(n, "scan_hint", PCPU_GRADE_HINT), "equal hints, scan first");
+	/* first_free 5 is below block 0's first clear bit 10: a longer scan */
+	m = exact(0);
+	m.first_free = 5;
+	n = run_md(0, &m);
+	CHECK(has(n, "first_free", PCPU_GRADE_BENIGN) && n == 1,
+	      "first_free stale low: benign");
+	/* first_free 110 is past the free run [10,100): a scan would skip it */
 	m = exact(0);
 	m.first_free = 110;
 	n = run_md(0, &m);
-	CHECK(has(n, "first_free", PCPU_GRADE_HINT) && n == 1, "first_free");
+	CHECK(has(n, "first_free_high", PCPU_GRADE_HINT) && n == 1,
+	      "first_free stale high: hint");
 	m = exact(1);
 	m.left_free = 0;
 	n = run_md(1, &m);
