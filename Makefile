@@ -177,7 +177,13 @@ repro: deps
 	@echo "== decoded trace of $(CRASH)"
 	@$(BDIR)/pcpu-replay --trace "$(CRASH)"
 	@echo "== replay with every check (PCPU_FIXES=$(FIXES))"
-	@PCPU_FIXES=$(FIXES) $(BDIR)/pcpu-replay --results --state "$(CRASH)"
+	@st=0; PCPU_FIXES=$(FIXES) $(BDIR)/pcpu-replay --results --state "$(CRASH)" || st=$$?; \
+	if [ $$st -eq 0 ] && [ -z "$(BACKEND)" ] && [ "$(FIXES)" != none ]; then \
+		echo "== it passes with PCPU_FIXES=$(FIXES); replay faithful (PCPU_FIXES=none), as a FIXES=none campaign ran it"; \
+		st=0; PCPU_FIXES=none $(BDIR)/pcpu-replay --results --state "$(CRASH)" || st=$$?; \
+		if [ $$st -eq 0 ]; then echo "== it passes faithful too: no check fails in either mode"; \
+		else echo "== it fails faithful (exit $$st) and passes with PCPU_FIXES=$(FIXES): a known kernel bug whose fix is on by default"; fi; \
+	fi; exit $$st
 
 help:
 	@echo "percpu-fuzz targets:"

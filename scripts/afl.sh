@@ -114,8 +114,21 @@ for p in $pids; do wait "$p" || true; done
 touch "$stop"
 wait "$mon" || true
 rm -f "$stop"
-# afl-whatsup's tput complaints on dumb terminals are noise
-afl-whatsup -s "$dir/out" 2>/dev/null || true
+# Each instance's final numbers, from its fuzzer_stats.  Not afl-whatsup:
+# it counts a stopped instance as dead and its executions as none, so it
+# printed "Fuzzers alive : 0 ... Total execs : 0 thousands" under a summary
+# that counted thousands of executions.
+for s in "$dir"/out/*/fuzzer_stats; do
+	[ -f "$s" ] || continue
+	awk -v n="$(basename "$(dirname "$s")")" '
+		$1 == "run_time" { rt = $3 }
+		$1 == "execs_done" { e = $3 }
+		$1 == "corpus_count" { c = $3 }
+		$1 == "saved_crashes" || $1 == "unique_crashes" { k = $3 }
+		$1 == "bitmap_cvg" { v = $3 }
+		END { printf "afl: instance %s: %ds, %d execs, corpus %d, bitmap_cvg %s, crashes %d\n",
+			n, rt, e, c, v, k }' "$s"
+done
 
 n=$(crashes)
 echo "afl: summary: $(($(date +%s) - start))s, $(ls -d "$dir"/out/*/ 2>/dev/null | wc -l | tr -d ' ') instance(s), $(numbers)"

@@ -208,4 +208,21 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	check "fuzz.sh RUNS=many: exit $st, expected 2" [ "$st" -eq 2 ]
 fi
 
+# --- 6. make repro: an artifact of a faithful campaign passes with the
+#     default fixes, so repro replays it faithful too and says which mode
+#     fails (the replay's exit 1, which make reports as its own failure);
+#     an input that passes both ways says so (exit 0)
+st=0
+make --no-print-directory BUILD="$BUILD" repro CRASH=crashes/slot-walk-hang/reproducer.trace \
+	>"$tmp/repro.out" 2>&1 || st=$?
+check "make repro slot-walk-hang: exit $st, expected a failure" [ "$st" -ne 0 ]
+check "make repro slot-walk-hang: says it fails faithful" \
+	grep -q '^== it fails faithful (exit 1) and passes with PCPU_FIXES=all' "$tmp/repro.out"
+st=0
+make --no-print-directory BUILD="$BUILD" repro CRASH=corpus/fragmented-walk.trace \
+	>"$tmp/repro.out" 2>&1 || st=$?
+check "make repro on a passing input: exit $st, expected 0" [ "$st" -eq 0 ]
+check "make repro on a passing input: says both modes pass" \
+	grep -q '^== it passes faithful too' "$tmp/repro.out"
+
 finish
