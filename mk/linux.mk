@@ -45,6 +45,15 @@ linux: $(addprefix linux-,$(LINUX_VERSIONS))
 
 linux-src: $(foreach v,$(LINUX_VERSIONS),$(call linux_src,$(v))/mm/percpu.c)
 
+# Build a patched mm/percpu.c beside the pinned one and show what the fix
+# does to its finding and to a campaign of fixed length (scripts/linux-fix.sh).
+.PHONY: linux-fix
+linux-fix:
+	@case "$(BACKEND)" in linux-*) ;; *) \
+		echo "usage: make linux-fix FIX=crashes/NAME/fix.patch BACKEND=linux-7.2 [RUNS=2000]" >&2; exit 2;; esac
+	@if [ -z "$(FIX)" ]; then echo "usage: make linux-fix FIX=crashes/NAME/fix.patch BACKEND=$(BACKEND) [RUNS=2000]" >&2; exit 2; fi
+	@BUILD=$(BUILD) scripts/linux-fix.sh $(FIX) $(patsubst linux-%,%,$(BACKEND))
+
 # Record a Debian revision of linux-source-$(V) in kernel/linux-$(V).sha256
 # after checking it (scripts/pin-kernel.sh): the newest apt offers, or PKG.
 linux-pin:

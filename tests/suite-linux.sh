@@ -324,6 +324,26 @@ for v in $VERSIONS; do
 		"! grep -q '^known finding' '$o/nf.txt'"
 done
 
+# 9. make linux-fix on the newest kernel here: the right_free fix cures
+#    its finding and a short campaign shows nothing new; a patch that
+#    does not apply is refused before anything is built
+for v in $VERSIONS; do newest=$v; done
+echo "scenario: linux-fix $newest: crashes/linux-right-free-promoted-scan/fix.patch"
+st=0
+RUNS=300 BUILD=$BUILD sh scripts/linux-fix.sh crashes/linux-right-free-promoted-scan/fix.patch \
+	"$newest" >"$tmp/fix.out" 2>&1 || st=$?
+check "linux-fix $newest: exit $st" test $st -eq 0
+check "linux-fix $newest: the reproducer passes patched" \
+	grep -q 'patched linux-.*: the reproducer passes every check: the finding is gone' "$tmp/fix.out"
+check "linux-fix $newest: the campaign's verdict" \
+	grep -q 'fixed on linux-.*, and nothing new in 300 executions' "$tmp/fix.out"
+[ $st -eq 0 ] || tail -n 5 "$tmp/fix.out" >&2
+printf -- '--- a/mm/percpu.c\n+++ b/mm/percpu.c\n@@ -1,1 +1,1 @@\n-no such line\n+x\n' >"$tmp/bad.patch"
+st=0
+BUILD=$BUILD sh scripts/linux-fix.sh "$tmp/bad.patch" "$newest" >"$tmp/fix.out" 2>&1 || st=$?
+check "linux-fix: a patch that does not apply: exit $st, one line saying so" sh -c \
+	"[ $st -eq 1 ] && grep -q 'does not apply to the pinned linux-' '$tmp/fix.out'"
+
 # the area-map triage names its own findings only: the noisy right_free
 # crash fails there too (its align=24 is the align-pow2 bug, FIXES=none)
 echo "scenario: triage area-map: linux findings not named"
