@@ -139,11 +139,12 @@ done
 
 # 5b. a compact geometry header the kernel refuses is repaired, keeping
 #     cpus, page, static and reserved (fuzzers/FORMAT.md), not replaced by
-#     the default.  Header: version 1, cpus 4, page 4096, unit 32768, then
-#     g2 0x40 (static 8192, reserved 0, dyn 12288) and g2 0x43 (static 2,
-#     reserved 0, dyn 12288), each followed by one balance (0x60).
-printf '\001\003\000\100\140' >"$tmp/geo-dyn.bin"
-printf '\001\003\000\103\140' >"$tmp/geo-static2.bin"
+#     the default.  Header: version 2, g0 3 and g1 0 (a small geometry:
+#     cpus 4, page 4096, unit 32768), then g2 0x40 (static 8192, reserved
+#     0, dyn 12288) and g2 0x43 (static 2, reserved 0, dyn 12288), each
+#     followed by one balance (0x60).
+printf '\002\003\000\100\140' >"$tmp/geo-dyn.bin"
+printf '\002\003\000\103\140' >"$tmp/geo-static2.bin"
 geo_want() { # geo_want VERSION INPUT: the geometry line it must decode to
 	case $1:$2 in
 	area:geo-dyn | 6.1:geo-dyn) d=12288 s=8192 ;;
