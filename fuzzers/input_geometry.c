@@ -104,41 +104,39 @@ bool geometry_repair(struct pcpu_geometry *g)
 	return repaired(g, 0) || repaired(g, 20480);
 }
 
-/* The g0 values that give g's CPU count: the small one first. */
-static unsigned cpu_bytes(const struct pcpu_geometry *g, uint8_t *g0)
+/*
+ * The one g0 that can give g: cpus - 1 in its low six bits and the page's
+ * index in its top two.  A small g1 reads only the low two bits and wants
+ * 4 KiB pages (index 0), so for 1 to 4 CPUs it is the same byte.
+ */
+static bool compact_g0(const struct pcpu_geometry *g, uint8_t *g0)
 {
-	unsigned n = 0;
-
-	if (g->cpus <= 4)
-		g0[n++] = (uint8_t)(g->cpus - 1);
+	if (g->cpus < 1 || g->cpus > 64)
+		return false;
 	for (unsigned p = 0; p < 4; p++)
-		if (wide_pages[p] == g->page_size &&
-		    ((g->cpus - 1) | p << 6) != GEO_RAW)
-			g0[n++] = (uint8_t)((g->cpus - 1) | p << 6);
-	return n;
+		if (wide_pages[p] == g->page_size) {
+			*g0 = (uint8_t)((g->cpus - 1) | p << 6);
+			return *g0 != GEO_RAW;
+		}
+	return false;
 }
 
 bool geometry_find_compact(const struct pcpu_geometry *g, uint8_t *g0,
 			   uint8_t *g1, uint8_t *g2)
 {
 	struct pcpu_geometry c;
-	uint8_t b0[5];
-	unsigned n;
+	uint8_t b0;
 
-	if (g->cpus < 1 || g->cpus > 64)
+	if (!compact_g0(g, &b0))
 		return false;
-	n = cpu_bytes(g, b0);
-	for (unsigned i = 0; i < n; i++) {
-		for (unsigned b1 = 0; b1 < 256; b1++) {
-			for (unsigned b2 = 0; b2 < 256; b2++) {
-				geometry_from_compact(b0[i], (uint8_t)b1,
-						      (uint8_t)b2, &c);
-				if (pcpu_geometry_equal(&c, g)) {
-					*g0 = b0[i];
-					*g1 = (uint8_t)b1;
-					*g2 = (uint8_t)b2;
-					return true;
-				}
+	for (unsigned b1 = 0; b1 < 256; b1++) {
+		for (unsigned b2 = 0; b2 < 256; b2++) {
+			geometry_from_compact(b0, (uint8_t)b1, (uint8_t)b2, &c);
+			if (pcpu_geometry_equal(&c, g)) {
+				*g0 = b0;
+				*g1 = (uint8_t)b1;
+				*g2 = (uint8_t)b2;
+				return true;
 			}
 		}
 	}
