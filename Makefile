@@ -111,6 +111,9 @@ $(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
+# every compact geometry header against this backend (fuzzers/FORMAT.md)
+$(BUILD)/pcpu-geometry-census: $(call obj,tools/geometry_census.c) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-soak: $(call obj,tools/soak.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/unit-tests: $(call obj,$(TEST_SRC)) $(LIB_OBJ)

@@ -109,7 +109,7 @@ int trace_decode(const uint8_t *data, size_t len, struct trace *t)
 	unsigned int nr_not_freed = 0;
 
 	trace_init(t);
-	rd(&r, 1); /* version: only version 1 exists */
+	rd(&r, 1); /* version: every input reads as the current one */
 	decode_geometry(&r, &t->geo);
 	t->has_geometry = true;
 

@@ -11,6 +11,11 @@
 /* Marks the raw form: g0 == GEO_RAW is followed by GEO_RAW_LEN bytes. */
 #define GEO_RAW 0xff
 #define GEO_RAW_LEN 19
+/*
+ * g1 >= GEO_WIDE marks a wide compact header: up to 64 CPUs, large pages,
+ * units up to 31 pages above the minimum; below it, the small ones.
+ */
+#define GEO_WIDE 0xe0
 
 void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
 			   struct pcpu_geometry *g);

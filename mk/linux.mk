@@ -140,6 +140,9 @@ define LINUX_HARNESS_RULES
 $(call linux_dir,$(1))/pcpu-replay: $(call obj,tools/replay.c $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
+$(call linux_dir,$(1))/pcpu-geometry-census: $(call obj,tools/geometry_census.c \
+		$(LINUX_HARNESS_SRC) $(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
+	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
 $(call linux_dir,$(1))/pcpu-minimize: $(call obj,$(MINIMIZE_SRC) $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
@@ -185,7 +188,8 @@ $(call linux_dir,$(1))/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LINUX_
 
 .PHONY: linux-$(1)-tools
 linux-$(1)-tools: $(call linux_dir,$(1))/pcpu-replay $(call linux_dir,$(1))/fuzz-pcpu \
-		$(call linux_dir,$(1))/pcpu-minimize $(call linux_dir,$(1))/pcpu-triage
+		$(call linux_dir,$(1))/pcpu-minimize $(call linux_dir,$(1))/pcpu-triage \
+		$(call linux_dir,$(1))/pcpu-geometry-census
 endef
 $(foreach v,$(LINUX_VERSIONS),$(eval $(call LINUX_HARNESS_RULES,$(v))))
 

@@ -157,7 +157,7 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	mkdir "$tmp/campaign"
 	# a raw geometry with cpus=0: the decoder falls back to the defaults
 	# after backend_geometry_check refuses it, a branch no seed reaches
-	printf '\001\377\000\000\014\000\200\000\000\000\040\000\000\000\040\000\000\000\100\000\000\005\005' \
+	printf '\002\377\000\000\014\000\200\000\000\000\040\000\000\000\040\000\000\000\100\000\000\005\005' \
 		>"$tmp/campaign/new"
 	cp "$tmp/corpus/0000000000000000000000000000000000000000" "$tmp/campaign/dup"
 	CMIN_CORPUS=$tmp/corpus CMIN_TARGET=$tmp/cf/out/pcpu WORK=$tmp/nowork BUILD=$BUILD \

@@ -8,8 +8,10 @@
 # with each kernel's pcpu-replay (hint findings non-fatal; a geometry the kernel
 # refuses must be refused, by name, as listed below), checks the grading
 # of backend findings, proves the post-setup snapshot by replaying A, B, A
-# (and a geometry change) in one process against fresh processes, runs
-# a short libFuzzer smoke on the encoded corpus, and runs each kernel's
+# (and a geometry change) in one process against fresh processes, checks
+# how compact geometry headers are repaired and counts every one of them
+# against fuzzers/FORMAT.md's table, runs a short libFuzzer smoke on the
+# encoded corpus, and runs each kernel's
 # pcpu-minimize and pcpu-triage on crafted noisy copies of the known
 # linux findings (tests/minimize/*.linux.trace).  Run from the
 # repository root with BUILD set (tests/run-all.sh does).  Ends with
@@ -39,10 +41,12 @@ refused() { # refused VERSION: base names of the refused traces
 	esac
 }
 
-# 1. build: smoke binaries, pcpu-replay, fuzz-pcpu, pcpu-minimize and
-#    pcpu-triage of both kernels; the area-map encoder and triage
+# 1. build: smoke binaries, pcpu-replay, fuzz-pcpu, pcpu-minimize,
+#    pcpu-triage and pcpu-geometry-census of each kernel; the area-map
+#    encoder, triage and census
 if make --no-print-directory -j2 BUILD="$BUILD" LINUX_VERSIONS="$VERSIONS" linux linux-tools \
-	"$BUILD/pcpu-encode" "$BUILD/pcpu-triage" >"$tmp/build.log" 2>&1; then
+	"$BUILD/pcpu-encode" "$BUILD/pcpu-triage" "$BUILD/pcpu-geometry-census" \
+	>"$tmp/build.log" 2>&1; then
 	ok
 else
 	tail -n 20 "$tmp/build.log" >&2
@@ -150,11 +154,12 @@ done
 
 # 5b. a compact geometry header the kernel refuses is repaired, keeping
 #     cpus, page, static and reserved (fuzzers/FORMAT.md), not replaced by
-#     the default.  Header: version 1, cpus 4, page 4096, unit 32768, then
-#     g2 0x40 (static 8192, reserved 0, dyn 12288) and g2 0x43 (static 2,
-#     reserved 0, dyn 12288), each followed by one balance (0x60).
-printf '\001\003\000\100\140' >"$tmp/geo-dyn.bin"
-printf '\001\003\000\103\140' >"$tmp/geo-static2.bin"
+#     the default.  Header: version 2, g0 3 and g1 0 (a small geometry:
+#     cpus 4, page 4096, unit 32768), then g2 0x40 (static 8192, reserved
+#     0, dyn 12288) and g2 0x43 (static 2, reserved 0, dyn 12288), each
+#     followed by one balance (0x60).
+printf '\002\003\000\100\140' >"$tmp/geo-dyn.bin"
+printf '\002\003\000\103\140' >"$tmp/geo-static2.bin"
 geo_want() { # geo_want VERSION INPUT: the geometry line it must decode to
 	case $1:$2 in
 	area:geo-dyn | 6.1:geo-dyn) d=12288 s=8192 ;;
@@ -174,6 +179,28 @@ for v in area $VERSIONS; do
 			ko "$v: $i.bin decodes to '$got', expected '$(geo_want "$v" "$i")'"
 		fi
 	done
+done
+
+# 5c. every compact header, each backend (pcpu-geometry-census): none is
+#     still refused after the repair, the area map refuses none, and the
+#     refused counts are those of FORMAT.md's table (a format change that
+#     forgets the table fails here)
+for v in area $VERSIONS; do
+	C=$BUILD/linux-$v/pcpu-geometry-census
+	row="Linux $v"
+	if [ "$v" = area ]; then C=$BUILD/pcpu-geometry-census row="area-map port"; fi
+	echo "scenario: census $v: every compact header, refused and repaired"
+	st=0
+	"$C" >"$tmp/census.out" 2>&1 || st=$?
+	if [ $st -ne 0 ]; then ko "census $v: exit $st"; continue; fi
+	n=$(sed -n 's/^census refused //p' "$tmp/census.out")
+	still=$(sed -n 's/^census refused_after_repair //p' "$tmp/census.out")
+	check "census $v: none still refused after repair (got '$still')" test "$still" = 0
+	[ "$v" = area ] && check "census area: none refused (got '$n')" test "$n" = 0
+	# FORMAT.md writes 5,459,532 (33%): the digits of the count must match
+	want=$(sed -n "s/^| $row | \([0-9,]*\).*/\1/p" fuzzers/FORMAT.md | tr -d ,)
+	check "census $v: FORMAT.md's table says $want refused, the census $n" \
+		test "$want" = "$n"
 done
 
 # 6. a short libFuzzer smoke on the encoded corpus: no crash
