@@ -80,7 +80,7 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # from the cache): whether it does depends on earlier inputs, and feedback
 # that does not come from the input only misleads the fuzzer.  So are the
 # read-only views the checks call (backend_view.c).
-CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c \
+CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c
 # Which flags a fuzz object gets is decided here, not in its source: a
 # file moved in or out of CHECK_SRC must be recompiled, or a stale object

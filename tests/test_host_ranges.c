@@ -2,8 +2,9 @@
 /*
  * Host ranges reused across instances (allocator/host_ranges.c): a later
  * instance of the same geometry gets the memory of an earlier one, and
- * must see it as a fresh instance would: the first chunk zeroed, a created
- * chunk's populated pages filled with the poison.  Geometry G1.
+ * must see it as a fresh instance would: the first chunk's pages zero, a
+ * created chunk's populated pages the poison, from their first use on
+ * (pcpu_chunk_touch).  Geometry G1.
  */
 #include <stdint.h>
 
@@ -42,8 +43,9 @@ static uintptr_t scribble_and_destroy(struct backend *b,
 
 /*
  * Instance 1 allocates 64 bytes at first-chunk offset 20480 and writes
- * 0xaa there on both CPUs.  Instance 2 gets the same first-chunk address
- * back and reads zeros there before allocating anything.
+ * 0xaa over that whole page on both CPUs.  Instance 2 gets the same
+ * first-chunk address back, allocates 64 bytes there again, and reads
+ * zeros over the whole page: the rest of it is not instance 1's 0xaa.
  */
 static void test_first_chunk_memory_reused_zeroed(void)
 {
@@ -53,13 +55,15 @@ static void test_first_chunk_memory_reused_zeroed(void)
 	uintptr_t base;
 
 	EXPECT_EQ(at(r, 0), 20480);
-	base = scribble_and_destroy(b, r, 64, 0);
+	base = scribble_and_destroy(b, r, 4096, 0);
 
 	b = mk_g1(0);
 	view(b, 0, &v);
 	EXPECT_EQ(v.base_addr, base);
+	r = al(b, 64, 8);
+	EXPECT_EQ(at(r, 0), 20480);
 	for (unsigned cpu = 0; cpu < 2; cpu++)
-		EXPECT(bytes_are(backend_cpu_addr(b, r.ptr, cpu), 64, 0));
+		EXPECT(bytes_are(backend_cpu_addr(b, r.ptr, cpu), 4096, 0));
 	backend_destroy(b);
 }
 
