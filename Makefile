@@ -80,7 +80,7 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # from the cache): whether it does depends on earlier inputs, and feedback
 # that does not come from the input only misleads the fuzzer.  So are the
 # read-only views the checks call (backend_view.c).
-CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c \
+CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c
 # Which flags a fuzz object gets is decided here, not in its source: a
 # file moved in or out of CHECK_SRC must be recompiled, or a stale object
@@ -123,6 +123,10 @@ $(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o: fuzzers/fuzz_pcpu.c
 	$(CLANG) $(FUZZ_CFLAGS) -DPCPU_FUZZ_UNCHECKED -c $< -o $@
 $(BUILD)/fuzz-pcpu-unchecked: $(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o $(call fobj,$(LIB_SRC))
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
+# make bench only: host system calls per execution, counted in host_mem.c
+# under the sanitized build's page model (allocator/host_vm.h)
+$(BUILD)/pcpu-bench-calls: $(call obj,tools/bench_calls.c) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/fast/pcpu-bench: $(call fast,tools/bench.c $(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $^ -o $@
@@ -165,7 +169,7 @@ afl: afl-deps
 
 bench: fuzz-deps
 	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-unchecked $(BUILD)/fuzz-empty \
-		$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode
+		$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode $(BUILD)/pcpu-bench-calls
 	@scripts/bench.sh
 
 repro: deps

@@ -37,14 +37,21 @@ void *host_zalloc(size_t size)
 
 /* Anonymous, private, no swap reservation: a chunk's range is mostly
  * never touched. */
-void *host_map(size_t len, int prot)
+void *host_try_map(size_t len, int prot)
 {
 	void *p;
 
 	nr_syscalls++;
 	p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		 -1, 0);
-	host_check(p != MAP_FAILED, "percpu-fuzz: host mmap");
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void *host_map(size_t len, int prot)
+{
+	void *p = host_try_map(len, prot);
+
+	host_check(p != NULL, "percpu-fuzz: host mmap");
 	return p;
 }
 

@@ -17,6 +17,9 @@
 
 void *host_zalloc(size_t size);
 void *host_map(size_t len, int prot);
+/* The same, but NULL when the host refuses (a reservation to retry
+ * smaller). */
+void *host_try_map(size_t len, int prot);
 void host_protect(void *p, size_t len, int prot);
 void host_unmap(void *p, size_t len);
 

@@ -17,7 +17,8 @@
  * writes to it (pcpu_chunk_touch, percpu_vm.c), so the cost of reuse is
  * what an execution touches, not the size of its chunks.
  * Accessible or not is the page model's (host_vm.h): PROT_NONE or ASan
- * poison.
+ * poison.  Under poison, ranges come from the arena (host_arena.c) and
+ * this cache serves only what does not fit there.
  * Which addresses a chunk gets changes nothing the allocator decides: the
  * chunk lookup (reference §12) tests which range holds an address, never
  * how ranges are ordered.
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "host_arena.h"
 #include "host_mem.h"
 #include "host_ranges.h"
 #include "host_vm.h"
@@ -80,8 +82,17 @@ static void *cache_take(const struct host_layout *l)
 	return NULL;
 }
 
+static void first_chunk_heads(char *mem, const struct host_layout *l,
+			      bool open);
+
 void host_range_put(void *p, const struct host_layout *l)
 {
+	if (host_arena_owns(p)) {
+		if (l->keep)
+			first_chunk_heads(p, l, false);
+		host_arena_put(p);
+		return;
+	}
 	if (l->len > HOST_RANGES_MAX_BYTES) {
 		host_vm_unmap(p, l->len);
 		return;
@@ -124,8 +135,10 @@ static void *reserve_aligned(size_t len, size_t align)
 
 void *host_chunk_range_get(const struct host_layout *l)
 {
-	void *p = cache_take(l);
+	void *p = host_arena_get(l->len, l->page);
 
+	if (!p)
+		p = cache_take(l);
 	return p ? p : reserve_aligned(l->len, l->page);
 }
 
@@ -145,6 +158,11 @@ void *host_first_chunk_get(const struct host_layout *l)
 
 	/* every instance asks: a bad PCPU_VM stops the first one */
 	(void)host_vm_model();
+	mem = host_arena_get(l->len, l->page);
+	if (mem) {
+		first_chunk_heads(mem, l, true);
+		return mem;
+	}
 	mem = cache_take(l);
 	if (mem)
 		return mem;
@@ -153,4 +171,22 @@ void *host_first_chunk_get(const struct host_layout *l)
 		host_vm_close(first_chunk_unit(mem, l, u) + l->keep,
 			      l->unit - l->keep);
 	return mem;
+}
+
+/*
+ * Open or close the accessible head of every unit of the first chunk's
+ * memory: an arena range is wholly poisoned when taken and given back.
+ * Costs the heads' shadow (keep / 8 bytes per unit), not the units'.
+ */
+static void first_chunk_heads(char *mem, const struct host_layout *l,
+			      bool open)
+{
+	size_t nr_units = (l->len - l->page) / l->unit;
+
+	for (size_t u = 0; u < nr_units; u++) {
+		if (open)
+			host_vm_open(first_chunk_unit(mem, l, u), l->keep);
+		else
+			host_vm_close(first_chunk_unit(mem, l, u), l->keep);
+	}
 }
