@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 	suite_checks();
 	suite_host_ranges();
 	suite_injection();
+	suite_backing();
 	printf("unit: %d passed, %d failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;
 }
