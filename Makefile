@@ -79,6 +79,8 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # host calls behind them (host_mem.c, called less often when a range comes
 # from the cache): whether it does depends on earlier inputs, and feedback
 # that does not come from the input only misleads the fuzzer.  So are the
+# poison model's arena (host_arena.c: whether a range fits depends on
+# earlier executions), the page model behind both (host_vm.c) and the
 # read-only views the checks call (backend_view.c).
 CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c

@@ -99,28 +99,17 @@ int backend_extend_queue(const struct backend *b, int *ids, int max)
 	return n;
 }
 
-/* One ASan shadow query per page under poison; no answer under mprotect. */
+/* One ASan shadow read per page under poison; no answer under mprotect. */
 int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 			  unsigned long *bits)
 {
 	const struct list_head *pos = b->all_chunks.next;
 	const struct pcpu_chunk *chunk;
-	const char *unit;
 
 	while (idx-- > 0)
 		pos = pos->next;
 	chunk = list_entry(pos, struct pcpu_chunk, all);
-	unit = (const char *)chunk->base_addr + b->pcpu_unit_offsets[cpu];
-	for (int page = 0; page < b->pcpu_unit_pages; page++) {
-		int acc = host_vm_accessible(unit +
-					     ((size_t)page << b->page_shift));
-
-		if (acc < 0)
-			return -1;
-		if (acc)
-			set_bit(page, bits);
-		else
-			clear_bit(page, bits);
-	}
-	return 0;
+	return host_vm_pages_accessible(
+		(const char *)chunk->base_addr + b->pcpu_unit_offsets[cpu],
+		b->page_size, b->pcpu_unit_pages, bits);
 }

@@ -5,11 +5,13 @@
  * page instead of mprotect calls, each of which flushes TLBs on every
  * core the process ran on: that was most of an execution's time.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "bitmap.h"
 #include "host_mem.h"
 #include "host_vm.h"
 
@@ -108,6 +110,35 @@ int host_vm_accessible(const void *p)
 		return -1;
 	return !__asan_address_is_poisoned(p);
 }
+
+/*
+ * The shadow byte of the granule that starts at a: 0 (all addressable)
+ * or k > 0 (its first k bytes are) make a's byte accessible; poison
+ * values are negative.  Not instrumented: the shadow has no shadow.
+ */
+__attribute__((no_sanitize("address"))) static bool
+granule_open(uintptr_t a, size_t scale, size_t offset)
+{
+	return *(const volatile signed char *)((a >> scale) + offset) >= 0;
+}
+
+int host_vm_pages_accessible(const void *first, size_t stride, int nr,
+			     unsigned long *bits)
+{
+	uintptr_t a = (uintptr_t)first;
+	size_t scale, offset;
+
+	if (host_vm_model() != HOST_VM_POISON)
+		return -1;
+	__asan_get_shadow_mapping(&scale, &offset);
+	for (int i = 0; i < nr; i++, a += stride) {
+		if (granule_open(a, scale, offset))
+			set_bit(i, bits);
+		else
+			clear_bit(i, bits);
+	}
+	return 0;
+}
 #else
 void host_vm_fresh(void *p, size_t len)
 {
@@ -133,6 +164,16 @@ void host_vm_unmap(void *p, size_t len)
 int host_vm_accessible(const void *p)
 {
 	(void)p;
+	return -1;
+}
+
+int host_vm_pages_accessible(const void *first, size_t stride, int nr,
+			     unsigned long *bits)
+{
+	(void)first;
+	(void)stride;
+	(void)nr;
+	(void)bits;
 	return -1;
 }
 #endif
