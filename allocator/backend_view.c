@@ -101,7 +101,7 @@ int backend_extend_queue(const struct backend *b, int *ids, int max)
 
 /* One ASan shadow read per page under poison; no answer under mprotect. */
 int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
-			  unsigned long *bits)
+			  int from, int to, unsigned long *bits)
 {
 	const struct list_head *pos = b->all_chunks.next;
 	const struct pcpu_chunk *chunk;
@@ -111,5 +111,5 @@ int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 	chunk = list_entry(pos, struct pcpu_chunk, all);
 	return host_vm_pages_accessible(
 		(const char *)chunk->base_addr + b->pcpu_unit_offsets[cpu],
-		b->page_size, b->pcpu_unit_pages, bits);
+		b->page_size, from, to, bits);
 }

@@ -122,16 +122,16 @@ granule_open(uintptr_t a, size_t scale, size_t offset)
 	return *(const volatile signed char *)((a >> scale) + offset) >= 0;
 }
 
-int host_vm_pages_accessible(const void *first, size_t stride, int nr,
-			     unsigned long *bits)
+int host_vm_pages_accessible(const void *base, size_t stride, int from,
+			     int to, unsigned long *bits)
 {
-	uintptr_t a = (uintptr_t)first;
+	uintptr_t a = (uintptr_t)base + (size_t)from * stride;
 	size_t scale, offset;
 
 	if (host_vm_model() != HOST_VM_POISON)
 		return -1;
 	__asan_get_shadow_mapping(&scale, &offset);
-	for (int i = 0; i < nr; i++, a += stride) {
+	for (int i = from; i < to; i++, a += stride) {
 		if (granule_open(a, scale, offset))
 			set_bit(i, bits);
 		else
@@ -167,12 +167,13 @@ int host_vm_accessible(const void *p)
 	return -1;
 }
 
-int host_vm_pages_accessible(const void *first, size_t stride, int nr,
-			     unsigned long *bits)
+int host_vm_pages_accessible(const void *base, size_t stride, int from,
+			     int to, unsigned long *bits)
 {
-	(void)first;
+	(void)base;
 	(void)stride;
-	(void)nr;
+	(void)from;
+	(void)to;
 	(void)bits;
 	return -1;
 }

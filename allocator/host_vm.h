@@ -48,12 +48,12 @@ void host_vm_unmap(void *p, size_t len);
  */
 int host_vm_accessible(const void *p);
 /*
- * The same for nr pages of stride bytes from first, into bits (bit i:
- * the first byte of page i).  0, or -1 when the model cannot tell.  The
- * backing check asks this of every page of every chunk on every CPU, so
- * under poison it reads ASan's shadow directly: one load per page.
+ * The same for pages [from, to) of stride bytes from base, into bits
+ * (bit i: the first byte of page i).  0, or -1 when the model cannot
+ * tell.  The backing check asks this after every populate, so under
+ * poison it reads ASan's shadow directly: one load per page.
  */
-int host_vm_pages_accessible(const void *first, size_t stride, int nr,
-			     unsigned long *bits);
+int host_vm_pages_accessible(const void *base, size_t stride, int from,
+			     int to, unsigned long *bits);
 
 #endif

@@ -190,7 +190,7 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 		return -1;
 	if (check_after_op(c))
 		return -1;
-	return check_backing_after_op(c, op->kind == OP_BALANCE);
+	return check_backing_after_op(c, op);
 }
 
 #define RUN_FINDINGS_MAX 16

@@ -130,7 +130,8 @@ struct run_ctx {
 	unsigned long failed_faults; /* injected faults fired by then */
 	char detail[1024];
 	char failed_name[32];      /* a backend finding's check name */
-	unsigned long backing_seen; /* page events at the last backing check */
+	/* counters at the last backing check (oracle/check_backing.c) */
+	unsigned long backing_events, backing_created;
 };
 
 /*
@@ -166,7 +167,7 @@ int check_before_free(struct run_ctx *c, unsigned int id);
 int check_after_op(struct run_ctx *c);
 int check_end(struct run_ctx *c);
 /* oracle/check_backing.c: after an op that may have changed the backing */
-int check_backing_after_op(struct run_ctx *c, bool balance);
+int check_backing_after_op(struct run_ctx *c, const struct trace_op *op);
 /*
  * backend_check() after an operation: a finding of a fatal grade fails the
  * run under the finding's check name; others are counted.  0 or -1.

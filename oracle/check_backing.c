@@ -12,30 +12,40 @@
  * area, rounded up to a page (the kernel returns the tail to the system
  * but keeps its populated bits), so only those pages are compared.
  *
- * Cost: chunks x CPUs x unit pages queries, so it runs only after a
- * balance or when an operation populated, depopulated, failed to
- * populate, created or destroyed something (the counters say so), after
- * the other checks of that operation.
+ * Cost: one shadow load per page and CPU compared, paid only when the
+ * counters show that the operation populated, depopulated, failed to
+ * populate, created or destroyed something, and after the other checks
+ * of that operation.  Every page of every chunk is compared after the
+ * balance work and after an allocation that failed or created a chunk
+ * (a rollback can leave pages anywhere; a new chunk is compared once,
+ * whole).  After any other successful allocation only its own chunk can
+ * have been populated, and only under the area: pcpu_alloc populates
+ * the pages the area spans, so those are compared, with one page more on
+ * each side for a populate that runs one page too far, and the cost
+ * follows the allocation, not the unit size times the CPUs.
  */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "checks_internal.h"
 
 /* Events that can change the backing, as the counters count them. */
-static unsigned long page_events(const struct backend *b)
+static void page_events(const struct backend *b, unsigned long *events,
+			unsigned long *created)
 {
 	struct pcpu_global_view g;
 
 	backend_global(b, &g);
-	return g.counters.pages_populated + g.counters.pages_depopulated +
-	       g.counters.faults_fired[PCPU_FAULT_PAGE] +
-	       g.counters.chunks_created + g.counters.chunks_destroyed;
+	*created = g.counters.chunks_created;
+	*events = g.counters.pages_populated + g.counters.pages_depopulated +
+		  g.counters.faults_fired[PCPU_FAULT_PAGE] +
+		  g.counters.chunks_created + g.counters.chunks_destroyed;
 }
 
-/* 1: chunk idx compared and matches; 0: the backend cannot tell; -1:
- * failed. */
+/* Compare pages [from, to) of chunk idx on every CPU.  1: they match; 0:
+ * the backend cannot tell; -1: failed. */
 static int check_chunk_backing(struct run_ctx *c, const struct check_geom *g,
-			       int idx, unsigned long *bits)
+			       int idx, long from, long to, unsigned long *bits)
 {
 	struct pcpu_chunk_view v;
 	long last;
@@ -45,12 +55,17 @@ static int check_chunk_backing(struct run_ctx *c, const struct check_geom *g,
 					     check_pfn_up(g, v.area_end);
 	if (last > g->unit_pages)
 		last = g->unit_pages;
-	for (unsigned int cpu = 0; cpu < g->nr_cpus; cpu++) {
-		if (backend_chunk_backing(c->b, idx, cpu, bits))
+	if (to > last)
+		to = last;
+	if (from < 0)
+		from = 0;
+	for (unsigned int cpu = 0; cpu < g->nr_cpus && from < to; cpu++) {
+		if (backend_chunk_backing(c->b, idx, cpu, (int)from, (int)to,
+					  bits))
 			return 0;
 		/* backend_chunk_backing may not keep v's pointers: refetch */
 		backend_chunk(c->b, idx, &v);
-		for (long p = 0; p < last; p++) {
+		for (long p = from; p < to; p++) {
 			bool acc = check_test_bit(bits, p);
 
 			if (acc == check_test_bit(v.populated, p))
@@ -66,24 +81,42 @@ static int check_chunk_backing(struct run_ctx *c, const struct check_geom *g,
 	return 1;
 }
 
-int check_backing_after_op(struct run_ctx *c, bool balance)
+int check_backing_after_op(struct run_ctx *c, const struct trace_op *op)
 {
-	unsigned long seen = page_events(c->b);
+	unsigned long events, created;
+	const struct live_alloc *a = NULL;
+	long from = 0, to = LONG_MAX;
 	struct check_geom g;
 	unsigned long *bits;
 	int n, ret = 0;
 
-	if (!balance && seen == c->backing_seen)
-		return 0;
-	c->backing_seen = seen;
 	check_geom_get(c->b, &g);
+	page_events(c->b, &events, &created);
+	if (op->kind != OP_BALANCE && events == c->backing_events)
+		return 0;
+	if (op->kind == OP_ALLOC && c->allocs[op->id].live) {
+		a = &c->allocs[op->id];
+		if (created == c->backing_created) {
+			from = check_pfn_down(&g, a->off) - 1;
+			to = check_pfn_up(&g, a->off + (long)a->size) + 1;
+		}
+	}
+	c->backing_events = events;
+	c->backing_created = created;
 	bits = calloc((size_t)g.unit_pages / (8 * sizeof(long)) + 1,
 		      sizeof(long));
 	if (!bits)
 		abort();
 	n = backend_nr_chunks(c->b);
 	for (int idx = 0; idx < n && ret >= 0; idx++) {
-		ret = check_chunk_backing(c, &g, idx, bits);
+		struct pcpu_chunk_view v;
+
+		if (a) {
+			backend_chunk(c->b, idx, &v);
+			if (v.id != a->chunk_id)
+				continue;
+		}
+		ret = check_chunk_backing(c, &g, idx, from, to, bits);
 		if (ret == 0)
 			break; /* the backend cannot tell */
 	}
