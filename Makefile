@@ -204,6 +204,7 @@ help:
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
+	@echo "             PCPU_VM=poison|mprotect: page model (default poison with ASan, else mprotect)"
 	@echo "backends: BACKEND=linux-6.1|linux-6.12 for fuzz, afl, repro, minimize, triage (kernel/README.md);"
 	@echo "          PCPU_NONFATAL=safety,accounting,hint or check names: those findings only count"
 
