@@ -162,9 +162,16 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 	if (chunk->data) {
 		/* back as it came, inaccessible: balance work depopulates a
 		 * chunk before destroying it, so only an instance torn down
-		 * mid-run has pages to close here, and only those */
+		 * mid-run has pages to close here.  One mprotect covers
+		 * the span; poison costs shadow per byte, so only the
+		 * populated runs get it */
 		int rs = 0, re;
 
+		if (host_vm_model() == HOST_VM_MPROTECT) {
+			if (chunk->nr_populated)
+				host_vm_close(chunk->data, b->chunk_span);
+			rs = b->pcpu_unit_pages;
+		}
 		while ((rs = find_next_bit(chunk->populated,
 					   b->pcpu_unit_pages, rs)) <
 		       b->pcpu_unit_pages) {
