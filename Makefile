@@ -81,8 +81,10 @@ $(BUILD)/fuzz-obj/%.o: %.c
 # host calls behind them (host_mem.c, called less often when a range comes
 # from the cache): whether it does depends on earlier inputs, and feedback
 # that does not come from the input only misleads the fuzzer.  So are the
+# poison model's arena (host_arena.c: whether a range fits depends on
+# earlier executions), the page model behind both (host_vm.c) and the
 # read-only views the checks call (backend_view.c).
-CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c \
+CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c
 # Which flags a fuzz object gets is decided here, not in its source: a
 # file moved in or out of CHECK_SRC must be recompiled, or a stale object
@@ -128,6 +130,10 @@ $(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o: fuzzers/fuzz_pcpu.c
 	$(CLANG) $(FUZZ_CFLAGS) -DPCPU_FUZZ_UNCHECKED -c $< -o $@
 $(BUILD)/fuzz-pcpu-unchecked: $(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o $(call fobj,$(LIB_SRC))
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
+# make bench only: host system calls per execution, counted in host_mem.c
+# under the sanitized build's page model (allocator/host_vm.h)
+$(BUILD)/pcpu-bench-calls: $(call obj,tools/bench_calls.c) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/fast/pcpu-bench: $(call fast,tools/bench.c $(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $^ -o $@
@@ -170,7 +176,7 @@ afl: afl-deps
 
 bench: fuzz-deps
 	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-unchecked $(BUILD)/fuzz-empty \
-		$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode
+		$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode $(BUILD)/pcpu-bench-calls
 	@scripts/bench.sh
 
 repro: deps
@@ -211,8 +217,9 @@ help:
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
+	@echo "             PCPU_VM=poison|mprotect: page model (default poison with ASan, else mprotect)"
 	@echo "backends: BACKEND=linux-6.1|linux-6.12|linux-7.2 for fuzz, afl, repro, minimize, triage (kernel/README.md);"
-	@echo "          PCPU_NONFATAL=safety,accounting,hint or check names: those findings only count"
+	@echo "          PCPU_NONFATAL=safety,accounting,hint,benign,none or check names: those findings only count (unset: benign)"
 
 # The README's two commands in a fresh minimal Debian 12 root
 # (scripts/fresh-check.sh; FRESH_SOURCES=main for bookworm without its

@@ -74,10 +74,10 @@ drain() {
 	pids=()
 }
 
-# 1. the fuzz target.  The checks and the host-range cache get the
-# sanitizers but no coverage feedback (the checks' branches say nothing
-# about the allocator, the cache's depend on earlier inputs; see the
-# Makefile), the rest the engine's flags as they are.
+# 1. the fuzz target.  The checks, the host-range cache and the arena get
+# the sanitizers but no coverage feedback (the checks' branches say nothing
+# about the allocator, the cache's and the arena's depend on earlier
+# inputs; see the Makefile), the rest the engine's flags as they are.
 read -r -a cflags <<<"$CFLAGS"
 nocov=()
 for f in "${cflags[@]}"; do
@@ -85,7 +85,8 @@ for f in "${cflags[@]}"; do
 done
 for src in fuzzers/fuzz_pcpu.c "${lib_src[@]}" .clusterfuzzlite/fixes_default.c; do
 	case $src in
-	oracle/check_*.c | allocator/host_ranges.c | allocator/host_mem.c | allocator/backend_view.c) spawn "$obj" "$src" "${nocov[@]}" ;;
+	oracle/check_*.c | allocator/host_ranges.c | allocator/host_mem.c | allocator/host_vm.c | \
+	allocator/host_arena.c | allocator/backend_view.c) spawn "$obj" "$src" "${nocov[@]}" ;;
 	*) spawn "$obj" "$src" "${cflags[@]}" ;;
 	esac
 done

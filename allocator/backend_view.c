@@ -5,6 +5,7 @@
  * the fuzz builds compile this file without coverage feedback (Makefile,
  * CHECK_SRC): their branches say nothing about the input.
  */
+#include "host_vm.h"
 #include "percpu_internal.h"
 
 int backend_nr_chunks(const struct backend *b)
@@ -96,4 +97,19 @@ int backend_extend_queue(const struct backend *b, int *ids, int max)
 			ids[n] = list_entry(p, struct pcpu_chunk,
 					    map_extend_list)->id;
 	return n;
+}
+
+/* One ASan shadow read per page under poison; no answer under mprotect. */
+int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
+			  int from, int to, unsigned long *bits)
+{
+	const struct list_head *pos = b->all_chunks.next;
+	const struct pcpu_chunk *chunk;
+
+	while (idx-- > 0)
+		pos = pos->next;
+	chunk = list_entry(pos, struct pcpu_chunk, all);
+	return host_vm_pages_accessible(
+		(const char *)chunk->base_addr + b->pcpu_unit_offsets[cpu],
+		b->page_size, from, to, bits);
 }

@@ -11,6 +11,14 @@
 
 #include "host_mem.h"
 
+/* Not reset per execution: a benchmark reads it before and after many. */
+static unsigned long nr_syscalls;
+
+unsigned long host_mem_syscalls(void)
+{
+	return nr_syscalls;
+}
+
 static void host_check(bool ok, const char *call)
 {
 	if (!ok) {
@@ -29,21 +37,32 @@ void *host_zalloc(size_t size)
 
 /* Anonymous, private, no swap reservation: a chunk's range is mostly
  * never touched. */
+void *host_try_map(size_t len, int prot)
+{
+	void *p;
+
+	nr_syscalls++;
+	p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 void *host_map(size_t len, int prot)
 {
-	void *p = mmap(NULL, len, prot,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	void *p = host_try_map(len, prot);
 
-	host_check(p != MAP_FAILED, "percpu-fuzz: host mmap");
+	host_check(p != NULL, "percpu-fuzz: host mmap");
 	return p;
 }
 
 void host_protect(void *p, size_t len, int prot)
 {
+	nr_syscalls++;
 	host_check(mprotect(p, len, prot) == 0, "percpu-fuzz: host mprotect");
 }
 
 void host_unmap(void *p, size_t len)
 {
+	nr_syscalls++;
 	host_check(munmap(p, len) == 0, "percpu-fuzz: host munmap");
 }

@@ -6,6 +6,9 @@
  * injected by the trace's `fail` operations at the ported call sites.  A
  * real host failure is the harness's, so these print the call and abort
  * instead of returning into an error path the oracle would not predict.
+ *
+ * This is the only file that makes system calls for chunk memory, so it
+ * counts them: `make bench` reports the count per execution.
  */
 #ifndef PCPU_FUZZ_HOST_MEM_H
 #define PCPU_FUZZ_HOST_MEM_H
@@ -14,7 +17,13 @@
 
 void *host_zalloc(size_t size);
 void *host_map(size_t len, int prot);
+/* The same, but NULL when the host refuses (a reservation to retry
+ * smaller). */
+void *host_try_map(size_t len, int prot);
 void host_protect(void *p, size_t len, int prot);
 void host_unmap(void *p, size_t len);
+
+/* mmap, mprotect and munmap calls made so far by this process. */
+unsigned long host_mem_syscalls(void);
 
 #endif

@@ -10,11 +10,15 @@
  * What carries over is host memory, never allocator state:
  * - a created chunk's range comes back wholly inaccessible, with its pages
  *   still resident (the vm backend's depopulate drops access, not pages);
- *   a populate makes pages accessible and fills every byte it exposes with
- *   the poison (percpu_vm.c), exactly as for a fresh range;
  * - the first chunk's memory keeps its unit layout (accessible head,
- *   inaccessible tail per unit) and is zeroed again when taken
- *   (percpu_setup.c), as a fresh mapping would be.
+ *   inaccessible tail per unit).
+ * Neither is cleared here: a page gets the contents a fresh one would
+ * have (the poison, or zero in the first chunk) when the allocator first
+ * writes to it (pcpu_chunk_touch, percpu_vm.c), so the cost of reuse is
+ * what an execution touches, not the size of its chunks.
+ * Accessible or not is the page model's (host_vm.h): PROT_NONE or ASan
+ * poison.  Under poison, ranges come from the arena (host_arena.c) and
+ * this cache serves only what does not fit there.
  * Which addresses a chunk gets changes nothing the allocator decides: the
  * chunk lookup (reference §12) tests which range holds an address, never
  * how ranges are ordered.
@@ -28,8 +32,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "host_arena.h"
 #include "host_mem.h"
 #include "host_ranges.h"
+#include "host_vm.h"
 
 #define HOST_RANGES_SLOTS 32
 #define HOST_RANGES_MAX_BYTES ((size_t)256 << 20)
@@ -76,17 +82,26 @@ static void *cache_take(const struct host_layout *l)
 	return NULL;
 }
 
+static void first_chunk_heads(char *mem, const struct host_layout *l,
+			      bool open);
+
 void host_range_put(void *p, const struct host_layout *l)
 {
+	if (host_arena_owns(p)) {
+		if (l->keep)
+			first_chunk_heads(p, l, false);
+		host_arena_put(p);
+		return;
+	}
 	if (l->len > HOST_RANGES_MAX_BYTES) {
-		host_unmap(p, l->len);
+		host_vm_unmap(p, l->len);
 		return;
 	}
 	/* make room by unmapping the oldest: campaigns move between
 	 * geometries, and the recent ones are the likeliest to come back */
 	while (nr_cached == HOST_RANGES_SLOTS ||
 	       cached_bytes + l->len > HOST_RANGES_MAX_BYTES) {
-		host_unmap(cache[0].p, cache[0].l.len);
+		host_vm_unmap(cache[0].p, cache[0].l.len);
 		cache_drop(0);
 	}
 	cache[nr_cached].p = p;
@@ -107,20 +122,23 @@ static void *reserve_aligned(size_t len, size_t align)
 	uintptr_t raw, base;
 	void *p;
 
-	p = host_map(len + slack, PROT_NONE);
+	p = host_map(len + slack, host_vm_map_prot());
 	raw = (uintptr_t)p;
 	base = (raw + align - 1) & ~((uintptr_t)align - 1);
 	if (base > raw)
 		host_unmap(p, base - raw);
 	if (raw + slack > base)
 		host_unmap((void *)(base + len), raw + slack - base);
+	host_vm_fresh((void *)base, len);
 	return (void *)base;
 }
 
 void *host_chunk_range_get(const struct host_layout *l)
 {
-	void *p = cache_take(l);
+	void *p = host_arena_get(l->len, l->page);
 
+	if (!p)
+		p = cache_take(l);
 	return p ? p : reserve_aligned(l->len, l->page);
 }
 
@@ -136,16 +154,39 @@ static char *first_chunk_unit(char *mem, const struct host_layout *l,
 void *host_first_chunk_get(const struct host_layout *l)
 {
 	size_t nr_units = (l->len - l->page) / l->unit;
-	char *mem = cache_take(l);
+	char *mem;
 
+	/* every instance asks: a bad PCPU_VM stops the first one */
+	(void)host_vm_model();
+	mem = host_arena_get(l->len, l->page);
 	if (mem) {
-		for (size_t u = 0; u < nr_units; u++)
-			memset(first_chunk_unit(mem, l, u), 0, l->keep);
+		first_chunk_heads(mem, l, true);
 		return mem;
 	}
+	mem = cache_take(l);
+	if (mem)
+		return mem;
 	mem = host_map(l->len, PROT_READ | PROT_WRITE);
 	for (size_t u = 0; u < nr_units && l->keep < l->unit; u++)
-		host_protect(first_chunk_unit(mem, l, u) + l->keep,
-			     l->unit - l->keep, PROT_NONE);
+		host_vm_close(first_chunk_unit(mem, l, u) + l->keep,
+			      l->unit - l->keep);
 	return mem;
+}
+
+/*
+ * Open or close the accessible head of every unit of the first chunk's
+ * memory: an arena range is wholly poisoned when taken and given back.
+ * Costs the heads' shadow (keep / 8 bytes per unit), not the units'.
+ */
+static void first_chunk_heads(char *mem, const struct host_layout *l,
+			      bool open)
+{
+	size_t nr_units = (l->len - l->page) / l->unit;
+
+	for (size_t u = 0; u < nr_units; u++) {
+		if (open)
+			host_vm_open(first_chunk_unit(mem, l, u), l->keep);
+		else
+			host_vm_close(first_chunk_unit(mem, l, u), l->keep);
+	}
 }

@@ -191,6 +191,9 @@ area_found:
 	if (b->pcpu_nr_empty_pop_pages < PCPU_EMPTY_POP_PAGES_LOW)
 		pcpu_schedule_balance_work(b);
 
+	/* port only: fresh pages read as fresh pages (percpu_vm.c) */
+	pcpu_chunk_touch(b, chunk, off, size);
+
 	/* clear the areas and return address relative to base address */
 	for (cpu = 0; cpu < b->nr_cpus; cpu++)
 		memset(pcpu_chunk_addr(b, chunk, cpu) + off, 0, size);

@@ -58,6 +58,13 @@ struct pcpu_chunk {
 	int id;
 	enum pcpu_chunk_kind kind;
 	struct list_head all;
+	/*
+	 * Pages whose contents are set since they were populated (created
+	 * chunks: the poison) or set up (boot chunks: zero); see
+	 * pcpu_chunk_touch.  The boot chunks share one bitmap, as they share
+	 * their pages.
+	 */
+	unsigned long *touched;
 
 	unsigned long populated[]; /* populated bitmap, pcpu_unit_pages bits */
 };
@@ -96,6 +103,7 @@ struct backend {
 	void *first_chunk_mem; /* the embedded first chunk's memory */
 	struct host_layout first_chunk_layout; /* its host range, reused */
 	struct host_layout chunk_layout; /* a created chunk's host range */
+	unsigned long *boot_touched; /* the boot chunks' touched pages */
 	struct list_head all_chunks; /* every live chunk, ascending id */
 	int next_chunk_id;
 	int nr_chunks_alive;
@@ -180,6 +188,8 @@ void pcpu_chunk_populated(struct backend *b, struct pcpu_chunk *chunk,
 void pcpu_chunk_depopulated(struct backend *b, struct pcpu_chunk *chunk,
 			    int page_start, int page_end);
 struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr);
+void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
+		      size_t size);
 void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk);
 
 /* percpu_alloc.c */

@@ -56,6 +56,7 @@ static struct pcpu_chunk *pcpu_boot_chunk(struct backend *b, int id,
 	struct pcpu_chunk *chunk = pcpu_boot_alloc(pcpu_chunk_struct_size(b));
 
 	chunk->map = pcpu_boot_alloc(PERCPU_DYNAMIC_EARLY_SLOTS * sizeof(int));
+	chunk->touched = b->boot_touched;
 	INIT_LIST_HEAD(&chunk->list);
 	INIT_LIST_HEAD(&chunk->map_extend_list);
 	INIT_LIST_HEAD(&chunk->all);
@@ -81,7 +82,8 @@ static struct pcpu_chunk *pcpu_boot_chunk(struct backend *b, int id,
  * The embedded first chunk: nr_units * unit_size of page-aligned memory,
  * zeroed, with each unit's tail past static + reserved + dyn returned to
  * the system (inaccessible), as pcpu_embed_first_chunk does.  The memory
- * may be an earlier instance's (host_ranges.c).
+ * may be an earlier instance's (host_ranges.c): no page is touched yet,
+ * so each reads as zero from its first use on (pcpu_chunk_touch).
  */
 static void pcpu_first_chunk_memory(struct backend *b,
 				    const struct pcpu_geometry *g)
@@ -113,6 +115,8 @@ static void pcpu_setup_first_chunk(struct backend *b,
 			(unsigned long)cpu * (unsigned long)b->pcpu_unit_size;
 
 	pcpu_first_chunk_memory(b, g);
+	b->boot_touched = pcpu_boot_alloc(
+		(size_t)BITS_TO_LONGS(b->pcpu_unit_pages) * sizeof(unsigned long));
 
 	/* chunk slots; the additional last slot is for empty chunks */
 	b->pcpu_nr_slots = __pcpu_size_to_slot(b->pcpu_unit_size) + 2;
@@ -193,6 +197,7 @@ void backend_destroy(struct backend *b)
 		}
 	}
 	host_range_put(b->first_chunk_mem, &b->first_chunk_layout);
+	free(b->boot_touched);
 	free(b->pcpu_slot);
 	free(b->pcpu_unit_offsets);
 	free(b);

@@ -3,20 +3,21 @@
  * Chunks and their memory: the common chunk constructor and the "vm"
  * backend (mm/percpu-vm.c, reference §10).  Each created chunk reserves one
  * virtual range of nr_units * unit_size bytes that starts inaccessible;
- * populating a page range makes it readable and writable in every unit,
- * depopulating makes it inaccessible again, so touching an unpopulated page
- * faults as it would in the kernel.
+ * populating a page range makes it accessible in every unit, depopulating
+ * makes it inaccessible again, so touching an unpopulated page stops the
+ * run as it would oops the kernel (host_vm.h: ASan poison or PROT_NONE).
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "host_mem.h"
 #include "host_ranges.h"
+#include "host_vm.h"
 #include "percpu_internal.h"
 
-/* Fresh pages are not zeroed by the kernel: poison them so a missing
- * memset in pcpu_alloc shows up in the harness's zeroing check. */
+/* Fresh pages are not zeroed by the kernel: they read as this poison so
+ * a missing memset in pcpu_alloc shows up in the harness's zeroing check
+ * (written lazily, pcpu_chunk_touch). */
 #define PCPU_FRESH_PAGE_POISON 0x6b
 
 /*
@@ -36,6 +37,17 @@ size_t pcpu_chunk_struct_size(const struct backend *b)
 {
 	return sizeof(struct pcpu_chunk) +
 	       (size_t)BITS_TO_LONGS(b->pcpu_unit_pages) * sizeof(unsigned long);
+}
+
+/* Make pages [page_start, page_end) inaccessible in every CPU's unit. */
+static void pcpu_vm_close(struct backend *b, struct pcpu_chunk *chunk,
+			  int page_start, int page_end)
+{
+	size_t off = (size_t)page_start << b->page_shift;
+	size_t len = (size_t)(page_end - page_start) << b->page_shift;
+
+	for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
+		host_vm_close(pcpu_chunk_addr(b, chunk, cpu) + off, len);
 }
 
 /*
@@ -73,6 +85,9 @@ struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b,
 		free(chunk);
 		return NULL;
 	}
+	/* port only, never an injected failure */
+	chunk->touched = host_zalloc((size_t)BITS_TO_LONGS(b->pcpu_unit_pages) *
+				     sizeof(unsigned long));
 
 	chunk->map_alloc = PCPU_DFL_MAP_ALLOC;
 	chunk->map[0] = 0;
@@ -90,9 +105,10 @@ struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b,
 
 void pcpu_free_chunk(struct backend *b, struct pcpu_chunk *chunk)
 {
-	(void)b;
 	if (!chunk)
 		return;
+	if (chunk->touched != b->boot_touched)
+		free(chunk->touched);
 	free(chunk->map);
 	free(chunk);
 }
@@ -146,9 +162,24 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 	if (chunk->data) {
 		/* back as it came, inaccessible: balance work depopulates a
 		 * chunk before destroying it, so only an instance torn down
-		 * mid-run has pages to unmap here */
-		if (chunk->nr_populated)
-			host_protect(chunk->data, b->chunk_span, PROT_NONE);
+		 * mid-run has pages to close here.  One mprotect covers
+		 * the span; poison costs shadow per byte, so only the
+		 * populated runs get it */
+		int rs = 0, re;
+
+		if (host_vm_model() == HOST_VM_MPROTECT) {
+			if (chunk->nr_populated)
+				host_vm_close(chunk->data, b->chunk_span);
+			rs = b->pcpu_unit_pages;
+		}
+		while ((rs = find_next_bit(chunk->populated,
+					   b->pcpu_unit_pages, rs)) <
+		       b->pcpu_unit_pages) {
+			re = find_next_zero_bit(chunk->populated,
+						b->pcpu_unit_pages, rs + 1);
+			pcpu_vm_close(b, chunk, rs, re);
+			rs = re;
+		}
 		host_range_put(chunk->data, &b->chunk_layout);
 	}
 	list_del_init(&chunk->all);
@@ -177,37 +208,33 @@ int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 	int cpu;
 
 	for (cpu = 0; cpu < (int)b->nr_cpus; cpu++) {
-		char *p = pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off;
-
 		if (cpu == fail_cpu)
 			goto err;
-		host_protect(p, len, PROT_READ | PROT_WRITE);
-		memset(p, PCPU_FRESH_PAGE_POISON, len);
+		host_vm_open(pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off,
+			     len);
 	}
+	/* fresh pages: their poison is written on first use */
+	bitmap_clear(chunk->touched, page_start, page_end - page_start);
 	return 0;
 
 err:
 	while (--cpu >= 0)
-		host_protect(pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off,
-			     len, PROT_NONE);
+		host_vm_close(pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off,
+			      len);
 	return -1;
 }
 
 /*
  * Unmap the pages of [page_start, page_end) in every CPU's unit.  The
- * host pages stay resident behind PROT_NONE: nothing can read them until
- * a populate, which refills them with the poison, and keeping them saves
- * a page fault and a kernel page clear per page on the next populate
- * (host_ranges.c).
+ * host pages stay resident, inaccessible: nothing can read them until a
+ * populate makes them fresh again (pcpu_chunk_touch), and keeping them
+ * saves a page fault and a kernel page clear per page on the next
+ * populate (host_ranges.c).
  */
 void pcpu_depopulate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 			   int page_start, int page_end)
 {
-	size_t off = (size_t)page_start << b->page_shift;
-	size_t len = (size_t)(page_end - page_start) << b->page_shift;
-
-	for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
-		host_protect(pcpu_chunk_addr(b, chunk, cpu) + off, len, PROT_NONE);
+	pcpu_vm_close(b, chunk, page_start, page_end);
 }
 
 /* Record that pages were populated; they count as empty until used. */
@@ -257,4 +284,32 @@ struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr)
 		return chunk;
 	}
 	return NULL;
+}
+
+/*
+ * Port only: give the populated pages of [off, off + size) the contents a
+ * fresh page has (the poison, or zero in the boot chunks' memory) on every
+ * CPU, unless they have them since their populate.  pcpu_alloc calls it
+ * right before clearing an area, so a missing or partial memset reads as
+ * the poison, as if every populate had filled its pages, at the cost of
+ * the pages the allocator uses rather than those it populates; and host
+ * memory left by an earlier instance (host_ranges.c) never shows.  An
+ * unpopulated page is left alone: touching it is the memset's fault.
+ */
+void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
+		      size_t size)
+{
+	int fill = chunk->kind == PCPU_KIND_CREATED ? PCPU_FRESH_PAGE_POISON : 0;
+
+	for (int page = PFN_DOWN(b, off); page < PFN_UP(b, off + size);
+	     page++) {
+		if (test_bit(page, chunk->touched) ||
+		    !test_bit(page, chunk->populated))
+			continue;
+		for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
+			memset(pcpu_chunk_addr(b, chunk, cpu) +
+				       ((size_t)page << b->page_shift),
+			       fill, b->page_size);
+		set_bit(page, chunk->touched);
+	}
 }

@@ -188,7 +188,9 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 	if (!(op->kind == OP_ALLOC && c->allocs[op->id].live) &&
 	    run_backend_check(c))
 		return -1;
-	return check_after_op(c);
+	if (check_after_op(c))
+		return -1;
+	return check_backing_after_op(c, op);
 }
 
 #define RUN_FINDINGS_MAX 16

@@ -107,6 +107,7 @@ struct live_alloc {
 #define CHECK_MAP "map"
 #define CHECK_SLOT "slot"
 #define CHECK_POPULATED "populated"
+#define CHECK_BACKING "backing" /* host memory accessible = populated */
 #define CHECK_LEAK "leak"
 #define CHECK_HANG "hang"  /* the kernel's slot walk would never return */
 #define CHECK_BUG "bug"    /* the kernel would BUG()/oops */
@@ -129,6 +130,8 @@ struct run_ctx {
 	unsigned long failed_faults; /* injected faults fired by then */
 	char detail[1024];
 	char failed_name[32];      /* a backend finding's check name */
+	/* counters at the last backing check (oracle/check_backing.c) */
+	unsigned long backing_events, backing_created;
 };
 
 /*
@@ -163,6 +166,8 @@ int check_after_alloc(struct run_ctx *c, unsigned int id);
 int check_before_free(struct run_ctx *c, unsigned int id);
 int check_after_op(struct run_ctx *c);
 int check_end(struct run_ctx *c);
+/* oracle/check_backing.c: after an op that may have changed the backing */
+int check_backing_after_op(struct run_ctx *c, const struct trace_op *op);
 /*
  * backend_check() after an operation: a finding of a fatal grade fails the
  * run under the finding's check name; others are counted.  0 or -1.

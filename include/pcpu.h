@@ -187,6 +187,17 @@ void backend_global(const struct backend *b, struct pcpu_global_view *out);
 int backend_slot_list(const struct backend *b, int slot, int *ids, int max);
 /* Chunk ids on the deferred map-extension queue, head first. */
 int backend_extend_queue(const struct backend *b, int *ids, int max);
+/*
+ * The backing of pages [from, to) of chunk idx (backend_chunk's index) on
+ * CPU cpu, as the host memory sees it: bit p of bits (a unit_pages-bit
+ * bitmap; bits outside [from, to) are left alone) is set when page p's
+ * first byte is accessible.  Returns 0, or -1 when the backend cannot
+ * tell cheaply (the area-map port under PCPU_VM=mprotect; the linux
+ * backend, whose pages are its own fake memory): the backing check then
+ * skips.
+ */
+int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
+			  int from, int to, unsigned long *bits);
 /* Short backend name for reports, e.g. "area-map-4.9". */
 const char *backend_name(void);
 

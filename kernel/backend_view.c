@@ -194,6 +194,20 @@ int backend_slot_list(const struct backend *b, int slot, int *ids, int max)
 	return n;
 }
 
+/* Not supported: the kernel's pages live in its own fake memory
+ * (kernel/mem_*.c), whose checks are kernel/checks_backend.c's. */
+int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
+			  int from, int to, unsigned long *bits)
+{
+	(void)b;
+	(void)idx;
+	(void)cpu;
+	(void)from;
+	(void)to;
+	(void)bits;
+	return -1;
+}
+
 int backend_extend_queue(const struct backend *b, int *ids, int max)
 {
 	(void)b;

@@ -38,4 +38,10 @@ awk -v a="$pcpu" -v b="$empty" 'BEGIN { printf "bench exec_ratio %.4f ratio\n", 
 echo "bench unchecked_exec_per_sec $unchecked exec/s"
 awk -v a="$unchecked" -v b="$empty" 'BEGIN { printf "bench unchecked_exec_ratio %.4f ratio\n", (b > 0 ? a / b : 0) }'
 awk -v a="$unchecked" -v b="$pcpu" 'BEGIN { printf "bench checks_exec_cost_ratio %.2f x\n", (b > 0 ? a / b : 0) }'
+# host system calls per execution in steady state, counted in
+# allocator/host_mem.c over the seeds replayed in one process after a
+# warm-up round: the campaigns' page model (ASan poison, the default in
+# sanitizer builds) and the mprotect one, for comparison
+"$BUILD/pcpu-bench-calls" "" "$tmp/seeds"
+PCPU_VM=mprotect "$BUILD/pcpu-bench-calls" _mprotect "$tmp/seeds"
 "$BUILD/fast/pcpu-bench" "${BENCH_SECONDS:-1}"

@@ -58,5 +58,6 @@ void suite_checks(void);
 void suite_host_ranges(void);
 void suite_injection(void);
 void suite_input_geometry(void);
+void suite_backing(void);
 
 #endif /* PCPU_FUZZ_TEST_H */

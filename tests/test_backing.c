@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The backing check (oracle/check_backing.c) over a real instance of
+ * geometry G1 (2 CPUs, unit 32 KiB, dyn 12 KiB at 20480): host memory
+ * accessible exactly where the populated bitmap says populated.  Under
+ * PCPU_VM=mprotect the port cannot tell cheaply and the check passes
+ * without comparing; the tests say which answer they expect in which
+ * model.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "core_util.h"
+#include "host_vm.h"
+#include "percpu_internal.h" /* to plant a broken rollback */
+#include "run.h"
+#include "test.h"
+
+static const struct trace_op balance_op = { .kind = OP_BALANCE };
+
+static bool poison_model(void)
+{
+	return host_vm_model() == HOST_VM_POISON;
+}
+
+/*
+ * The first chunk full, then a 4096-byte request creates chunk 1 and
+ * populates its page 0 on both CPUs.  Expected: the backing check passes
+ * (page 0 accessible, pages 1-7 not, on both CPUs; the first chunk up to
+ * its dynamic area's end).
+ */
+static void test_backing_matches_after_populate(void)
+{
+	struct run_ctx c = { .b = mk_g1(0), .failed_chunk = INT_MIN };
+
+	EXPECT_EQ(at(al(c.b, 12288, 2), 0), 20480);
+	EXPECT_EQ(at(al(c.b, 4096, 4096), 1), 0);
+	EXPECT_EQ(check_backing_after_op(&c, &balance_op), 0);
+	EXPECT(!c.failed);
+	backend_destroy(c.b);
+}
+
+/*
+ * Chunk 1 with page 0 populated; an injected page failure strikes unit
+ * 0 of the populate of page 1, so nothing is opened, and a check as after
+ * a balance passes.  The test then opens CPU 1's page 1 by hand and makes
+ * a second populate of it fail at unit 1: what a rollback that forgot
+ * CPU 1 would leave.  Expected under poison: the check after that failed
+ * alloc fails 'backing' naming chunk 1, CPU 1, page 1; under mprotect: no
+ * answer, the check passes.
+ */
+static void test_backing_catches_page_left_open(void)
+{
+	/* the failed alloc as run_alloc leaves it: not live, so the check
+	 * cannot narrow to one chunk and looks at every chunk */
+	struct live_alloc failed = { .live = false };
+	const struct trace_op alloc_op = { .kind = OP_ALLOC, .id = 0 };
+	struct run_ctx c = { .b = mk_g1(0), .failed_chunk = INT_MIN,
+			     .allocs = &failed };
+	struct pcpu_alloc_res r;
+
+	EXPECT_EQ(at(al(c.b, 12288, 2), 0), 20480);
+	r = al(c.b, 4096, 4096);
+	EXPECT_EQ(at(r, 1), 0);
+	backend_fail(c.b, PCPU_FAULT_PAGE, 1);
+	EXPECT_EQ(al(c.b, 4096, 4096).status, PCPU_FAIL);
+	EXPECT_EQ(check_backing_after_op(&c, &balance_op), 0);
+
+	host_vm_open((char *)backend_cpu_addr(c.b, r.ptr, 1) + 4096, 4096);
+	backend_fail(c.b, PCPU_FAULT_PAGE, 1);
+	EXPECT_EQ(al(c.b, 4096, 4096).status, PCPU_FAIL);
+	if (poison_model()) {
+		EXPECT_EQ(check_backing_after_op(&c, &alloc_op), -1);
+		EXPECT(c.failed && !strcmp(c.failed_check, CHECK_BACKING));
+		EXPECT_EQ(c.failed_chunk, 1);
+		EXPECT(strstr(c.detail,
+			      "chunk 1 cpu 1 page 1: expected inaccessible (populated bitmap), got accessible") !=
+		       NULL);
+	} else {
+		EXPECT_EQ(check_backing_after_op(&c, &alloc_op), 0);
+	}
+	host_vm_close((char *)backend_cpu_addr(c.b, r.ptr, 1) + 4096, 4096);
+	backend_destroy(c.b);
+}
+
+/*
+ * Chunk 1 created with page 0 populated (compared whole: it is new).
+ * Before a second 4096-byte request populates page 1, the test opens
+ * CPU 0's page 2 by hand: a populate that ran one page too far.
+ * Expected under poison: the check after that alloc (live, chunk 1
+ * offset 4096, so pages 0 to 2 are compared) fails 'backing' naming
+ * chunk 1, CPU 0, page 2; under mprotect it passes.
+ */
+static void test_backing_after_alloc_sees_page_past_area(void)
+{
+	struct live_alloc live = { .live = true, .chunk_id = 1, .off = 4096,
+				   .size = 4096 };
+	const struct trace_op alloc_op = { .kind = OP_ALLOC, .id = 0 };
+	struct run_ctx c = { .b = mk_g1(0), .failed_chunk = INT_MIN,
+			     .allocs = &live };
+	struct pcpu_alloc_res r;
+
+	EXPECT_EQ(at(al(c.b, 12288, 2), 0), 20480);
+	r = al(c.b, 4096, 4096);
+	EXPECT_EQ(at(r, 1), 0);
+	live.off = 0;
+	EXPECT_EQ(check_backing_after_op(&c, &alloc_op), 0);
+	EXPECT(!c.failed);
+
+	host_vm_open((char *)backend_cpu_addr(c.b, r.ptr, 0) + 8192, 4096);
+	EXPECT_EQ(at(al(c.b, 4096, 4096), 1), 4096);
+	live.off = 4096;
+	if (poison_model()) {
+		EXPECT_EQ(check_backing_after_op(&c, &alloc_op), -1);
+		EXPECT(c.failed && !strcmp(c.failed_check, CHECK_BACKING));
+		EXPECT(strstr(c.detail,
+			      "chunk 1 cpu 0 page 2: expected inaccessible (populated bitmap), got accessible") !=
+		       NULL);
+	} else {
+		EXPECT_EQ(check_backing_after_op(&c, &alloc_op), 0);
+	}
+	host_vm_close((char *)backend_cpu_addr(c.b, r.ptr, 0) + 8192, 4096);
+	backend_destroy(c.b);
+}
+
+void suite_backing(void)
+{
+	RUN(test_backing_matches_after_populate);
+	RUN(test_backing_catches_page_left_open);
+	RUN(test_backing_after_alloc_sees_page_past_area);
+}

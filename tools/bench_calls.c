@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pcpu-bench-calls: the host system calls (mmap, mprotect, munmap) an
+ * execution makes in steady state, counted in allocator/host_mem.c, not
+ * estimated.  Replays the given inputs once to warm up (ranges get mapped
+ * and cached then), then ROUNDS more times in the same process as a
+ * campaign would, with every check and PCPU_FIXES=all, and prints
+ *
+ *     bench syscalls_per_exec[SUFFIX] N calls
+ *     bench seed_exec_per_sec[SUFFIX] N exec/s
+ *
+ * under the page model in force (PCPU_VM; SUFFIX is the first argument).
+ * Built with ASan like the fuzz targets, since the model depends on it.
+ * The time is wall-clock and only for ratios within one bench run.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "host_mem.h"
+#include "input_format.h"
+#include "run.h"
+
+#define ROUNDS 20
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One replay of every trace; returns the executions run. */
+static unsigned long round_of(const struct trace *ts, size_t n,
+			      const struct run_options *opt)
+{
+	for (size_t i = 0; i < n; i++)
+		if (run_trace(&ts[i], opt) == 1) {
+			fprintf(stderr, "pcpu-bench-calls: a seed failed a check\n");
+			exit(1);
+		}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct run_options opt = { .fixes = PCPU_FIX_ALL, .checks = true,
+				   .name = "bench" };
+	struct input_list l = { 0 };
+	struct trace *ts;
+	unsigned long execs = 0, calls;
+	double start, el;
+	char err[256];
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: pcpu-bench-calls SUFFIX INPUT...\n");
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		if (input_list_collect(&l, argv[i]))
+			return 2;
+	ts = calloc(l.n ? l.n : 1, sizeof(*ts));
+	if (!ts)
+		abort();
+	for (size_t i = 0; i < l.n; i++)
+		if (input_load(l.paths[i], &ts[i], err, sizeof(err))) {
+			fprintf(stderr, "pcpu-bench-calls: %s\n", err);
+			return 2;
+		}
+
+	round_of(ts, l.n, &opt);
+	calls = host_mem_syscalls();
+	start = now();
+	for (int r = 0; r < ROUNDS; r++)
+		execs += round_of(ts, l.n, &opt);
+	el = now() - start;
+	calls = host_mem_syscalls() - calls;
+	printf("bench syscalls_per_exec%s %.4f calls\n", argv[1],
+	       execs ? (double)calls / (double)execs : 0.0);
+	printf("bench seed_exec_per_sec%s %.0f exec/s\n", argv[1],
+	       el > 0 ? (double)execs / el : 0.0);
+	for (size_t i = 0; i < l.n; i++)
+		trace_free(&ts[i]);
+	free(ts);
+	input_list_free(&l);
+	return 0;
+}
