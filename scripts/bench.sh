@@ -22,7 +22,7 @@ done
 # over a fixed time instead.
 rate() {
 	units=$(PCPU_FIXES=all "$1" -max_total_time="$2" -runs=1000000000 -seed=1 \
-		-max_len=4096 -print_final_stats=1 "$tmp/seeds" 2>&1 |
+		-max_len=4096 -print_final_stats=1 -artifact_prefix="$tmp/" "$tmp/seeds" 2>&1 |
 		sed -n 's/^stat::number_of_executed_units: *//p')
 	awk -v u="${units:-0}" -v s="$2" 'BEGIN { printf "%.0f", u / s }'
 }

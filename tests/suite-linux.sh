@@ -269,7 +269,7 @@ for v in $VERSIONS; do
 	# failure, and that is what fuzz-pcpu reports and the result keeps
 	echo "scenario: minimize $v: PCPU_NONFATAL=right_free"
 	"$BUILD/pcpu-encode" "$RF" "$d/rf.bin"
-	PCPU_NONFATAL=right_free "$BUILD/linux-$v/fuzz-pcpu" "$d/rf.bin" >/dev/null 2>"$d/fuzz.err"
+	PCPU_NONFATAL=right_free "$BUILD/linux-$v/fuzz-pcpu" -artifact_prefix="$d/" "$d/rf.bin" >/dev/null 2>"$d/fuzz.err"
 	check "minimize $v: fuzz-pcpu stops at contig_hint_low under PCPU_NONFATAL=right_free" \
 		grep -q "check 'contig_hint_low' failed" "$d/fuzz.err"
 	cp "$RF" "$d/rf.trace"
