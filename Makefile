@@ -208,7 +208,7 @@ help:
 	@echo "  make coverage      line/branch coverage of corpus/ and crashes/ (HTML in $(BUILD)/coverage)"
 	@echo "  make cmin          merge campaign corpora into corpus/ keeping coverage"
 	@echo "  make find-known    time to find each known 4.9 bug from an empty corpus, with and without the mutator"
-	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=)"
+	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=, MUTANT_RUNS=, MUTANT_SEEDS=corpus|empty|both)"
 	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 / 7.2 mm/percpu.c backend"
 	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
 	@echo "  make linux-pin V=6.12 [PKG=version]  check and record a new Debian revision of the kernel sources"

@@ -4,15 +4,22 @@
 # A mutant is tests/mutants/NAME.mutant: one small source change to one file
 # of allocator/.  Its builds live in $(BUILD)/mutants/NAME: a copy of
 # allocator/ with the change applied, the objects of the changed files, and
-# two programs linked against the project's ordinary objects for everything
-# else: pcpu-replay (from $(BUILD)/obj) and fuzz-pcpu (from $(BUILD)/fuzz-obj).
+# three programs linked against the project's ordinary objects for everything
+# else: pcpu-replay (from $(BUILD)/obj), fuzz-pcpu (from $(BUILD)/fuzz-obj) and
+# fuzz-pcpu-mut, the same with the custom mutator.
 # Only the changed file is recompiled (every allocator file when the change
 # is to a header), so a mutant costs one compile, not a project build.
 #
-#   make mutants [MUTANTS="a b"] [MUTANT_TIME=s]   fuzz each mutant (scripts/mutants.sh)
+#   make mutants [MUTANTS="a b"] [MUTANT_TIME=s] [MUTANT_RUNS=n] [MUTANT_SEEDS=corpus|empty|both]
+#                                                  fuzz each mutant (scripts/mutants.sh)
 #   make MUTANT=NAME mutant-replay | mutant-fuzz   build one mutant's programs
 
 MUTANT_TIME ?= 60
+# an execution cap, so that a test asks for runs rather than seconds (0: none)
+MUTANT_RUNS ?= 0
+# corpus: start from the seeds; empty: from nothing, with the custom
+# mutator; both: each mutant both ways, and both kill rates
+MUTANT_SEEDS ?= both
 MUTANTS ?=
 # where the specs live (the suite points it at a scratch directory)
 MUTANT_SPECS ?= tests/mutants
@@ -22,7 +29,8 @@ MUTANT_DIR = $(BUILD)/mutants
 
 mutants: fuzz-deps
 	@$(MAKE) --no-print-directory $(BUILD)/pcpu-encode $(BUILD)/pcpu-replay
-	@MAKE="$(MAKE)" BUILD=$(BUILD) MUTANT_TIME=$(MUTANT_TIME) MUTANTS="$(MUTANTS)" \
+	@MAKE="$(MAKE)" BUILD=$(BUILD) MUTANT_TIME=$(MUTANT_TIME) MUTANT_RUNS=$(MUTANT_RUNS) \
+		MUTANT_SEEDS=$(MUTANT_SEEDS) MUTANTS="$(MUTANTS)" \
 		MUTANT_SPECS=$(MUTANT_SPECS) sh scripts/mutants.sh
 
 ifneq ($(MUTANT),)
@@ -42,7 +50,7 @@ MUT_FOBJ := $(patsubst %.c,$(MUT_D)/fuzz-obj/%.o,$(MUT_CHANGED))
 MUT_STAMP := $(MUT_D)/allocator/.applied
 
 mutant-replay: $(MUT_D)/pcpu-replay
-mutant-fuzz: $(MUT_D)/fuzz-pcpu
+mutant-fuzz: $(MUT_D)/fuzz-pcpu $(MUT_D)/fuzz-pcpu-mut
 
 # A fresh copy of allocator/ with the change applied; fails loudly when the
 # change does not apply.
@@ -63,6 +71,9 @@ $(MUT_FOBJ): $(MUT_D)/fuzz-obj/%.o: $(MUT_STAMP) $(wildcard include/*.h)
 $(MUT_D)/pcpu-replay: $(MUT_OBJ) $(call obj,tools/replay.c $(MUT_KEEP) $(MUT_REST))
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(MUT_D)/fuzz-pcpu: $(MUT_FOBJ) $(call fobj,fuzzers/fuzz_pcpu.c $(MUT_KEEP) $(MUT_REST))
+	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
+# the same with the op-aware custom mutator, for the empty-corpus mode
+$(MUT_D)/fuzz-pcpu-mut: $(MUT_FOBJ) $(call fobj,fuzzers/fuzz_pcpu.c $(MUT_KEEP) $(MUT_REST)) $(BUILD)/mutator-obj/fuzzers/mutator.o
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
 else
 mutant-replay mutant-fuzz:

@@ -5,14 +5,20 @@
 # [MUTANT_TIME=s]`.  Each mutant (tests/mutants/NAME.mutant) is one small
 # bug planted in a copy of allocator/; it is built (mk/mutants.mk) and
 # fuzzed with libFuzzer for at most MUTANT_TIME seconds (default 60) with
-# PCPU_FIXES=all, starting from the seed corpus (corpus/*.trace encoded
-# with pcpu-encode, plus the binary inputs in corpus/).  A mutant is killed
+# PCPU_FIXES=all (and, with MUTANT_RUNS=n, at most n executions), in one or
+# both of two modes (MUTANT_SEEDS, default both): `corpus` starts from the
+# seed corpus (corpus/*.trace encoded with pcpu-encode, plus the binary
+# inputs in corpus/) with libFuzzer's own mutations; `empty` starts from
+# nothing with the op-aware custom mutator, which measures what the checks
+# catch without the seeds' head start.  A mutant is killed
 # when the fuzzer stops on an input: the killer is the check named in the
 # report line "... check 'NAME' failed ...", else the sanitizer's or
-# libFuzzer's error type.  Prints one line per mutant and the kill rate;
-# exits 0 when every mutant was killed, 1 otherwise, 2 on bad usage.
+# libFuzzer's error type.  Prints one line per mutant and mode and the
+# kill rate of each mode; exits 0 when every mutant was killed in every
+# mode, 1 otherwise, 2 on bad usage.
 #
 # Settings (environment): MUTANTS (names, default every spec), MUTANT_TIME,
+# MUTANT_RUNS, MUTANT_SEEDS,
 # MUTANT_SPECS (the specs' directory, default tests/mutants), BUILD, MAKE.
 # Work files: $WORK/mutants (WORK defaults to ~/.cache/percpu-fuzz): the
 # seeds, and per mutant its build and fuzz logs, corpus and artifacts.
@@ -89,12 +95,20 @@ fi
 BUILD=${BUILD:-build}
 MAKE=${MAKE:-make}
 MUTANT_TIME=${MUTANT_TIME:-60}
+MUTANT_RUNS=${MUTANT_RUNS:-0}
+MUTANT_SEEDS=${MUTANT_SEEDS:-both}
 MUTANTS=${MUTANTS:-}
 specs=${MUTANT_SPECS:-tests/mutants}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
 dir=$WORK/mutants
 
 case $MUTANT_TIME in '' | *[!0-9]* | 0) die "MUTANT_TIME must be a positive number of seconds, not '$MUTANT_TIME'" ;; esac
+case $MUTANT_RUNS in '' | *[!0-9]*) die "MUTANT_RUNS must be a number of executions (0: no cap), not '$MUTANT_RUNS'" ;; esac
+case $MUTANT_SEEDS in
+corpus | empty) modes=$MUTANT_SEEDS ;;
+both) modes="corpus empty" ;;
+*) die "MUTANT_SEEDS must be corpus, empty or both, not '$MUTANT_SEEDS'" ;;
+esac
 if [ -z "$MUTANTS" ]; then
 	for s in "$specs"/*.mutant; do
 		[ -f "$s" ] || continue
@@ -135,45 +149,88 @@ killer() {
 	echo "$k"
 }
 
-echo "mutants: $total mutant(s), up to ${MUTANT_TIME}s of libFuzzer each, PCPU_FIXES=all, work dir $dir"
-i=0
-killed=0
-errors=0
-for m in $MUTANTS; do
-	i=$((i + 1))
-	md=$dir/$m
+# fuzz_one NAME MODE: fuzz one built mutant in one mode; prints its line
+# and sets $outcome to killed, survived or error.
+fuzz_one() {
+	m=$1
+	mode=$2
+	md=$dir/$m/$mode
 	rm -rf "$md"
 	mkdir -p "$md/corpus" "$md/artifacts"
-	expect=$(sed -n 's/^check: *//p' "$specs/$m.mutant")
-	echo "mutants: [$i/$total] $m (its trace: $expect): building"
-	if ! $MAKE --no-print-directory MUTANT="$m" MUTANT_SPECS="$specs" BUILD="$BUILD" \
-		"$BUILD/mutants/$m/fuzz-pcpu" >"$md/build.log" 2>&1; then
-		echo "mutant $m: build FAILED (log: $md/build.log)"
-		tail -n 5 "$md/build.log"
-		errors=$((errors + 1))
-		continue
+	if [ "$mode" = corpus ]; then
+		bin=$BUILD/mutants/$m/fuzz-pcpu
+		set -- "$md/corpus" "$dir/seeds"
+		label=""
+	else
+		bin=$BUILD/mutants/$m/fuzz-pcpu-mut
+		set -- "$md/corpus"
+		label=" (empty corpus)"
 	fi
+	[ "$MUTANT_RUNS" -eq 0 ] || set -- -runs="$MUTANT_RUNS" "$@"
 	start=$(now)
 	st=0
-	PCPU_FIXES=all timeout $((MUTANT_TIME + 60)) "$BUILD/mutants/$m/fuzz-pcpu" \
-		-max_total_time="$MUTANT_TIME" -dict=fuzzers/pcpu.dict \
+	PCPU_FIXES=all timeout $((MUTANT_TIME + 60)) "$bin" \
+		-max_total_time="$MUTANT_TIME" -dict=fuzzers/pcpu.dict -seed=1 \
 		-max_len=4096 -timeout=10 -print_final_stats=0 \
-		-artifact_prefix="$md/artifacts/" "$md/corpus" "$dir/seeds" \
-		>"$md/fuzz.log" 2>&1 || st=$?
+		-artifact_prefix="$md/artifacts/" "$@" >"$md/fuzz.log" 2>&1 || st=$?
 	took=$(elapsed "$start" "$(now)")
 	k=$(killer "$md/fuzz.log")
 	if [ -n "$k" ]; then
-		echo "mutant $m killed by $k in ${took}s"
-		killed=$((killed + 1))
+		echo "mutant $m$label killed by $k in ${took}s"
+		outcome=killed
 	elif [ "$st" -eq 0 ]; then
-		echo "mutant $m survived ${MUTANT_TIME}s"
+		if [ "$MUTANT_RUNS" -ne 0 ] && grep -q "^Done [0-9]* runs" "$md/fuzz.log"; then
+			echo "mutant $m$label survived $MUTANT_RUNS runs"
+		else
+			echo "mutant $m$label survived ${MUTANT_TIME}s"
+		fi
+		outcome=survived
 	else
-		echo "mutant $m: fuzzer exited with status $st and no report (log: $md/fuzz.log)"
-		errors=$((errors + 1))
+		echo "mutant $m$label: fuzzer exited with status $st and no report (log: $md/fuzz.log)"
+		outcome=error
 	fi
+}
+
+cap=""
+[ "$MUTANT_RUNS" -eq 0 ] || cap=" or $MUTANT_RUNS executions"
+echo "mutants: $total mutant(s), up to ${MUTANT_TIME}s$cap of libFuzzer each, mode(s) $modes, PCPU_FIXES=all, work dir $dir"
+i=0
+killed_corpus=0
+killed_empty=0
+errors=0
+for m in $MUTANTS; do
+	i=$((i + 1))
+	rm -rf "${dir:?}/$m"
+	mkdir -p "$dir/$m"
+	expect=$(sed -n 's/^check: *//p' "$specs/$m.mutant")
+	echo "mutants: [$i/$total] $m (its trace: $expect): building"
+	if ! $MAKE --no-print-directory MUTANT="$m" MUTANT_SPECS="$specs" BUILD="$BUILD" \
+		"$BUILD/mutants/$m/fuzz-pcpu" "$BUILD/mutants/$m/fuzz-pcpu-mut" \
+		>"$dir/$m/build.log" 2>&1; then
+		echo "mutant $m: build FAILED (log: $dir/$m/build.log)"
+		tail -n 5 "$dir/$m/build.log"
+		errors=$((errors + 1))
+		continue
+	fi
+	for mode in $modes; do
+		fuzz_one "$m" "$mode"
+		case $outcome in
+		killed) eval "killed_$mode=\$((killed_$mode + 1))" ;;
+		error) errors=$((errors + 1)) ;;
+		esac
+	done
 done
 
-pct=$(awk -v k="$killed" -v n="$total" 'BEGIN { printf "%d", n ? 100 * k / n : 0 }')
-echo "mutants: $killed/$total killed ($pct%)"
+all=0
+for mode in $modes; do
+	eval "k=\$killed_$mode"
+	pct=$(awk -v k="$k" -v n="$total" 'BEGIN { printf "%d", n ? 100 * k / n : 0 }')
+	if [ "$mode" = corpus ]; then
+		echo "mutants: $k/$total killed ($pct%)"
+	else
+		echo "mutants from an empty corpus: $k/$total killed ($pct%)"
+	fi
+	[ "$k" -eq "$total" ] || all=1
+done
 [ "$errors" -eq 0 ] || echo "mutants: $errors mutant(s) failed to build or run"
-[ "$killed" -eq "$total" ]
+[ "$all" -eq 0 ] && [ "$errors" -eq 0 ]
