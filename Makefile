@@ -113,7 +113,7 @@ $(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-# every compact geometry header against this backend (fuzzers/FORMAT.md)
+# every compact geometry header against this backend (docs/byte-format.md)
 $(BUILD)/pcpu-geometry-census: $(call obj,tools/geometry_census.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-soak: $(call obj,tools/soak.c) $(LIB_OBJ)
