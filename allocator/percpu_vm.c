@@ -189,7 +189,7 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 }
 
 /**
- * pcpu_populate_chunk - populate and map an area of a pcpu_chunk
+ * pcpu_populate_chunk - make pages [page_start, page_end) usable
  *
  * All or nothing, for every CPU's unit.  One call is one `page`
  * fault-injection attempt, as one call of the kernel's page allocation
