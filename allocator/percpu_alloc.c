@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pcpu_alloc and free_percpu (reference §7, §8).
+ * pcpu_alloc and free_percpu (docs/allocator.md §7, §8).
  */
 #include <string.h>
 
@@ -140,7 +140,7 @@ restart:
 			 * Faithful walk: follow the chunk's current link.  If
 			 * the failed attempt moved the chunk to another list,
 			 * the kernel walks into that list's head and never
-			 * terminates (reference §14.1).  Deviation: the port
+			 * terminates (docs/allocator.md §14.1).  Deviation: the port
 			 * stops here and reports the hang.
 			 */
 			if (pcpu_chunk_slot(b, chunk) != slot) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The balance work (pcpu_balance_workfn, reference §9): reap spare free
+ * The balance work (pcpu_balance_workfn, docs/allocator.md §9): reap spare free
  * chunks, service deferred map extensions, keep pages populated for atomic
  * allocations.  Deviation: it runs when the trace says `balance`, not from
  * a work queue; running it clears the pending flag.

@@ -27,7 +27,7 @@
 #include "list.h"
 #include "pcpu.h"
 
-/* mm/percpu.c constants of 4.9 (reference §1.1). */
+/* mm/percpu.c constants of 4.9 (docs/allocator.md §1.1). */
 #define PCPU_SLOT_BASE_SHIFT 5
 #define PCPU_DFL_MAP_ALLOC 16
 #define PCPU_ATOMIC_MAP_MARGIN_LOW 32
@@ -120,7 +120,8 @@ static inline int fls(unsigned int x)
 #define PFN_DOWN(b, x) ((int)((unsigned long)(x) >> (b)->page_shift))
 #define PFN_UP(b, x)                                                        \
 	((int)(((unsigned long)(x) + (b)->page_size - 1) >> (b)->page_shift))
-/* ALIGN is the kernel's bit-mask formula, not rounding (reference §7.1). */
+/* ALIGN is the kernel's bit-mask formula, not rounding
+ * (docs/allocator.md §7.1). */
 #define ALIGN_MASK(x, a) (((x) + (a) - 1) & ~((a) - 1))
 
 /* Address of CPU cpu's copy of the chunk's unit (pcpu_chunk_addr). */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The area map of one chunk: capacity management, fitting, allocation and
- * freeing of blocks (reference §4, §5, §6).
+ * freeing of blocks (docs/allocator.md §4, §5, §6).
  *
  * map[i] holds the start offset of block i with bit 0 set when the block is
  * in use; map[map_used] is the sentry, the end offset with bit 0 set.
@@ -203,7 +203,7 @@ int pcpu_alloc_area(struct backend *b, struct pcpu_chunk *chunk, int size,
 		 * the candidate's start moves up instead, so the head joins
 		 * the previous block (free bytes lost to an in-use block, or
 		 * a longer free block).  Deviation: at i == 0 the kernel would
-		 * read map[-1] (reference §14.2, unreachable with prefix
+		 * read map[-1] (docs/allocator.md §14.2, unreachable with prefix
 		 * population); the port treats that entry as in use.
 		 */
 		if (head && (head < (int)sizeof(int) ||

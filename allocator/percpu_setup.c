@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Instance creation: the kernel's first-chunk setup checks and
- * pcpu_setup_first_chunk (reference §11), on memory laid out the way
+ * pcpu_setup_first_chunk (docs/allocator.md §11), on memory laid out the way
  * pcpu_embed_first_chunk leaves it.  One group; CPU c uses unit c.
  */
 #include <stdio.h>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Slots: chunks are kept on lists keyed by their free bytes (reference §3).
+ * Slots: chunks are kept on lists keyed by their free bytes
+ * (docs/allocator.md §3).
  */
 #include "percpu_internal.h"
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Chunks and their memory: the common chunk constructor and the "vm"
- * backend (mm/percpu-vm.c, reference §10).  Each created chunk reserves one
+ * Chunks and their memory: the common chunk constructor and the "vm" backend
+ * (mm/percpu-vm.c, docs/allocator.md §10).  Each created chunk reserves one
  * virtual range of nr_units * unit_size bytes that starts inaccessible;
- * populating a page range makes it accessible in every unit, depopulating
- * makes it inaccessible again, so touching an unpopulated page stops the
- * run as it would oops the kernel (host_vm.h: ASan poison or PROT_NONE).
+ * populating a page range makes it accessible in every unit, depopulating makes
+ * it inaccessible again, so touching an unpopulated page stops the run as it
+ * would oops the kernel (host_vm.h: ASan poison or PROT_NONE).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Printing an instance: the --state lines (trace-format.md) and the chunk
- * dump of failure reports.  Only offsets are printed, never addresses, so
+ * Printing an instance: the --state lines (docs/trace-format.md §3.2) and the
+ * chunk dump of failure reports.  Only offsets are printed, never addresses, so
  * output is the same from run to run.
  */
 #include <limits.h>
