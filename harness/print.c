@@ -28,7 +28,7 @@ void print_state(FILE *f, struct backend *b)
 		fputs("chunk ", f);
 		print_chunk_name(f, v.id);
 		if (!(backend_caps() & PCPU_CAP_AREA_MAP)) {
-			/* no map: what the view has (kernel/README.md) */
+			/* no map: what the view has (docs/linux.md §3.4) */
 			fprintf(f,
 				" free_size %ld contig_hint %d nr_populated %d slot %d\n",
 				v.free_size, v.contig_hint, v.nr_populated,

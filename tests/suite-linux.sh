@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The harness on top of the linux backend (the real mm/percpu.c of Linux
-# 6.1, 6.12 and 7.2, kernel/README.md): builds each kernel's binaries (`make
+# 6.1, 6.12 and 7.2, docs/linux.md): builds each kernel's binaries (`make
 # linux` downloads the Debian source packages the first time), runs the
 # smoke tests, replays corpus/*.trace and the area-map crash reproducers
 # with each kernel's pcpu-replay (hint findings non-fatal; a geometry the kernel
@@ -31,7 +31,7 @@ VERSIONS=$LINUX_AVAILABLE
 
 # Corpus traces whose geometry a kernel refuses (exit 2, "bad geometry"):
 # 6.12 and 7.2 want dyn >= 20 KiB (PERCPU_DYNAMIC_EARLY_SIZE); all want
-# static + reserved + dyn a multiple of 4 (kernel/README.md).
+# static + reserved + dyn a multiple of 4 (docs/linux.md §2.3).
 refused() { # refused VERSION: base names of the refused traces
 	case $1 in
 	6.1) echo "unit-tail-unaligned" ;;
