@@ -56,7 +56,8 @@ struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
 	int slot, off, new_alloc, isize, ialign;
 	unsigned int cpu;
 
-	/* the lowest offset bit is the in-use flag: even sizes, align >= 2 */
+	/* bit 0 of a map entry flags the block in use, so offsets must stay
+	 * even: the size is rounded up to even, the alignment raised to 2 */
 	if (align < 2)
 		align = 2;
 

@@ -96,8 +96,8 @@ static void pcpu_next_unpop(struct pcpu_chunk *chunk, int *rs, int *re,
  * @pop_only: the request is atomic: every page it touches must be populated
  *
  * Return: the head padding to skip from @off, or -1 if it does not fit.
- * With @pop_only, candidates overlapping an unpopulated page are retried
- * from the first page past that unpopulated run.
+ * With @pop_only the candidate start jumps past any unpopulated pages it
+ * would touch, and the fit is tested again from there.
  */
 static int pcpu_fit_in_area(struct backend *b, struct pcpu_chunk *chunk,
 			    int off, int this_size, int size, int align,

@@ -225,7 +225,7 @@ err:
 }
 
 /*
- * Unmap the pages of [page_start, page_end) in every CPU's unit.  The
+ * Make pages [page_start, page_end) inaccessible again on every CPU.  The
  * host pages stay resident, inaccessible: nothing can read them until a
  * populate makes them fresh again (pcpu_chunk_touch), and keeping them
  * saves a page fault and a kernel page clear per page on the next
