@@ -113,7 +113,7 @@ $(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-# every compact geometry header against this backend (fuzzers/FORMAT.md)
+# every compact geometry header against this backend (docs/byte-format.md)
 $(BUILD)/pcpu-geometry-census: $(call obj,tools/geometry_census.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-soak: $(call obj,tools/soak.c) $(LIB_OBJ)
@@ -218,7 +218,7 @@ help:
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk|all|none (FIXES= sets it for campaigns)"
 	@echo "             PCPU_VM=poison|mprotect: page model (default poison with ASan, else mprotect)"
-	@echo "backends: BACKEND=linux-6.1|linux-6.12|linux-7.2 for fuzz, afl, repro, minimize, triage (kernel/README.md);"
+	@echo "backends: BACKEND=linux-6.1|linux-6.12|linux-7.2 for fuzz, afl, repro, minimize, triage (docs/linux.md);"
 	@echo "          PCPU_NONFATAL=safety,accounting,hint,benign,none or check names: those findings only count (unset: benign)"
 
 # The README's two commands in a fresh minimal Debian 12 root

@@ -12,16 +12,15 @@
  *   still resident (the vm backend's depopulate drops access, not pages);
  * - the first chunk's memory keeps its unit layout (accessible head,
  *   inaccessible tail per unit).
- * Neither is cleared here: a page gets the contents a fresh one would
- * have (the poison, or zero in the first chunk) when the allocator first
- * writes to it (pcpu_chunk_touch, percpu_vm.c), so the cost of reuse is
- * what an execution touches, not the size of its chunks.
- * Accessible or not is the page model's (host_vm.h): PROT_NONE or ASan
- * poison.  Under poison, ranges come from the arena (host_arena.c) and
- * this cache serves only what does not fit there.
- * Which addresses a chunk gets changes nothing the allocator decides: the
- * chunk lookup (reference §12) tests which range holds an address, never
- * how ranges are ordered.
+ * Neither is cleared here: a page gets the contents a fresh one would have (the
+ * poison, or zero in the first chunk) when the allocator first writes to it
+ * (pcpu_chunk_touch, percpu_vm.c), so the cost of reuse is what an execution
+ * touches, not the size of its chunks. Accessible or not is the page model's
+ * (host_vm.h): PROT_NONE or ASan poison.  Under poison, ranges come from the
+ * arena (host_arena.c) and this cache serves only what does not fit there.
+ * Which addresses a chunk gets changes nothing the allocator decides: the chunk
+ * lookup (docs/allocator.md §12) tests which range holds an address, never how
+ * ranges are ordered.
  *
  * Bounded: at most HOST_RANGES_SLOTS ranges and HOST_RANGES_MAX_BYTES of
  * address space (resident pages are at most that); the oldest range is

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * pcpu_alloc and free_percpu (reference §7, §8).
+ * pcpu_alloc and free_percpu (docs/allocator.md §7, §8).
  */
 #include <string.h>
 
@@ -28,7 +28,8 @@ static struct pcpu_alloc_res pcpu_alloc_fail(struct backend *b,
 		b->warn_limit--;
 	}
 	if (is_atomic) {
-		/* see the flag handling in pcpu_balance_workfn() */
+		/* the next balance populates PCPU_EMPTY_POP_PAGES_HIGH
+		 * pages whatever the count says (pcpu_balance_populate) */
 		b->pcpu_atomic_alloc_failed = true;
 		b->counters.atomic_failed++;
 		pcpu_schedule_balance_work(b);
@@ -37,10 +38,10 @@ static struct pcpu_alloc_res pcpu_alloc_fail(struct backend *b,
 }
 
 /**
- * pcpu_alloc - the percpu allocator
- * @size: size of area to allocate in bytes
- * @align: alignment of area (max PAGE_SIZE)
- * @reserved: allocate from the reserved chunk if available
+ * pcpu_alloc - one allocation request, end to end
+ * @size: bytes wanted in every CPU's unit
+ * @align: wanted alignment of the offset; above the page size is refused
+ * @reserved: use the reserved chunk, when the geometry has one
  * @is_atomic: the request may not sleep (gfp is not GFP_KERNEL)
  *
  * Deviation: instead of a pointer the port returns the outcome, the chunk
@@ -55,7 +56,8 @@ struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
 	int slot, off, new_alloc, isize, ialign;
 	unsigned int cpu;
 
-	/* the lowest offset bit is the in-use flag: even sizes, align >= 2 */
+	/* bit 0 of a map entry flags the block in use, so offsets must stay
+	 * even: the size is rounded up to even, the alignment raised to 2 */
 	if (align < 2)
 		align = 2;
 
@@ -72,7 +74,8 @@ struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
 	isize = (int)size;
 	ialign = (int)align;
 
-	/* serve reserved allocations from the reserved chunk if available */
+	/* a reserved request goes to the reserved chunk only, when it
+	 * exists; otherwise it is served like any other */
 	if (reserved && b->pcpu_reserved_chunk) {
 		chunk = b->pcpu_reserved_chunk;
 
@@ -95,7 +98,7 @@ struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
 	}
 
 restart:
-	/* search through normal chunks */
+	/* slots from the request's size up; each list in order */
 	for (slot = pcpu_size_to_slot(b, isize); slot < b->pcpu_nr_slots;
 	     slot++) {
 		struct list_head *head = &b->pcpu_slot[slot];
@@ -117,7 +120,9 @@ restart:
 							 new_alloc) < 0)
 					return pcpu_alloc_fail(b, is_atomic);
 				b->counters.map_ext_sync++;
-				/* the lock was dropped: restart the walk */
+				/* the kernel dropped its lock to grow the map,
+				 * so the lists may have changed: walk again from
+				 * the first slot */
 				goto restart;
 			}
 
@@ -136,7 +141,7 @@ restart:
 			 * Faithful walk: follow the chunk's current link.  If
 			 * the failed attempt moved the chunk to another list,
 			 * the kernel walks into that list's head and never
-			 * terminates (reference §14.1).  Deviation: the port
+			 * terminates (docs/allocator.md §14.1).  Deviation: the port
 			 * stops here and reports the hang.
 			 */
 			if (pcpu_chunk_slot(b, chunk) != slot) {
@@ -148,7 +153,8 @@ next:
 		}
 	}
 
-	/* no space left: sleeping requests create a chunk and retry */
+	/* nothing fits: an atomic request fails; a sleeping one makes
+	 * sure an empty chunk exists and walks again */
 	if (is_atomic)
 		return pcpu_alloc_fail(b, is_atomic);
 
@@ -162,7 +168,8 @@ next:
 	goto restart;
 
 area_found:
-	/* populate if not all pages are already there */
+	/* a sleeping request populates the unpopulated runs its area
+	 * covers; an atomic one was placed on populated pages only */
 	if (!is_atomic) {
 		int page_start = PFN_DOWN(b, off);
 		int page_end = PFN_UP(b, off + isize);
@@ -194,7 +201,7 @@ area_found:
 	/* port only: fresh pages read as fresh pages (percpu_vm.c) */
 	pcpu_chunk_touch(b, chunk, off, size);
 
-	/* clear the areas and return address relative to base address */
+	/* every CPU's copy reads as zero; the result is chunk and offset */
 	for (cpu = 0; cpu < b->nr_cpus; cpu++)
 		memset(pcpu_chunk_addr(b, chunk, cpu) + off, 0, size);
 
@@ -205,7 +212,7 @@ area_found:
 }
 
 /*
- * pcpu_chunk_addr_search - determine the chunk containing a percpu address
+ * pcpu_chunk_addr_search - which chunk an address handed out belongs to
  *
  * The first chunk (and the reserved chunk inside it) by range; any other
  * address is moved into the current CPU's unit and looked up through its
@@ -235,7 +242,7 @@ static struct pcpu_chunk *pcpu_chunk_addr_search(struct backend *b,
 }
 
 /**
- * free_percpu - free percpu area
+ * free_percpu - give back the allocation that starts at @ptr
  *
  * Return: PCPU_OK, or PCPU_BUG where the kernel would oops (an address in
  * no chunk) or BUG() (not the start of an in-use block).
@@ -258,7 +265,8 @@ enum pcpu_status free_percpu(struct backend *b, uintptr_t ptr)
 	if (chunk != b->pcpu_reserved_chunk)
 		b->pcpu_nr_empty_pop_pages += occ_pages;
 
-	/* if there are more than one fully free chunks, wake up grim reaper */
+	/* this chunk became empty and another empty one exists: ask the
+	 * balance work to destroy the spare */
 	if (chunk->free_size == b->pcpu_unit_size) {
 		struct list_head *head = &b->pcpu_slot[b->pcpu_nr_slots - 1];
 

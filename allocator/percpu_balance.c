@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The balance work (pcpu_balance_workfn, reference §9): reap spare free
+ * The balance work (pcpu_balance_workfn, docs/allocator.md §9): reap spare free
  * chunks, service deferred map extensions, keep pages populated for atomic
  * allocations.  Deviation: it runs when the trace says `balance`, not from
  * a work queue; running it clears the pending flag.
  */
 #include "percpu_internal.h"
 
-/* Phase 1: destroy every wholly free chunk but the head of the free slot. */
+/* Phase 1: keep the head of the last slot's list, destroy the rest of it. */
 static void pcpu_balance_reap(struct backend *b)
 {
 	struct list_head to_free;
@@ -25,7 +25,7 @@ static void pcpu_balance_reap(struct backend *b)
 		if (chunk->immutable)
 			b->counters.warn_immutable++;
 
-		/* spare the first one */
+		/* the list head survives */
 		if (pos == free_head->next)
 			continue;
 
@@ -139,7 +139,8 @@ retry_pop:
 	}
 
 	if (nr_to_pop) {
-		/* ran out of chunks to populate, create a new one and retry */
+		/* pages still owed and no chunk has unpopulated pages:
+		 * add a chunk and start the count again */
 		chunk = pcpu_create_chunk(b);
 		if (chunk) {
 			pcpu_chunk_relocate(b, chunk, -1);

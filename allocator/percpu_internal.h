@@ -27,7 +27,7 @@
 #include "list.h"
 #include "pcpu.h"
 
-/* mm/percpu.c constants of 4.9 (reference §1.1). */
+/* mm/percpu.c constants of 4.9 (docs/allocator.md §1.1). */
 #define PCPU_SLOT_BASE_SHIFT 5
 #define PCPU_DFL_MAP_ALLOC 16
 #define PCPU_ATOMIC_MAP_MARGIN_LOW 32
@@ -39,20 +39,20 @@
 #define PCPU_WARN_LIMIT 10
 
 struct pcpu_chunk {
-	struct list_head list;	/* linked to pcpu_slot lists */
-	int free_size;		/* free bytes in the chunk */
-	int contig_hint;	/* max contiguous size hint */
-	uintptr_t base_addr;	/* base address of this chunk */
+	struct list_head list;	/* entry in one slot list (none: reserved) */
+	int free_size;		/* sum of the free blocks' sizes, exact */
+	int contig_hint;	/* never below the largest free block */
+	uintptr_t base_addr;	/* CPU 0's unit starts here (+ unit offset) */
 
-	int map_used;		/* # of map entries used before the sentry */
-	int map_alloc;		/* # of map entries allocated */
-	int *map;		/* allocation map */
-	struct list_head map_extend_list; /* on pcpu_map_extend_chunks */
+	int map_used;		/* blocks in map[]; map[map_used] ends the unit */
+	int map_alloc;		/* capacity of map[], in entries */
+	int *map;		/* block starts; bit 0 set = in use */
+	struct list_head map_extend_list; /* queued for growth by balance */
 
-	void *data;		/* chunk data: the vm reservation */
-	int first_free;		/* no free below this */
-	bool immutable;		/* no [de]population allowed */
-	int nr_populated;	/* # of populated pages */
+	void *data;		/* the host range of a created chunk, else NULL */
+	int first_free;		/* no free block has a lower index */
+	bool immutable;		/* boot chunk: its pages never change */
+	int nr_populated;	/* set bits in populated[] */
 
 	/* port only: identity for views and results, and the id-ordered list */
 	int id;
@@ -66,7 +66,7 @@ struct pcpu_chunk {
 	 */
 	unsigned long *touched;
 
-	unsigned long populated[]; /* populated bitmap, pcpu_unit_pages bits */
+	unsigned long populated[]; /* one bit per page of a unit */
 };
 
 struct backend {
@@ -89,7 +89,7 @@ struct backend {
 	struct pcpu_chunk *pcpu_reserved_chunk;
 	int pcpu_reserved_chunk_limit;
 
-	struct list_head *pcpu_slot; /* chunk list slots */
+	struct list_head *pcpu_slot; /* pcpu_nr_slots lists, by free bytes */
 	struct list_head pcpu_map_extend_chunks;
 	int pcpu_nr_empty_pop_pages;
 	bool pcpu_atomic_alloc_failed;
@@ -120,7 +120,8 @@ static inline int fls(unsigned int x)
 #define PFN_DOWN(b, x) ((int)((unsigned long)(x) >> (b)->page_shift))
 #define PFN_UP(b, x)                                                        \
 	((int)(((unsigned long)(x) + (b)->page_size - 1) >> (b)->page_shift))
-/* ALIGN is the kernel's bit-mask formula, not rounding (reference §7.1). */
+/* ALIGN is the kernel's bit-mask formula, not rounding
+ * (docs/allocator.md §7.1). */
 #define ALIGN_MASK(x, a) (((x) + (a) - 1) & ~((a) - 1))
 
 /* Address of CPU cpu's copy of the chunk's unit (pcpu_chunk_addr). */

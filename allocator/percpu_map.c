@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The area map of one chunk: capacity management, fitting, allocation and
- * freeing of blocks (reference §4, §5, §6).
+ * freeing of blocks (docs/allocator.md §4, §5, §6).
  *
  * map[i] holds the start offset of block i with bit 0 set when the block is
  * in use; map[map_used] is the sentry, the end offset with bit 0 set.
@@ -12,7 +12,7 @@
 #include "percpu_internal.h"
 
 /**
- * pcpu_need_to_extend - determine whether the chunk's area map needs growing
+ * pcpu_need_to_extend - the capacity the chunk's map must grow to, if any
  *
  * Atomic requests need room for 3 more entries and queue the chunk for
  * asynchronous growth once fewer than PCPU_ATOMIC_MAP_MARGIN_LOW remain;
@@ -51,7 +51,7 @@ int pcpu_need_to_extend(struct backend *b, struct pcpu_chunk *chunk,
 }
 
 /**
- * pcpu_extend_area_map - extend area map of a chunk to @new_alloc entries
+ * pcpu_extend_area_map - give the chunk a map array of @new_alloc entries
  *
  * Only map_alloc changes.  If the map already grew meanwhile the new array
  * is discarded and the call still succeeds.  The allocation of the new
@@ -90,14 +90,14 @@ static void pcpu_next_unpop(struct pcpu_chunk *chunk, int *rs, int *re,
 }
 
 /**
- * pcpu_fit_in_area - try to fit the requested allocation in a candidate area
- * @off: the offset to the start of the candidate area
- * @this_size: the size of the candidate area
- * @pop_only: only allocate from already populated pages (atomic requests)
+ * pcpu_fit_in_area - where in one free block a request would start
+ * @off: where the free block starts
+ * @this_size: its length in bytes
+ * @pop_only: the request is atomic: every page it touches must be populated
  *
  * Return: the head padding to skip from @off, or -1 if it does not fit.
- * With @pop_only, candidates overlapping an unpopulated page are retried
- * from the first page past that unpopulated run.
+ * With @pop_only the candidate start jumps past any unpopulated pages it
+ * would touch, and the fit is tested again from there.
  */
 static int pcpu_fit_in_area(struct backend *b, struct pcpu_chunk *chunk,
 			    int off, int this_size, int size, int align,
@@ -157,7 +157,7 @@ int pcpu_count_occupied_pages(struct backend *b, struct pcpu_chunk *chunk,
 }
 
 /**
- * pcpu_alloc_area - allocate area from a pcpu_chunk
+ * pcpu_alloc_area - carve a block for @size bytes out of the chunk's map
  *
  * First fit from first_free.  Callers guarantee map_alloc >= map_used + 3:
  * a split adds up to two entries.  Updates first_free, contig_hint (exact
@@ -198,9 +198,12 @@ int pcpu_alloc_area(struct backend *b, struct pcpu_chunk *chunk, int size,
 		}
 
 		/*
-		 * A small head, or one behind a free block, is merged into
-		 * the previous block.  Deviation: at i == 0 the kernel would
-		 * read map[-1] (reference §14.2, unreachable with prefix
+		 * The head is not given an entry of its own when it is
+		 * shorter than an int or when the block before it is free:
+		 * the candidate's start moves up instead, so the head joins
+		 * the previous block (free bytes lost to an in-use block, or
+		 * a longer free block).  Deviation: at i == 0 the kernel would
+		 * read map[-1] (docs/allocator.md §14.2, unreachable with prefix
 		 * population); the port treats that entry as in use.
 		 */
 		if (head && (head < (int)sizeof(int) ||
@@ -214,18 +217,20 @@ int pcpu_alloc_area(struct backend *b, struct pcpu_chunk *chunk, int size,
 			head = 0;
 		}
 
-		/* if tail is small, just keep it around */
+		/* a tail shorter than an int is not worth an entry: the
+		 * allocation takes it */
 		tail = this_size - head - size;
 		if (tail < (int)sizeof(int)) {
 			tail = 0;
 			size = this_size - head;
 		}
 
-		/* split if warranted */
+		/* a head or tail left over needs one more entry each */
 		if (head || tail) {
 			int nr_extra = !!head + !!tail;
 
-			/* insert new subblocks, the sentry moves up too */
+			/* shift the entries after i, sentry included, up by
+			 * nr_extra to make room */
 			memmove(p + nr_extra + 1, p + 1,
 				sizeof(chunk->map[0]) *
 					(size_t)(chunk->map_used - i));
@@ -249,9 +254,10 @@ int pcpu_alloc_area(struct backend *b, struct pcpu_chunk *chunk, int size,
 		if (!seen_free)
 			chunk->first_free = i + 1;
 
-		/* update hint and mark allocated */
+		/* contig_hint is exact only when the scan saw every free
+		 * block, i.e. the chosen block was the last one */
 		if (i + 1 == chunk->map_used)
-			chunk->contig_hint = max_contig; /* fully scanned */
+			chunk->contig_hint = max_contig;
 		else
 			chunk->contig_hint =
 				max_int(chunk->contig_hint, max_contig);
@@ -264,16 +270,16 @@ int pcpu_alloc_area(struct backend *b, struct pcpu_chunk *chunk, int size,
 		return off;
 	}
 
-	chunk->contig_hint = max_contig; /* fully scanned */
+	/* the whole map was scanned and nothing fits: the hint is now
+	 * exact, so the caller will skip this chunk for this size */
+	chunk->contig_hint = max_contig;
 	pcpu_chunk_relocate(b, chunk, oslot);
-
-	/* tell the upper layer that this chunk has no matching area */
 	return -1;
 }
 
 /**
- * pcpu_free_area - free area to a pcpu_chunk
- * @freeme: offset of the area to free
+ * pcpu_free_area - mark the block at @freeme free and merge it
+ * @freeme: the offset pcpu_alloc_area returned for the block
  *
  * Binary search for the in-use block starting at @freeme, then merge with
  * free neighbours.  contig_hint only ever grows here.
@@ -289,7 +295,7 @@ bool pcpu_free_area(struct backend *b, struct pcpu_chunk *chunk, int freeme,
 	int to_free = 0;
 	int *p;
 
-	freeme |= 1; /* we are searching for <given offset, in use> pair */
+	freeme |= 1; /* the entry of an in-use block starting at freeme */
 
 	i = 0;
 	j = (unsigned int)chunk->map_used;
@@ -316,10 +322,10 @@ bool pcpu_free_area(struct backend *b, struct pcpu_chunk *chunk, int freeme,
 
 	*occ_pages_p = pcpu_count_occupied_pages(b, chunk, (int)i);
 
-	/* merge with next? */
+	/* a free successor's entry goes away */
 	if (!(p[1] & 1))
 		to_free++;
-	/* merge with previous? */
+	/* so does this entry when the predecessor is free */
 	if (i > 0 && !(p[-1] & 1)) {
 		to_free++;
 		i--;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Instance creation: the kernel's first-chunk setup checks and
- * pcpu_setup_first_chunk (reference §11), on memory laid out the way
+ * pcpu_setup_first_chunk (docs/allocator.md §11), on memory laid out the way
  * pcpu_embed_first_chunk leaves it.  One group; CPU c uses unit c.
  */
 #include <stdio.h>
@@ -118,7 +118,8 @@ static void pcpu_setup_first_chunk(struct backend *b,
 	b->boot_touched = pcpu_boot_alloc(
 		(size_t)BITS_TO_LONGS(b->pcpu_unit_pages) * sizeof(unsigned long));
 
-	/* chunk slots; the additional last slot is for empty chunks */
+	/* one list per slot of a partly used chunk, plus a last one that
+	 * holds only wholly free chunks */
 	b->pcpu_nr_slots = __pcpu_size_to_slot(b->pcpu_unit_size) + 2;
 	b->pcpu_slot = pcpu_boot_alloc((size_t)b->pcpu_nr_slots *
 				       sizeof(b->pcpu_slot[0]));
@@ -126,8 +127,9 @@ static void pcpu_setup_first_chunk(struct backend *b,
 		INIT_LIST_HEAD(&b->pcpu_slot[i]);
 
 	/*
-	 * The static chunk covers the static area and, when there is one,
-	 * the reserved area, which then becomes the reserved chunk.
+	 * With a reserved area, the chunk that maps the static area is the
+	 * reserved chunk and a second boot chunk serves the dynamic area;
+	 * without one, a single boot chunk serves the dynamic area.
 	 */
 	if (g->reserved_size) {
 		schunk = pcpu_boot_chunk(b, PCPU_CHUNK_RESERVED,
@@ -145,7 +147,8 @@ static void pcpu_setup_first_chunk(struct backend *b,
 					 (int)g->static_size, dyn_size);
 	}
 
-	/* link the first chunk in */
+	/* the dynamic boot chunk is the first chunk; its free pages count
+	 * as empty populated pages, and it goes on its slot list */
 	b->pcpu_first_chunk = dchunk ? dchunk : schunk;
 	b->pcpu_nr_empty_pop_pages +=
 		pcpu_count_occupied_pages(b, b->pcpu_first_chunk, 1);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Slots: chunks are kept on lists keyed by their free bytes (reference §3).
+ * Slots: chunks are kept on lists keyed by their free bytes
+ * (docs/allocator.md §3).
  */
 #include "percpu_internal.h"
 
@@ -37,12 +38,13 @@ int pcpu_chunk_slot(const struct backend *b, const struct pcpu_chunk *chunk)
 }
 
 /**
- * pcpu_chunk_relocate - put chunk in the appropriate chunk slot
+ * pcpu_chunk_relocate - move a chunk to the list of its current slot
  * @oslot: the slot computed before the state change (-1 for a new chunk)
  *
  * A chunk that became emptier goes to the head of its new list, one that
  * became fuller to the tail; a chunk whose slot did not change keeps its
- * place.  The reserved chunk is never on a slot list.
+ * place.  The reserved chunk stays off the lists: only reserved requests
+ * reach it.
  */
 void pcpu_chunk_relocate(struct backend *b, struct pcpu_chunk *chunk,
 			 int oslot)

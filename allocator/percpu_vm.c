@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Chunks and their memory: the common chunk constructor and the "vm"
- * backend (mm/percpu-vm.c, reference §10).  Each created chunk reserves one
+ * Chunks and their memory: the common chunk constructor and the "vm" backend
+ * (mm/percpu-vm.c, docs/allocator.md §10).  Each created chunk reserves one
  * virtual range of nr_units * unit_size bytes that starts inaccessible;
- * populating a page range makes it accessible in every unit, depopulating
- * makes it inaccessible again, so touching an unpopulated page stops the
- * run as it would oops the kernel (host_vm.h: ASan poison or PROT_NONE).
+ * populating a page range makes it accessible in every unit, depopulating makes
+ * it inaccessible again, so touching an unpopulated page stops the run as it
+ * would oops the kernel (host_vm.h: ASan poison or PROT_NONE).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +189,7 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 }
 
 /**
- * pcpu_populate_chunk - populate and map an area of a pcpu_chunk
+ * pcpu_populate_chunk - make pages [page_start, page_end) usable
  *
  * All or nothing, for every CPU's unit.  One call is one `page`
  * fault-injection attempt, as one call of the kernel's page allocation
@@ -225,7 +225,7 @@ err:
 }
 
 /*
- * Unmap the pages of [page_start, page_end) in every CPU's unit.  The
+ * Make pages [page_start, page_end) inaccessible again on every CPU.  The
  * host pages stay resident, inaccessible: nothing can read them until a
  * populate makes them fresh again (pcpu_chunk_touch), and keeping them
  * saves a page fault and a kernel page clear per page on the next

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The binary form of a trace (fuzz inputs), version 2.  The layout is
- * documented in fuzzers/FORMAT.md; any change that makes an old corpus file
+ * documented in docs/byte-format.md; any change that makes an old corpus file
  * decode differently must bump INPUT_FORMAT_VERSION.
  */
 #ifndef PCPU_FUZZ_INPUT_FORMAT_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The geometry header of the binary trace form (fuzzers/FORMAT.md). */
+/* The geometry header of the binary trace form (docs/byte-format.md §1). */
 #ifndef PCPU_FUZZ_INPUT_GEOMETRY_H
 #define PCPU_FUZZ_INPUT_GEOMETRY_H
 

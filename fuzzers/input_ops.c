@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Operation boundaries of the binary trace form (fuzzers/FORMAT.md): the
+ * Operation boundaries of the binary trace form (docs/byte-format.md): the
  * decoder's reading order without building a trace, so that a mutator can
  * cut an input into whole operations.  It must agree with input_decode.c
  * byte for byte; tests/suite-mutator.sh checks that on random inputs.
@@ -9,7 +9,7 @@
 #include "input_geometry.h"
 #include "input_ops.h"
 
-/* Operand bytes of each alloc size class (FORMAT.md, size classes). */
+/* Operand bytes of each alloc size class (docs/byte-format.md §2, size classes). */
 static const uint8_t size_bytes[8] = {
 	[SC_TINY] = 1,	[SC_SMALL] = 1, [SC_MEDIUM] = 2, [SC_PAGES] = 2,
 	[SC_MAX] = 1,	[SC_TWO] = 0,	[SC_RAW32] = 4,	 [SC_RAW64] = 8,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Opcode layout of the binary trace form, shared by decoder and encoder
- * (fuzzers/FORMAT.md). */
+ * (docs/byte-format.md §2). */
 #ifndef PCPU_FUZZ_INPUT_OPS_H
 #define PCPU_FUZZ_INPUT_OPS_H
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The custom mutator of build/fuzz-pcpu-mut: it edits inputs a whole
- * operation at a time (fuzzers/FORMAT.md) instead of a byte at a time.
+ * operation at a time (docs/byte-format.md) instead of a byte at a time.
  * Byte mutations mostly shift every later operation into a new reading
  * frame; the bugs of the area-map allocator need sequences (runs of tiny
  * allocations, holes punched between them, a chunk filled to the byte), so
@@ -523,7 +523,7 @@ static bool repoint_free(struct cut *c, struct rng *r)
 
 /*
  * A new compact geometry, any of them: the format itself spends seven
- * headers in eight on 1 to 4 CPUs and small units (FORMAT.md), so a
+ * headers in eight on 1 to 4 CPUs and small units (docs/byte-format.md), so a
  * uniform draw keeps executions cheap and still reaches the wide ones.
  */
 static bool new_header(struct cut *c, struct rng *r)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Printing an instance: the --state lines (trace-format.md) and the chunk
- * dump of failure reports.  Only offsets are printed, never addresses, so
+ * Printing an instance: the --state lines (docs/trace-format.md §3.2) and the
+ * chunk dump of failure reports.  Only offsets are printed, never addresses, so
  * output is the same from run to run.
  */
 #include <limits.h>
@@ -28,7 +28,7 @@ void print_state(FILE *f, struct backend *b)
 		fputs("chunk ", f);
 		print_chunk_name(f, v.id);
 		if (!(backend_caps() & PCPU_CAP_AREA_MAP)) {
-			/* no map: what the view has (kernel/README.md) */
+			/* no map: what the view has (docs/linux.md §3.4) */
 			fprintf(f,
 				" free_size %ld contig_hint %d nr_populated %d slot %d\n",
 				v.free_size, v.contig_hint, v.nr_populated,

@@ -186,7 +186,7 @@ int run_trace(const struct trace *t, const struct run_options *opt);
 void run_stats_add_counters(struct pcpu_counters *sum,
 			    const struct pcpu_counters *c);
 
-/* Print --state for an instance (trace-format.md). */
+/* Print --state for an instance (docs/trace-format.md §3.2). */
 void print_state(FILE *f, struct backend *b);
 /* Print a chunk's dump for reports. */
 void print_chunk_dump(FILE *f, struct backend *b, int chunk_id);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The backing check (issue 11 §6): for every chunk, CPU and page, the
+ * The backing check (issue 11 part 6): for every chunk, CPU and page, the
  * host memory is accessible exactly when the populated bitmap says the
  * page is populated.  The populated check reads only the bitmap, so a
  * populate whose rollback leaves one CPU's pages mapped, or a depopulate

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The leak check, at the end of a run: free everything still live (tags
- * verified first, backend and oracle in lockstep), run the balance work,
- * and then nothing may be left in use, and of the created chunks only the
- * one balance keeps may survive, besides chunks that this very balance
- * created to refill the atomic reserve (§9, invariant 12).  The state must
- * still equal the oracle's before and after that balance.  A backend
- * without an area map gets the same end with its chunks' free sizes in
- * place of the map and its own checks in place of the oracle.
+ * verified first, backend and oracle in lockstep), run the balance work, and
+ * then nothing may be left in use, and of the created chunks only the one
+ * balance keeps may survive, besides chunks that this very balance created to
+ * refill the atomic reserve (docs/allocator.md §9, invariant 12).  The state
+ * must still equal the oracle's before and after that balance.  A backend
+ * without an area map gets the same end with its chunks' free sizes in place of
+ * the map and its own checks in place of the oracle.
  */
 #include <limits.h>
 

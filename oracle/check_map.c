@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The map check, for one chunk after every operation: the area map is
- * well formed (§2.2, invariants 1-3, 6 and 10 of §13.1), and it is exactly
- * the map the oracle predicts (§13.2), block by block.  Well-formedness
+ * The map check, for one chunk after every operation: the area map is well
+ * formed (docs/allocator.md §2.2, invariants 1-3, 6 and 10 of §13.1), and it is
+ * exactly the map the oracle predicts (§13.2), block by block.  Well-formedness
  * comes first so that a broken encoding is named as such rather than as a
  * disagreement.  Cost: O(map entries).
  */

@@ -4,15 +4,14 @@
  * new allocation is must be a place only it owns.
  *
  * Real addresses are compared, not just offsets.  Every CPU's copy must be
- * exactly base_addr + unit_offset[cpu] + off (pcpu.h, reference §12), and
- * inside that CPU's unit of its chunk and inside the chunk's map (without
- * a map: inside the part of the unit the chunk hands out).  Once
- * that holds for every allocation (it is verified here when each one is
- * made, and neither ptr nor a chunk's base moves later), two allocations
- * can only share bytes on a CPU if they sit in the same chunk with
- * overlapping offsets, or the new one runs into the part of another
- * chunk's unit that chunk hands out on that CPU.  Both are tested:
- * O(live allocations + chunks x CPUs).
+ * exactly base_addr + unit_offset[cpu] + off (pcpu.h, docs/allocator.md §12),
+ * and inside that CPU's unit of its chunk and inside the chunk's map (without a
+ * map: inside the part of the unit the chunk hands out).  Once that holds for
+ * every allocation (it is verified here when each one is made, and neither ptr
+ * nor a chunk's base moves later), two allocations can only share bytes on a
+ * CPU if they sit in the same chunk with overlapping offsets, or the new one
+ * runs into the part of another chunk's unit that chunk hands out on that CPU.
+ * Both are tested: O(live allocations + chunks x CPUs).
  */
 #include <limits.h>
 #include <stdint.h>

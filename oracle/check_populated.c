@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The populated check: pages under live allocations are populated
- * (invariant 9), each chunk's bitmap, count and prefix shape are right
- * (invariant 8) and match the oracle, and the global empty-populated-page
- * counter equals a recount from the maps (invariant 11, §5.4) and the
+ * The populated check: pages under live allocations are populated (invariant
+ * 9), each chunk's bitmap, count and prefix shape are right (invariant 8) and
+ * match the oracle, and the global empty-populated-page counter equals a
+ * recount from the maps (invariant 11, docs/allocator.md §5.4) and the
  * oracle's.  The counter is maintained incrementally by the kernel, so the
  * recount here is from scratch, to catch bookkeeping drift.
  *

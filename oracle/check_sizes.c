@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The free_size and contig_hint checks, for one chunk after every
- * operation.  free_size is exact: the sum of the map's free blocks
- * (invariant 4) and the oracle's value.  contig_hint is only an upper
- * bound on the largest free block (invariant 5; it may exceed it and even
- * free_size, §13.3), but its staleness is deterministic, so it must equal
- * the oracle's.  Both run after the map check, which guarantees a
- * well-formed map.  Cost: O(map entries).
+ * The free_size and contig_hint checks, for one chunk after every operation.
+ * free_size is exact: the sum of the map's free blocks (invariant 4) and the
+ * oracle's value.  contig_hint is only an upper bound on the largest free block
+ * (invariant 5; it may exceed it and even free_size, docs/allocator.md §13.3),
+ * but its staleness is deterministic, so it must equal the oracle's.  Both run
+ * after the map check, which guarantees a well-formed map.  Cost: O(map
+ * entries).
  */
 #include "checks_internal.h"
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The slot check: which chunks exist (creation and destruction are
- * predicted exactly), which slot list each one is on, the order of every
- * slot list and of the map-extension queue (§3, §13.1 invariant 7, §13.2).
- * List order decides which chunk serves the next request, so it is
- * compared entry by entry.  Cost: O(chunks x log chunks) plus O(slots).
+ * The slot check: which chunks exist (creation and destruction are predicted
+ * exactly), which slot list each one is on, the order of every slot list and of
+ * the map-extension queue (docs/allocator.md §3, §13.1 invariant 7, §13.2).
+ * List order decides which chunk serves the next request, so it is compared
+ * entry by entry.  Cost: O(chunks x log chunks) plus O(slots).
  */
 #include <limits.h>
 #include <stdio.h>

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Small helpers shared by the checks: geometry from the global view, chunk
- * lookup by id, the slot function, page numbers and bitmap scans.  All of
- * them are recomputed here from the reference (§3.1, §5.3) rather than
- * borrowed from the backend or the oracle, so the checks stay independent.
+ * lookup by id, the slot function, page numbers and bitmap scans.  All of them
+ * are recomputed here from the documented rules (docs/allocator.md §3.1, §5.3)
+ * rather than borrowed from the backend or the oracle, so the checks stay
+ * independent.
  */
 #include <limits.h>
 #include <stdio.h>

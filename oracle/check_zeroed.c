@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The zeroed check, right after an allocation and before the harness
- * writes its tags: pcpu_alloc zeroes the requested (even) size on every
- * possible CPU (§7.5 step 4, invariant 13).  A miss here shows up as an
- * earlier owner's tag (tags are never 0) or stale backing memory.
- * Cost: the allocation's bytes times CPUs, which is inherent; the scan is
- * word-wise and kept out of the fuzzer's coverage feedback (check_tags.c
- * says why).
+ * The zeroed check, right after an allocation and before the harness writes its
+ * tags: pcpu_alloc zeroes the requested (even) size on every possible CPU
+ * (docs/allocator.md §7.5 step 4, invariant 13).  A miss here shows up as an
+ * earlier owner's tag (tags are never 0) or stale backing memory. Cost: the
+ * allocation's bytes times CPUs, which is inherent; the scan is word-wise and
+ * kept out of the fuzzer's coverage feedback (check_tags.c says why).
  */
 #include <stdint.h>
 #include <string.h>

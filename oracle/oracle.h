@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The naive oracle: the same policy as the Linux 4.9 area-map percpu
- * allocator (docs/area-map-allocator.md), computed the simplest obviously
+ * allocator (docs/allocator.md), computed the simplest obviously
  * right way.  Each chunk is a plain array of (start, length, in_use) blocks;
  * slot lists are plain arrays; populated pages a plain bool array.  It
  * shares no code with allocator/ and predicts, for every operation, what

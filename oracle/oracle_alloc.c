@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * pcpu_alloc and free_percpu policy (§7, §8): argument checks, the
- * reserved path, the slot walk (with the §14.1 escape), chunk creation,
- * population and the balance-work triggers.
+ * pcpu_alloc and free_percpu policy (docs/allocator.md §7, §8): argument
+ * checks, the reserved path, the slot walk (with the §14.1 escape), chunk
+ * creation, population and the balance-work triggers.
  */
 #include "oracle_internal.h"
 

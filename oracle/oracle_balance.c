@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The balance work (§9): reap spare free chunks, service the map-extension
- * queue, populate pages for atomic requests.  It runs only when the caller
- * asks, always runs every phase, and clears the pending flag.
+ * The balance work (docs/allocator.md §9): reap spare free chunks, service the
+ * map-extension queue, populate pages for atomic requests.  It runs only when
+ * the caller asks, always runs every phase, and clears the pending flag.
  */
 #include <stdlib.h>
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * One chunk as a plain array of (start, len, in_use) blocks tiling
- * [0, end): first fit with the pop-only retry (§5.1), block allocation with
- * the head/tail rules and the hint update (§5.2), and block free with
- * merging (§6).  "Map index i" of the doc is simply the block's position
- * here, and map_used is nr_blocks.
+ * One chunk as a plain array of (start, len, in_use) blocks tiling [0, end):
+ * first fit with the pop-only retry (docs/allocator.md §5.1), block allocation
+ * with the head/tail rules and the hint update (§5.2), and block free with
+ * merging (§6).  "Map index i" of the doc is simply the block's position here,
+ * and map_used is nr_blocks.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Area-map capacity (§4).  The oracle has no map array; it only tracks the
- * capacity the kernel's map would have, because the margins decide whether
- * a chunk is tried, skipped, queued or grown (§13.2).
+ * Area-map capacity (docs/allocator.md §4).  The oracle has no map array; it
+ * only tracks the capacity the kernel's map would have, because the margins
+ * decide whether a chunk is tried, skipped, queued or grown (§13.2).
  */
 #include "oracle_internal.h"
 

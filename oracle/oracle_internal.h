@@ -10,7 +10,7 @@
 
 #include "oracle.h"
 
-/* Constants of the 4.9 allocator (doc §1.1). */
+/* Constants of the 4.9 allocator (docs/allocator.md §1.1). */
 #define ORACLE_DFL_MAP_ALLOC 16      /* map capacity of a created chunk */
 #define ORACLE_BOOT_MAP_ALLOC 128    /* PERCPU_DYNAMIC_EARLY_SLOTS */
 #define ORACLE_ATOMIC_MARGIN_HARD 3  /* literal in pcpu_need_to_extend */

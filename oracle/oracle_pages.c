@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Populated pages as a plain bool array per chunk, and the global
- * empty-populated-page count, recomputed from scratch from §5.4's exact
- * invariant instead of being kept incrementally as the kernel does, so
- * that it cross-checks the port's bookkeeping.
+ * empty-populated-page count, recomputed from scratch from
+ * docs/allocator.md §5.4's exact invariant instead of being kept incrementally
+ * as the kernel does, so that it cross-checks the port's bookkeeping.
  */
 #include "oracle_internal.h"
 

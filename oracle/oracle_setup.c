@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Instance lifetime, first-chunk setup (§11.4) and the chunk registry:
- * creation (§10.1) and destruction of chunks, kept in ascending id order.
+ * Instance lifetime, first-chunk setup (docs/allocator.md §11.4) and the chunk
+ * registry: creation (§10.1) and destruction of chunks, kept in ascending id
+ * order.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Slot functions, the slot lists and chunk relocation (§3), kept as plain
- * arrays of chunk ids in list order, head first.
+ * Slot functions, the slot lists and chunk relocation (docs/allocator.md §3),
+ * kept as plain arrays of chunk ids in list order, head first.
  */
 #include <string.h>
 

@@ -37,7 +37,8 @@ long oracle_pfn_up(const struct oracle *o, long x)
 
 /*
  * The kernel's ALIGN is the bit-mask formula, not "round up to a multiple":
- * before 4.10 a non-power-of-two align goes through it unchanged (§1, §7.1).
+ * before 4.10 a non-power-of-two align goes through it unchanged
+ * (docs/allocator.md §1, §7.1).
  */
 long oracle_align(long x, long a)
 {

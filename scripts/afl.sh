@@ -5,7 +5,7 @@
 # One main instance (with CmpLog) and JOBS-1 secondaries share
 # $WORK/afl/out (default ~/.cache/percpu-fuzz/afl/out).  Secondaries on
 # other machines join by running afl-fuzz -S NAME with the same -o on a
-# shared directory (README, "Distributed campaigns").
+# shared directory (docs/campaigns.md §3).
 #
 # Every PROGRESS seconds (default 60) an `afl: progress` line sums up the
 # instances' fuzzer_stats; at the end a summary (exec/s, bitmap coverage,

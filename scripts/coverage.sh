@@ -17,7 +17,7 @@
 # totals are printed.  Exit 0, or 2 when a replay could not run (input
 # error, a sanitizer or signal): then the numbers would lie.
 #
-# What the corpus cannot reach in allocator/ (README, Coverage): a free of
+# What the corpus cannot reach in allocator/ (docs/campaigns.md §6.2): a free of
 # a non-allocation (the kernel's BUG and oops paths: traces free only what
 # they allocated), re-checks the kernel makes after dropping its lock (map
 # already grown, an empty chunk appeared), WARN_ON(immutable), kernel

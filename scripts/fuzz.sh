@@ -16,7 +16,7 @@
 # Every PROGRESS seconds (default 60) a `fuzz: progress` line sums up the
 # campaign so far; at the end a summary (exec/s, coverage, corpus, crashes)
 # and build/pcpu-stats' summary of the corpus in allocator terms.  Several
-# machines can share one corpus directory (README, "Distributed campaigns").
+# machines can share one corpus directory (docs/campaigns.md §2.5).
 #
 # Another backend's target (`make fuzz BACKEND=linux-6.12`): FUZZ_TARGET is
 # the libFuzzer binary (default $BUILD/fuzz-pcpu), FUZZ_DIR the work

@@ -4,7 +4,8 @@
 # Every test of `make test`: unit tests, replay-driver behaviour (golden
 # results/state, input errors, exit statuses), byte-format round trips,
 # the corpus with every fix on, every finding in crashes/ both ways, and
-# the further suites tests/suite-*.sh (tooling, mutants, backends).
+# the further suites tests/suite-*.sh (tooling, mutants, backends) and the
+# docs/ citations (tests/check-citations.sh).
 # Ends with one line "all: N passed, N failed" (", N skipped" when a part
 # cannot run here, such as a kernel apt no longer offers); exits non-zero
 # on failure.
@@ -93,9 +94,10 @@ for d in crashes/*/; do
 	done
 done
 
-# 8. further suites (tests/suite-*.sh): each ends with "NAME: N passed, N
-#    failed", perhaps followed by ", N skipped"
-for s in tests/suite-*.sh; do
+# 8. further suites (tests/suite-*.sh, and tests/check-citations.sh: every
+#    docs/ citation names a file and section that exist): each ends with
+#    "NAME: N passed, N failed", perhaps followed by ", N skipped"
+for s in tests/check-citations.sh tests/suite-*.sh; do
 	[ -f "$s" ] || continue
 	BUILD=$BUILD sh "$s" >"$tmp/suite.out" 2>"$tmp/suite.err"; st=$?
 	cat "$tmp/suite.err" >&2

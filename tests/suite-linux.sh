@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The harness on top of the linux backend (the real mm/percpu.c of Linux
-# 6.1, 6.12 and 7.2, kernel/README.md): builds each kernel's binaries (`make
+# 6.1, 6.12 and 7.2, docs/linux.md): builds each kernel's binaries (`make
 # linux` downloads the Debian source packages the first time), runs the
 # smoke tests, replays corpus/*.trace and the area-map crash reproducers
 # with each kernel's pcpu-replay (hint findings non-fatal; a geometry the kernel
@@ -10,7 +10,7 @@
 # of backend findings, proves the post-setup snapshot by replaying A, B, A
 # (and a geometry change) in one process against fresh processes, checks
 # how compact geometry headers are repaired and counts every one of them
-# against fuzzers/FORMAT.md's table, runs a short libFuzzer smoke on the
+# against docs/byte-format.md's table, runs a short libFuzzer smoke on the
 # encoded corpus, and runs each kernel's
 # pcpu-minimize and pcpu-triage on crafted noisy copies of the known
 # linux findings (tests/minimize/*.linux.trace).  Run from the
@@ -31,7 +31,7 @@ VERSIONS=$LINUX_AVAILABLE
 
 # Corpus traces whose geometry a kernel refuses (exit 2, "bad geometry"):
 # 6.12 and 7.2 want dyn >= 20 KiB (PERCPU_DYNAMIC_EARLY_SIZE); all want
-# static + reserved + dyn a multiple of 4 (kernel/README.md).
+# static + reserved + dyn a multiple of 4 (docs/linux.md §2.3).
 refused() { # refused VERSION: base names of the refused traces
 	case $1 in
 	6.1) echo "unit-tail-unaligned" ;;
@@ -153,7 +153,7 @@ for v in $VERSIONS; do
 done
 
 # 5b. a compact geometry header the kernel refuses is repaired, keeping
-#     cpus, page, static and reserved (fuzzers/FORMAT.md), not replaced by
+#     cpus, page, static and reserved (docs/byte-format.md), not replaced by
 #     the default.  Header: version 2, g0 3 and g1 0 (a small geometry:
 #     cpus 4, page 4096, unit 32768), then g2 0x40 (static 8192, reserved
 #     0, dyn 12288) and g2 0x43 (static 2, reserved 0, dyn 12288), each
@@ -183,7 +183,7 @@ done
 
 # 5c. every compact header, each backend (pcpu-geometry-census): none is
 #     still refused after the repair, the area map refuses none, and the
-#     refused counts are those of FORMAT.md's table (a format change that
+#     refused counts are those of docs/byte-format.md's table (a format change that
 #     forgets the table fails here)
 for v in area $VERSIONS; do
 	C=$BUILD/linux-$v/pcpu-geometry-census
@@ -197,9 +197,9 @@ for v in area $VERSIONS; do
 	still=$(sed -n 's/^census refused_after_repair //p' "$tmp/census.out")
 	check "census $v: none still refused after repair (got '$still')" test "$still" = 0
 	[ "$v" = area ] && check "census area: none refused (got '$n')" test "$n" = 0
-	# FORMAT.md writes 5,459,532 (33%): the digits of the count must match
-	want=$(sed -n "s/^| $row | \([0-9,]*\).*/\1/p" fuzzers/FORMAT.md | tr -d ,)
-	check "census $v: FORMAT.md's table says $want refused, the census $n" \
+	# docs/byte-format.md writes 5,459,532 (33%): the digits of the count must match
+	want=$(sed -n "s/^| $row | \([0-9,]*\).*/\1/p" docs/byte-format.md | tr -d ,)
+	check "census $v: docs/byte-format.md's table says $want refused, the census $n" \
 		test "$want" = "$n"
 done
 

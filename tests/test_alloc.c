@@ -2,7 +2,7 @@
 /*
  * pcpu_alloc end to end: relocation order, map extension, atomic requests
  * over unpopulated pages, the populate failure path, the reserved chunk
- * (reference §3.2, §4, §7).  Geometry G1 unless said otherwise.
+ * (docs/allocator.md §3.2, §4, §7).  Geometry G1 unless said otherwise.
  */
 #include "core_util.h"
 #include "test.h"
@@ -66,7 +66,7 @@ static void test_map_extension_sizes(void)
 
 /*
  * Atomic requests only use populated pages and never create chunks
- * (reference A.1, A.3).  With the first chunk full, atomic alloc(16) fails
+ * (§16.1, §16.3).  With the first chunk full, atomic alloc(16) fails
  * and sets the atomic-failure flag.  A sleeping alloc(4) creates chunk 1
  * and populates page 0.  Atomic alloc(5000, 8) would need page 1: fails.
  * Balance work populates pages 1-4; then the same request lands at 8.
@@ -98,7 +98,7 @@ static void test_atomic_skips_unpopulated_pages(void)
 }
 
 /*
- * A fresh chunk serving only atomic requests (reference A.3): queued for
+ * A fresh chunk serving only atomic requests (§16.3): queued for
  * map growth on the first, 13 two-byte requests succeed (16 >= used + 3),
  * the 14th fails.  Balance grows the map to 128 and, for the failure,
  * populates 4 more pages (empty pages 3 -> 7).
@@ -130,7 +130,7 @@ static void test_atomic_map_margin(void)
 }
 
 /*
- * Populate failure (reference A.5): chunk 1 holds alloc(2) at 0.  With a
+ * Populate failure (§16.5): chunk 1 holds alloc(2) at 0.  With a
  * page fault armed, alloc(4096, 4) donates the 2-byte head to block 0,
  * fails to populate page 1 and frees its area again.
  * Expected: NULL, map 0A 4f 32768|, free_size 32764 (2 bytes lost to the
@@ -182,7 +182,7 @@ static void test_chunk_and_map_faults(void)
 }
 
 /*
- * Reserved requests use the reserved chunk (reference A.2: static 20000,
+ * Reserved requests use the reserved chunk (§16.2: static 20000,
  * reserved 8192, dyn 12768, unit 40960): alloc(100, 8) -> r+20000,
  * alloc(8, 64) -> r+20160 with a 60-byte free head; freeing the first
  * merges with its tail: r = 0A 20000f 20160A 20168f 28192|.

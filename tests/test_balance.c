@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The balance work (reference §9).  Geometry G1.
+ * The balance work (docs/allocator.md §9).  Geometry G1.
  */
 #include "core_util.h"
 #include "test.h"
 
 /*
  * Reaping keeps exactly one empty chunk, the head of the free slot
- * (reference A.4).  Chunks 1-3 are created full, then freed in the order
+ * (§16.4).  Chunks 1-3 are created full, then freed in the order
  * 1, 3, 2: free slot "2 3 1", 24 empty pages, work pending.  Balance keeps
  * 2 and destroys 3 and 1: 8 empty pages, nothing populated (8 >= 4).
  */

@@ -7,7 +7,7 @@
 #include "test.h"
 
 /*
- * align-pow2 (reference §7.1): static 24576, dyn 16384, unit 40960.
+ * align-pow2 (docs/allocator.md §7.1): static 24576, dyn 16384, unit 40960.
  * alloc(12) -> 24576; alloc(4, align 12): ALIGN(24588, 12) with the
  * kernel's bit mask is 24596, not a multiple of 12.  With the switch the
  * request is refused as illegal (4.10 behaviour).
@@ -46,7 +46,7 @@ static struct backend *slot_walk_setup(unsigned fixes)
 }
 
 /*
- * slot-walk (reference §14.1, A.6): the first chunk has only 2-byte holes
+ * slot-walk (docs/allocator.md §14.1): the first chunk has only 2-byte holes
  * left but a stale hint of 8 (free 4, slot 1).  alloc(4) fails on it, the
  * full scan drops the hint to 2, the chunk moves to slot 0, and the
  * kernel's walk escapes into slot 0's list head: PCPU_HANG.  With the

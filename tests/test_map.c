@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The area map inside one chunk: head and tail rules, splits, merging on
- * free, first_free, contig_hint staleness (reference §5, §6).  All tests
- * use the first chunk of geometry G1 (static 20480, dyn 12288, unit 32768):
+ * The area map inside one chunk: head and tail rules, splits, merging on free,
+ * first_free, contig_hint staleness (docs/allocator.md §5, §6).  All tests use
+ * the first chunk of geometry G1 (static 20480, dyn 12288, unit 32768):
  *
  *   0         20480                     32768
  *   | static A |        free 12288       |

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Unit tests of the naive oracle: the worked examples of Appendix A of
- * docs/area-map-allocator.md, plus hand-computed scenarios for argument
+ * Unit tests of the naive oracle: the worked examples of
+ * docs/allocator.md §16, plus hand-computed scenarios for argument
  * checks, alignment, map capacity, balance work and fault injection.
  * Map strings use the doc's notation: each block's start offset followed by
  * A (in use) or f (free), then the end offset with A (the sentinel).
- * Chunk ids: the doc's C0, C1, ... are ids 1, 2, ... here.
+ * Chunk ids: created chunks are 1, 2, ... as in the doc.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -33,7 +33,7 @@ static struct oracle *make(size_t st, size_t rsv, size_t dyn, size_t unit,
 	return oracle_create(&g, fixes);
 }
 
-/* Layout of Appendix A.1: static 24576, no reserved, dyn 8192. */
+/* Layout of docs/allocator.md §16.1: static 24576, no reserved, dyn 8192. */
 static struct oracle *make_a1(unsigned fixes)
 {
 	return make(24576, 0, 8192, 32768, fixes);
@@ -172,7 +172,7 @@ static void test_oracle_slot_function(void)
 }
 
 /*
- * §11.4 without a reserved area (A.1 setup):
+ * §11.4 without a reserved area (§16.1 setup):
  *   0            24576        32768
  *   [ static  A ][  dyn  f    ]
  * First chunk 0, free 8192, hint 8192, slot 11, map_alloc 128, all 8 pages
@@ -217,10 +217,10 @@ static void test_oracle_setup_short_map(void)
 }
 
 /*
- * A.2 reserved layout: static 20000, reserved 8192, dyn 12768, unit 40960.
+ * §16.2 reserved layout: static 20000, reserved 8192, dyn 12768, unit 40960.
  *   RC: [0A 20000f 28192A]        FC: [0A 28192f 40960A]
  * Reserved chunk -1 is listed first, on no slot list, excluded from the
- * empty count (3: FC pages 7-9).  Then the A.2 steps: reserved alloc(100,
+ * empty count (3: FC pages 7-9).  Then the §16.2 steps: reserved alloc(100,
  * 8) -> r+20000, reserved alloc(8, 64) -> r+20160 (head 60 split),
  * alloc(4, 4) -> 0+28192, alloc(24, 8) -> 0+28200 (head 4 kept free), free
  * r+20000 merges with 20100f; RC hint stays 8192.
@@ -263,7 +263,7 @@ static void test_oracle_a2_reserved(void)
 }
 
 /*
- * A.1 end to end (first chunk 0, created chunk 1 = the doc's C0):
+ * §16.1 end to end (first chunk 0, created chunk 1):
  * alloc(8192,4) -> 0+24576 (FC full, slot 0, work pending); alloc(100,4)
  * -> 1+0 (map grown 16 -> 128, page 0 populated, hint stale 32768);
  * atomic alloc(5000,8) fails (pop-only retry, hint made exact 32668, flag);
@@ -338,7 +338,7 @@ static void test_oracle_a1_atomic_populate(void)
 }
 
 /*
- * A.3 map capacity for atomic requests (A.1 layout).  FC full; atomic
+ * §16.3 map capacity for atomic requests (§16.1 layout).  FC full; atomic
  * alloc(16, 8) fails; work creates chunk 1 (map_alloc 16) and populates
  * pages 0-3 (count 4).  Atomic alloc(2, 2): the first queues chunk 1 for
  * growth; 13 succeed at 0, 2, ..., 24 (map_used 1 -> 14); the 14th fails
@@ -389,7 +389,7 @@ static void test_oracle_a3_atomic_map_margin(void)
 }
 
 /*
- * A.4 free-slot reaping (A.1 layout).  FC full; three alloc(32768, 4096)
+ * §16.4 free-slot reaping (§16.1 layout).  FC full; three alloc(32768, 4096)
  * create chunks 1, 2, 3, each full (slot 0, 8 pages populated).  Free 1,
  * then 3, then 2: free slot list "2 3 1", count 24, work pending (the free
  * of 3 found 1 there).  Work keeps the head 2, destroys the others (count
@@ -427,7 +427,7 @@ static void test_oracle_a4_reap(void)
 	EXPECT_EQ(oracle_empty_pop_pages(o), 10);
 	oracle_destroy(o);
 
-	/* The exact A.4 sequence, without the intermediate work. */
+	/* The exact §16.4 sequence, without the intermediate work. */
 	o = make_a1(0);
 	EXPECT_OK(AL(o, 8192, 4), 0, 24576);
 	EXPECT_OK(AL(o, 32768, 4096), 1, 0);
@@ -450,7 +450,7 @@ static void test_oracle_a4_reap(void)
 }
 
 /*
- * A.5 populate failure leaves a donated head (A.1 layout, FC full).
+ * §16.5 populate failure leaves a donated head (§16.1 layout, FC full).
  * alloc(2, 2) -> 1+0.  With one page failure armed, alloc(4096, 4) sees
  * block [2, 32768) with head 2 (< 4): donated to block 0, area [4, 4100)
  * needs page 1, the populate fails, the area is freed again:
@@ -484,7 +484,7 @@ static void test_oracle_a5_populate_failure(void)
 	oracle_destroy(o);
 }
 
-/* The A.6 / §14.1 recipe up to the fatal request; FC in slot 1. */
+/* The §16.6 / §14.1 recipe up to the fatal request; FC in slot 1. */
 static void a6_prepare(struct oracle *o)
 {
 	static const size_t sizes[] = { 2, 2, 2, 2, 2, 8, 2, 12748 };
@@ -513,7 +513,7 @@ static void a6_prepare(struct oracle *o)
 }
 
 /*
- * A.6 faithful: static 20000, no reserved, dyn 12768.  After the recipe
+ * §16.6 faithful: static 20000, no reserved, dyn 12768.  After the recipe
  * FC has only 2-byte holes but a stale hint 8, in slot 1.  alloc(4, 2)
  * fails on it, the exact hint 2 moves it to the tail of slot 0 and the
  * kernel's walk escapes its list: PCPU_HANG, with FC already refreshed.
@@ -543,7 +543,7 @@ static void test_oracle_a6_hang(void)
 }
 
 /*
- * A.6 with PCPU_FIX_SLOT_WALK: the walk goes on after FC left slot 1; no
+ * §16.6 with PCPU_FIX_SLOT_WALK: the walk goes on after FC left slot 1; no
  * other chunk exists, so a chunk is created (id 1, map 16 -> 128) and
  * serves the request at 1+0:
  *   chunk 1: [0A 4f 32768A], slot 12;  FC: slot 0, hint 2.
@@ -632,7 +632,7 @@ static void test_oracle_normalise_64k_pages(void)
 
 /*
  * Faithful (4.9) non-power-of-two align uses ALIGN's bit-mask formula
- * (A.1 layout, dyn free from 24576):
+ * (§16.1 layout, dyn free from 24576):
  *   alloc(2, 2)  -> 24576
  *   alloc(10, 6) -> ALIGN(24578, 6) = 24578
  *   alloc(2, 12) -> ALIGN(24588, 12) = 24596, head 8 left free [24588, 24596)
@@ -678,7 +678,7 @@ static void test_oracle_align_nonpow2_fixed(void)
 }
 
 /*
- * §5.2 head and tail rules (A.1 layout).  alloc(2,2) -> 24576; alloc(4,4)
+ * §5.2 head and tail rules (§16.1 layout).  alloc(2,2) -> 24576; alloc(4,4)
  * has head 2 at 24578: donated to the 2-byte block, which grows to 4:
  *   [0A 24576A 24580A 24584f 32768A], free 8192 - 2 - 2 - 4 = 8184
  * Freeing 24576 frees all 4 bytes (free 8188).  alloc(8182, 2) in
@@ -712,7 +712,7 @@ static void test_oracle_head_tail_rules(void)
 
 /*
  * §5.2 step 7 hints: a partial scan keeps a stale hint; a failed scan makes
- * it exact.  A.1 layout: alloc(4096, 4) -> 0+24576 leaves [28672, 32768)
+ * it exact.  §16.1 layout: alloc(4096, 4) -> 0+24576 leaves [28672, 32768)
  * free: partial scan, hint stays 8192 (slot 10).  alloc(4098, 2) passes
  * the hint pre-check, fails the scan, and the hint becomes exactly 4096
  * (still slot 10); no other chunk, so chunk 1 is created: -> 1+0.  The next
@@ -735,7 +735,7 @@ static void test_oracle_hint_refresh(void)
 
 /*
  * §7.3: "reserved" without a reserved chunk takes the normal path
- * (A.1 layout: -> 0+24576).  With a reserved chunk (default geometry), a
+ * (§16.1 layout: -> 0+24576).  With a reserved chunk (default geometry), a
  * request above its hint fails with nothing changed; an atomic one also
  * sets the atomic-failure flag and schedules work.
  */
@@ -762,11 +762,11 @@ static void test_oracle_reserved_paths(void)
 }
 
 /*
- * §4.1 capacities for non-atomic requests on the first chunk (A.1 layout,
+ * §4.1 capacities for non-atomic requests on the first chunk (§16.1 layout,
  * map_alloc 128, map_used 2).  Each alloc(2, 2) adds one block.  The 64th
  * sees map_used 65: 128 < 65 + 64, so the map grows to 256 (16, 32, ...
  * up to >= 129).  A fresh chunk's first non-atomic request grows 16 to 128
- * (checked in A.1).
+ * (checked in §16.1).
  */
 static void test_oracle_need_to_extend(void)
 {
@@ -785,7 +785,7 @@ static void test_oracle_need_to_extend(void)
 }
 
 /*
- * Balance work with nothing to reap (A.1 layout, FC full, count 0): phase 3
+ * Balance work with nothing to reap (§16.1 layout, FC full, count 0): phase 3
  * wants 4 pages, finds no chunk from slot 10 up, creates chunk 1 at the
  * head of the free slot and populates pages 0-3 (count 4).  A second run
  * keeps chunk 1 (the only free chunk) and does nothing: exactly one empty
@@ -861,7 +861,7 @@ static void test_oracle_balance_one_page_units(void)
 }
 
 /*
- * Fault "page" in balance (A.1 layout, FC full): work creates chunk 1, its
+ * Fault "page" in balance (§16.1 layout, FC full): work creates chunk 1, its
  * populate call fails, nr_to_pop drops to 0: chunk 1 stays unpopulated and
  * no further chunk is made.  The next run keeps 1 and populates 4 pages.
  */
@@ -886,7 +886,7 @@ static void test_oracle_fault_page_balance(void)
 /*
  * Faults are consumed only by attempts that happen: an armed page failure
  * survives allocations from the fully populated first chunk and atomic
- * allocations, then fails the first real populate (A.1 layout).
+ * allocations, then fails the first real populate (§16.1 layout).
  */
 static void test_oracle_fault_consumed_on_attempt(void)
 {
@@ -912,7 +912,7 @@ static void test_oracle_fault_consumed_on_attempt(void)
 }
 
 /*
- * Fault "chunk": in pcpu_alloc (A.1 layout, FC full) the request fails
+ * Fault "chunk": in pcpu_alloc (§16.1 layout, FC full) the request fails
  * with no flag; in balance (after an atomic failure) phase 3 stops, the
  * flag is cleared anyway, and a later run creates chunk 1.
  */
@@ -942,7 +942,7 @@ static void test_oracle_fault_chunk(void)
 }
 
 /*
- * Fault "map", synchronous growth.  Normal path (A.1 layout, FC full):
+ * Fault "map", synchronous growth.  Normal path (§16.1 layout, FC full):
  * alloc(100) creates chunk 1 (map 16), its growth to 128 fails: NULL, the
  * chunk stays on the free slot; the next alloc(100) grows it and uses it,
  * creating no second chunk.  Reserved path (default geometry): 63
@@ -1010,7 +1010,7 @@ static void test_oracle_free_bug(void)
 /*
  * Slot list order (§3.2): a chunk that gains space goes to the head of its
  * new slot, one that loses space to the tail; an unchanged slot keeps the
- * position.  A.1 layout, FC full: alloc(20000) -> 1+0 and alloc(20000)
+ * position.  §16.1 layout, FC full: alloc(20000) -> 1+0 and alloc(20000)
  * -> 2+0 (both free 12768, slot 11, list "1 2": 2 was appended).
  * alloc(100) -> 1+20000 keeps 1 in slot 11 and in place.  Freeing moves 1
  * to the head of slot 12, then of the free slot; freeing 2 puts it ahead

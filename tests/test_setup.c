@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * First-chunk setup (reference §11.4): layouts with and without a reserved
- * area, and the geometries the kernel's setup checks refuse.
+ * First-chunk setup (docs/allocator.md §11.4): layouts with and without a
+ * reserved area, and the geometries the kernel's setup checks refuse.
  */
 #include "core_util.h"
 #include "test.h"
@@ -57,7 +57,7 @@ static void test_first_chunk_with_reserved(void)
 }
 
 /*
- * A dynamic area smaller than the rest of the unit (reference A.2:
+ * A dynamic area smaller than the rest of the unit (§16.2:
  * static 20000, reserved 8192, dyn 12768, unit 40960): empty pages are
  * the 3 pages wholly inside [28192, 40960).
  */
@@ -74,7 +74,7 @@ static void test_first_chunk_partial_pages(void)
 static void test_refused_geometries(void)
 {
 	static const struct pcpu_geometry bad[] = {
-		/* dyn below PERCPU_DYNAMIC_EARLY_SIZE (reference A.1's own
+		/* dyn below PERCPU_DYNAMIC_EARLY_SIZE (§16.1's own
 		 * geometry: static 24576, dyn 8192) */
 		{ 2, 4096, 32768, 24576, 0, 8192 },
 		{ 2, 4096, 32768 + 100, 8192, 0, 16384 }, /* unit unaligned */

@@ -21,7 +21,7 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		puts("usage: pcpu-encode IN.trace OUT\n"
-		     "Write the binary form (fuzzers/FORMAT.md) of a text trace.\n"
+		     "Write the binary form (docs/byte-format.md) of a text trace.\n"
 		     "Exit status: 0 written, 2 usage or input error.");
 		return 0;
 	}

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pcpu-geometry-census: every compact geometry header of the byte form
- * (fuzzers/FORMAT.md) through the linked backend's setup check and, where
+ * (docs/byte-format.md) through the linked backend's setup check and, where
  * that refuses it, the decoder's repair; then how the headers spread over
- * CPU counts, pages and units.  FORMAT.md's refused/repaired table and
+ * CPU counts, pages and units.  docs/byte-format.md's refused/repaired table and
  * its distribution figures are this tool's output on each backend, and
  * tests/suite-linux.sh checks the table against it, so the two cannot
  * drift apart.
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1) {
 		puts("usage: pcpu-geometry-census\n"
-		     "Decode every compact geometry header (fuzzers/FORMAT.md) "
+		     "Decode every compact geometry header (docs/byte-format.md) "
 		     "against the linked backend; print `census NAME VALUE` "
 		     "lines.");
 		return strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? 2 : 0;

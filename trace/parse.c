@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Parser of the text trace form (docs/trace-format.md).  Everything that
- * makes a trace unusable is found here, before any operation runs: bad
- * words, a free of an id that was never allocated or is already freed, and
- * a geometry the kernel's first-chunk setup would refuse.  The first
+ * Parser of the text trace form (docs/trace-format.md §1, §2, §4.1).
+ * Everything that makes a trace unusable is found here, before any operation
+ * runs: bad words, a free of an id that was never allocated or is already
+ * freed, and a geometry the kernel's first-chunk setup would refuse.  The first
  * problem ends parsing with one line "NAME:LINE: problem".
  */
 #include <errno.h>

@@ -11,7 +11,7 @@
  *                              check after every operation; the first
  *                              finding of each class is minimised (delta
  *                              debugging over the operations) and printed
- *                              as a text trace (trace-format.md)
+ *                              as a text trace (docs/trace-format.md)
  * linux-checks --bench N OPS   checks' cost per operation (timed;
  *                              --bench-none: the same without checks)
  * linux-checks --trace FILE    run a text trace (alloc/free/balance/fail,
