@@ -10,8 +10,8 @@ BUILD ?= build
 ALLOC_DIR ?= allocator
 SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 OPT ?= -O1
-CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
-	-Iinclude -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itests
+INCLUDES := -Iinclude -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itests
+CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer $(INCLUDES)
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(SAN) -MMD -MP
 
@@ -36,6 +36,8 @@ HARNESS_SRC := $(wildcard harness/*.c)
 INPUT_SRC := $(wildcard fuzzers/input_*.c)
 LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 TEST_SRC := $(wildcard tests/*.c)
+# the files built without coverage feedback (NOCOV_SRC)
+include mk/nocov.mk
 
 # plain (sanitized) build
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -73,26 +75,16 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
-# The checks recompute invariants over every chunk after every operation:
-# their branches say nothing new about the allocator, and instrumented
-# they cost more than the allocator itself, so the fuzz builds compile
-# them with the sanitizers but without coverage feedback.  So are the
-# host ranges reused across executions (allocator/host_ranges.c) and the
-# host calls behind them (host_mem.c, called less often when a range comes
-# from the cache): whether it does depends on earlier inputs, and feedback
-# that does not come from the input only misleads the fuzzer.  So are the
-# poison model's arena (host_arena.c: whether a range fits depends on
-# earlier executions), the page model behind both (host_vm.c) and the
-# read-only views the checks call (backend_view.c).
-CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
-	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c
-# Which flags a fuzz object gets is decided here, not in its source: a
-# file moved in or out of CHECK_SRC must be recompiled, or a stale object
-# keeps (or lacks) its coverage feedback without anyone noticing.
-$(call fobj,$(LIB_SRC)) $(call aobj,$(LIB_SRC)) $(call cobj,$(LIB_SRC)): Makefile
-$(call fobj,$(CHECK_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
+# Some files get the sanitizers but no coverage feedback in the fuzz
+# builds: mk/nocov.mk says which and why.  Which flags a fuzz object gets
+# is decided here, not in its source: a file moved in or out of NOCOV_SRC
+# must be recompiled, or a stale object keeps (or lacks) its coverage
+# feedback without anyone noticing.
+NOCOV_CFLAGS = $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP
+$(call fobj,$(LIB_SRC)) $(call aobj,$(LIB_SRC)) $(call cobj,$(LIB_SRC)): Makefile mk/nocov.mk
+$(call fobj,$(NOCOV_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+	$(CLANG) $(NOCOV_CFLAGS) -c $< -o $@
 $(BUILD)/fast-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 -DNDEBUG -MMD -MP -c $< -o $@
@@ -102,12 +94,12 @@ $(BUILD)/afl-obj/%.o: %.c
 $(BUILD)/cmplog-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(AFL_ENV) AFL_LLVM_CMPLOG=1 $(AFL_CC) $(AFL_CFLAGS) -c $< -o $@
-$(call aobj,$(CHECK_SRC)): $(BUILD)/afl-obj/%.o: %.c
+$(call aobj,$(NOCOV_SRC)): $(BUILD)/afl-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
-$(call cobj,$(CHECK_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
+	$(CLANG) $(NOCOV_CFLAGS) -c $< -o $@
+$(call cobj,$(NOCOV_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+	$(CLANG) $(NOCOV_CFLAGS) -c $< -o $@
 
 $(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
@@ -231,7 +223,15 @@ fresh-check:
 clean:
 	rm -rf $(BUILD)
 
-# Further targets (campaign tooling, backends) live in mk/*.mk.
--include $(sort $(wildcard mk/*.mk))
+# Further targets (campaign tooling, backends) live in mk/, each
+# fragment named here, in the order they build on each other: linux.mk
+# before linux_checks.mk, which uses its variables; campaign-tools.mk
+# before linux.mk, which links its source lists with the kernel backend.
+include mk/campaign-tools.mk
+include mk/coverage.mk
+include mk/linux.mk
+include mk/linux_checks.mk
+include mk/mutants.mk
+include mk/mutator.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

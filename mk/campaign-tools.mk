@@ -12,7 +12,7 @@
 .PHONY: minimize triage
 
 # The tools' own sources; mk/linux.mk links the same lists with the
-# kernel backend (this file is included before it: mk/*.mk in name order).
+# kernel backend (the Makefile includes this file before it).
 MINIMIZE_SRC := tools/minimize.c tools/reduce.c tools/reduce_args.c \
 	tools/reduce_geometry.c tools/sandbox.c
 TRIAGE_SRC := tools/triage.c tools/triage_inputs.c tools/triage_known.c \
