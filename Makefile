@@ -233,5 +233,6 @@ include mk/linux.mk
 include mk/linux_checks.mk
 include mk/mutants.mk
 include mk/mutator.mk
+include mk/oss-fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
