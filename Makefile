@@ -10,7 +10,7 @@ BUILD ?= build
 ALLOC_DIR ?= allocator
 SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 OPT ?= -O1
-INCLUDES := -Iinclude -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itests
+INCLUDES := -Iinclude -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itests -Itools/lib
 CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer $(INCLUDES)
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(SAN) -MMD -MP
@@ -36,6 +36,9 @@ HARNESS_SRC := $(wildcard harness/*.c)
 INPUT_SRC := $(wildcard fuzzers/input_*.c)
 LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 TEST_SRC := $(wildcard tests/*.c)
+# what the tools share (tools/lib/), and pcpu-replay's own sources
+TOOLS_LIB_SRC := $(wildcard tools/lib/*.c)
+REPLAY_SRC := tools/replay.c $(TOOLS_LIB_SRC)
 # the files built without coverage feedback (NOCOV_SRC)
 include mk/nocov.mk
 
@@ -101,14 +104,14 @@ $(call cobj,$(NOCOV_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(NOCOV_CFLAGS) -c $< -o $@
 
-$(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
+$(BUILD)/pcpu-replay: $(call obj,$(REPLAY_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 # every compact geometry header against this backend (fuzzers/FORMAT.md)
 $(BUILD)/pcpu-geometry-census: $(call obj,tools/geometry_census.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-$(BUILD)/pcpu-soak: $(call obj,tools/soak.c) $(LIB_OBJ)
+$(BUILD)/pcpu-soak: $(call obj,tools/soak.c $(TOOLS_LIB_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/unit-tests: $(call obj,$(TEST_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@

@@ -128,7 +128,7 @@ linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 # mk/nocov.mk lists them, the Makefile's rules build them.
 
 define LINUX_HARNESS_RULES
-$(call linux_dir,$(1))/pcpu-replay: $(call obj,tools/replay.c $(LINUX_HARNESS_SRC) \
+$(call linux_dir,$(1))/pcpu-replay: $(call obj,$(REPLAY_SRC) $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
 $(call linux_dir,$(1))/pcpu-geometry-census: $(call obj,tools/geometry_census.c \
