@@ -16,7 +16,7 @@
 MINIMIZE_SRC := tools/minimize.c tools/reduce.c tools/reduce_args.c $(TOOLS_LIB_SRC) \
 	tools/reduce_geometry.c tools/sandbox.c
 TRIAGE_SRC := tools/triage.c tools/triage_inputs.c tools/triage_known.c \
-	tools/triage_expected.c tools/sandbox.c $(TOOLS_LIB_SRC)
+	tools/sandbox.c $(TOOLS_LIB_SRC)
 
 $(BUILD)/pcpu-minimize: $(call obj,$(MINIMIZE_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@

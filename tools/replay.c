@@ -7,12 +7,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expected.h"
 #include "input_format.h"
 #include "options.h"
 #include "run.h"
 #include "trace.h"
 
 void death_report_install(void);
+int replay_expect(const char *dir); /* replay_expect.c */
+
+/* --expect DIR --expect-value=KEY: KEY's value(s), one a line. */
+static int expect_value(const char *dir, const char *key)
+{
+	struct expected e;
+	char path[4096], err[4400];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/expected", dir);
+	r = expected_load(path, &e, err, sizeof(err));
+	if (r > 0)
+		snprintf(err, sizeof(err), "%s: no such file", path);
+	if (r) {
+		fprintf(stderr, "pcpu-replay: %s\n", err);
+		return 2;
+	}
+	if (!strcmp(key, "backend")) {
+		for (int i = 0; i < e.nr_backends; i++)
+			printf("%s\n", e.backends[i]);
+		return 0;
+	}
+	const char *v = !strcmp(key, "check") ? e.check :
+			!strcmp(key, "fix") ? e.fix :
+			!strcmp(key, "faithful-fixes") ? e.others :
+			!strcmp(key, "grade") ? e.grade :
+			!strcmp(key, "consequence") ? e.consequence : NULL;
+	if (!v) {
+		fprintf(stderr, "pcpu-replay: --expect-value: unknown key '%s'\n", key);
+		return 2;
+	}
+	if (*v)
+		printf("%s\n", v);
+	return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -33,6 +69,15 @@ static void usage(FILE *f)
 	      "                (align-pow2, slot-walk), all or none; overrides PCPU_FIXES\n"
 	      "  --no-check    run the core alone, without oracle and checks (for\n"
 	      "                measuring only)\n"
+	      "  --expect DIR  replay the finding folder DIR (crashes/NAME) as its\n"
+	      "                `expected` file says: the reproducers of this build's\n"
+	      "                backend, faithful and fixed, or on each grade policy;\n"
+	      "                one `ok ...` line a matching replay (`skip ...`: none\n"
+	      "                for this backend); exit 1 and one line at a mismatch.\n"
+	      "                PCPU_FIXES and PCPU_NONFATAL are not read: the file decides\n"
+	      "  --expect-value=KEY  with --expect DIR: print KEY's value(s) from\n"
+	      "                DIR/expected (check, fix, faithful-fixes, grade,\n"
+	      "                consequence, backend), validated as --expect reads it\n"
 	      "  -q, --quiet   no failure report (exit status only)\n"
 	      "  -h, --help    this text\n"
 	      "\n"
@@ -56,6 +101,8 @@ int main(int argc, char **argv)
 		{ "trace", no_argument, NULL, 't' },
 		{ "signature", no_argument, NULL, 'S' },
 		{ "no-check", no_argument, NULL, 'n' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "expect-value", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tool tool = { .name = "pcpu-replay", .usage = usage,
@@ -68,6 +115,7 @@ int main(int argc, char **argv)
 	struct run_signature sig;
 	struct run_nonfatal nonfatal = { 0 };
 	bool print_trace = false, print_sig = false;
+	const char *expect_dir = NULL, *expect_key = NULL;
 	int c, ret = 0;
 
 	while ((c = tool_getopt(&tool, argc, argv, NULL, longopts)) != -1) {
@@ -88,7 +136,27 @@ int main(int argc, char **argv)
 		case 'n':
 			opt.checks = false;
 			break;
+		case 'e':
+			expect_dir = optarg;
+			break;
+		case 'E':
+			expect_key = optarg;
+			break;
 		}
+	}
+	if (expect_key && !expect_dir) {
+		fprintf(stderr, "pcpu-replay: --expect-value needs --expect DIR\n");
+		return 2;
+	}
+	if (expect_dir) {
+		if (optind < argc) {
+			fprintf(stderr, "pcpu-replay: --expect DIR takes no INPUT\n");
+			return 2;
+		}
+		if (expect_key)
+			return expect_value(expect_dir, expect_key);
+		death_report_install();
+		return replay_expect(expect_dir);
 	}
 	if (tool_finish(&tool, argc, argv))
 		return 2;
