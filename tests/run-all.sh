@@ -97,9 +97,10 @@ if [ $st -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
     grep -q "check 'overlap' failed, expected check 'hang'" "$tmp/err"; then ok; else
 	ko "--expect, another check: exit $st"; cat "$tmp/err" >&2; fi
 
-# 8. further suites (tests/suite-*.sh): each ends with "NAME: N passed, N
+# 8. which folder includes which headers (tests/check-includes.sh), then
+#    further suites (tests/suite-*.sh): each ends with "NAME: N passed, N
 #    failed", perhaps followed by ", N skipped"
-for s in tests/suite-*.sh; do
+for s in tests/check-includes.sh tests/suite-*.sh; do
 	[ -f "$s" ] || continue
 	BUILD=$BUILD sh "$s" >"$tmp/suite.out" 2>"$tmp/suite.err"; st=$?
 	cat "$tmp/suite.err" >&2
