@@ -10,8 +10,34 @@ BUILD ?= build
 ALLOC_DIR ?= allocator
 SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 OPT ?= -O1
-INCLUDES := -Iinclude -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itests -Itools/lib
-CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer $(INCLUDES)
+# Include paths per folder of the source being compiled ($<): a backend's
+# internal headers are on no other folder's path, so a file that reaches
+# into them does not build (tests/check-includes.sh checks the same rules
+# in the sources).  A folder's own headers need no path: "x.h" is looked
+# for beside the file first.  Only the white-box files get allocator/:
+# the unit tests, and make bench's count of the port's host calls.
+inc_allocator := -Iinclude
+inc_trace := -Iinclude
+inc_oracle := -Iinclude -Ioracle -Iharness
+inc_harness := -Iinclude -Iharness -Ioracle
+inc_fuzzers := -Iinclude -Ifuzzers -Iharness -Ioracle
+inc_tools := -Iinclude -Itools/lib -Iharness -Ioracle -Ifuzzers
+inc_tools/lib := $(inc_tools)
+inc_tools/bench_calls.c := $(inc_tools) -I$(ALLOC_DIR)
+inc_tests := -Iinclude -Itests -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itools/lib
+inc_tests/mutator := $(inc_tests)
+inc_kernel := -Iinclude
+inc_kernel/tests := -Iinclude -Itests
+# the flags of a file: its own, else its folder's, else include/ alone
+src_inc = $(or $(inc_$(1)),$(inc_$(patsubst %/,%,$(dir $(1)))),-Iinclude)
+INCLUDES = $(call src_inc,$<)
+INC_FOLDERS := allocator trace oracle harness fuzzers tools tools/lib tools/bench_calls.c \
+	tests tests/mutator kernel kernel/tests
+# `make include-paths`: each folder's, for tests/check-includes.sh
+.PHONY: include-paths
+include-paths:
+	@$(foreach d,$(INC_FOLDERS),echo '$(d): $(call src_inc,$(if $(filter %.c,$(d)),$(d),$(d)/x.c))';)
+CFLAGS_BASE = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer $(INCLUDES)
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(SAN) -MMD -MP
 

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Which folder may include which headers (the build enforces the same
-# with per-folder include paths: the Makefile's inc_* variables).  One
-# test a source file; ends with "includes: N passed, N failed".
+# with per-folder include paths: the Makefile's inc_* variables, checked
+# here too).  One test a source file and one a folder's include path;
+# ends with "includes: N passed, N failed".
 #
 #   - allocator/ internals (its headers: percpu_internal.h, host_*.h, ...)
 #     are included from allocator/ only;
@@ -75,6 +76,32 @@ for f in $files; do
 	done
 	if [ -z "$bad" ]; then ok; else ko "$f includes$bad"; fi
 done
+
+# the build agrees: no folder but the white-box ones has allocator/ on its
+# include path, none outside kernel/ has kernel/, trace/ has include/ only
+# (the Makefile's per-folder paths, `make include-paths`)
+if make -s --no-print-directory include-paths >"$tmp/paths" 2>"$tmp/paths.err"; then
+	while IFS= read -r line; do
+		folder=${line%%:*}
+		flags=" $(echo ${line#*:}) "
+		why=""
+		case $folder in
+		tests | tests/* | tools/bench_calls.c | allocator) ;;
+		*) case $flags in *" -Iallocator "* | *" -I./allocator "*) why="allocator/ on its path" ;; esac ;;
+		esac
+		case $folder in
+		kernel | kernel/*) ;;
+		*) case $flags in *" -Ikernel"*) why="kernel/ on its path" ;; esac ;;
+		esac
+		if [ "$folder" = trace ] && [ "$flags" != " -Iinclude " ]; then
+			why="trace/ with more than include/:$flags"
+		fi
+		if [ -z "$why" ]; then ok; else ko "make include-paths: $folder: $why"; fi
+	done <"$tmp/paths"
+	[ -s "$tmp/paths" ] || ko "make include-paths printed nothing"
+else
+	ko "make include-paths: $(head -n 1 "$tmp/paths.err")"
+fi
 
 # the white-box list names real includes (a stale entry hides nothing)
 printf '%s\n' "$WHITEBOX" | while read -r f h; do
