@@ -40,7 +40,7 @@ static int parse_line(struct expected *e, char *line, char *msg, size_t len)
 	while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
 		*--end = '\0';
 	if (!*v) {
-		snprintf(msg, len, "%s: empty value", key);
+		snprintf(msg, len, "%.40s: empty value", key);
 		return -1;
 	}
 	if (!strcmp(key, "backend")) {
@@ -69,7 +69,7 @@ static int parse_line(struct expected *e, char *line, char *msg, size_t len)
 			return -1;
 		}
 		if (slots[i][0]) {
-			snprintf(msg, len, "%s given twice", key);
+			snprintf(msg, len, "%.40s given twice", key);
 			return -1;
 		}
 		r = store(slots[i], sizes[i], v);
@@ -83,13 +83,13 @@ static int parse_line(struct expected *e, char *line, char *msg, size_t len)
 							      &e->other_bits;
 
 			if (fixes_parse(v, bits, ferr, sizeof(ferr))) {
-				snprintf(msg, len, "%s: %s", key, ferr);
+				snprintf(msg, len, "%.40s: %.200s", key, ferr);
 				return -1;
 			}
 		}
 	}
 	if (r)
-		snprintf(msg, len, "%s: value too long", key);
+		snprintf(msg, len, "%.40s: value too long", key);
 	return r;
 }
 
