@@ -7,48 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expected.h"
 #include "input_format.h"
 #include "options.h"
 #include "run.h"
 #include "trace.h"
 
 void death_report_install(void);
-int replay_expect(const char *dir); /* replay_expect.c */
-
-/* --expect DIR --expect-value=KEY: KEY's value(s), one a line. */
-static int expect_value(const char *dir, const char *key)
-{
-	struct expected e;
-	char path[4096], err[4400];
-	int r;
-
-	snprintf(path, sizeof(path), "%s/expected", dir);
-	r = expected_load(path, &e, err, sizeof(err));
-	if (r > 0)
-		snprintf(err, sizeof(err), "%s: no such file", path);
-	if (r) {
-		fprintf(stderr, "pcpu-replay: %s\n", err);
-		return 2;
-	}
-	if (!strcmp(key, "backend")) {
-		for (int i = 0; i < e.nr_backends; i++)
-			printf("%s\n", e.backends[i]);
-		return 0;
-	}
-	const char *v = !strcmp(key, "check") ? e.check :
-			!strcmp(key, "fix") ? e.fix :
-			!strcmp(key, "faithful-fixes") ? e.others :
-			!strcmp(key, "grade") ? e.grade :
-			!strcmp(key, "consequence") ? e.consequence : NULL;
-	if (!v) {
-		fprintf(stderr, "pcpu-replay: --expect-value: unknown key '%s'\n", key);
-		return 2;
-	}
-	if (*v)
-		printf("%s\n", v);
-	return 0;
-}
+/* replay_expect.c: --expect DIR, and with --expect-value=KEY */
+int replay_expect(const char *dir);
+int replay_expect_value(const char *dir, const char *key);
 
 static void usage(FILE *f)
 {
@@ -154,7 +121,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (expect_key)
-			return expect_value(expect_dir, expect_key);
+			return replay_expect_value(expect_dir, expect_key);
 		death_report_install();
 		return replay_expect(expect_dir);
 	}

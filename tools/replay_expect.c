@@ -16,6 +16,7 @@
  * shows for consequence.linux.trace with hint findings non-fatal.  On a
  * version it does not name, `check` does not fail.  PCPU_FIXES and
  * PCPU_NONFATAL are not read: the expected file decides; PCPU_VM is.
+ * --expect-value=KEY prints a key of the file instead, as parsed.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -245,11 +246,7 @@ int replay_expect(const char *arg)
 	len = strlen(dir);
 	while (len > 1 && dir[len - 1] == '/')
 		dir[--len] = '\0';
-	snprintf(path, sizeof(path), "%s/expected", dir);
-	r = expected_load(path, &e, err, sizeof(err));
-	if (r > 0)
-		snprintf(err, sizeof(err), "%s: no such file", path);
-	if (r) {
+	if (expected_load_dir(dir, &e, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-replay: %s\n", err);
 		return 2;
 	}
@@ -278,5 +275,30 @@ int replay_expect(const char *arg)
 	}
 	if (!n)
 		printf("skip %s: no reproducer for %s\n", dir, backend_name());
+	return 0;
+}
+
+int replay_expect_value(const char *dir, const char *key)
+{
+	struct expected e;
+	char err[PATH_MAX + 400];
+	const char *v;
+
+	if (expected_load_dir(dir, &e, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-replay: %s\n", err);
+		return 2;
+	}
+	if (!strcmp(key, "backend")) {
+		for (int i = 0; i < e.nr_backends; i++)
+			printf("%s\n", e.backends[i]);
+		return 0;
+	}
+	v = expected_value(&e, key);
+	if (!v) {
+		fprintf(stderr, "pcpu-replay: --expect-value: unknown key '%s'\n", key);
+		return 2;
+	}
+	if (*v)
+		printf("%s\n", v);
 	return 0;
 }

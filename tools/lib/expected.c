@@ -135,6 +135,28 @@ int expected_load(const char *path, struct expected *e, char *err,
 	return 0;
 }
 
+int expected_load_dir(const char *dir, struct expected *e, char *err,
+		      size_t errlen)
+{
+	char path[4096];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/expected", dir);
+	r = expected_load(path, e, err, errlen);
+	if (r > 0)
+		snprintf(err, errlen, "%s: no such file", path);
+	return r ? -1 : 0;
+}
+
+const char *expected_value(const struct expected *e, const char *key)
+{
+	return !strcmp(key, "check") ? e->check :
+	       !strcmp(key, "fix") ? e->fix :
+	       !strcmp(key, "faithful-fixes") ? e->others :
+	       !strcmp(key, "grade") ? e->grade :
+	       !strcmp(key, "consequence") ? e->consequence : NULL;
+}
+
 /*
  * "linux-6.12" names the build backend_name() calls "linux-6.12-vm", but
  * "linux-6.1" does not: a match ends at a '-' or at the end of the name.

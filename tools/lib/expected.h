@@ -41,6 +41,14 @@ struct expected {
  */
 int expected_load(const char *path, struct expected *e, char *err,
 		  size_t errlen);
+/*
+ * DIR/expected (DIR as given, trailing slashes and all): 0, or -1 with a
+ * one-line reason in err, a missing file included.
+ */
+int expected_load_dir(const char *dir, struct expected *e, char *err,
+		      size_t errlen);
+/* The value of a key other than backend ("" when absent), NULL if unknown. */
+const char *expected_value(const struct expected *e, const char *key);
 /* Whether the finding shows on the linked backend (backend_name()). */
 bool expected_for_backend(const struct expected *e);
 
