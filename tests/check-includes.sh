@@ -59,6 +59,7 @@ files=$(find allocator oracle trace harness fuzzers tools tests kernel \
 for f in $files; do
 	top=${f%%/*}
 	bad=""
+	# shellcheck disable=SC2013 # header names: one word each
 	for h in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
 		case $h in *.c) continue ;; esac # a source included whole (glue, mutator)
 		o=$(owner "$f" "$h")
@@ -83,7 +84,9 @@ done
 if make -s --no-print-directory include-paths >"$tmp/paths" 2>"$tmp/paths.err"; then
 	while IFS= read -r line; do
 		folder=${line%%:*}
-		flags=" $(echo ${line#*:}) "
+		# shellcheck disable=SC2086 # the flags, one word each
+		set -- ${line#*:}
+		flags=" $* "
 		why=""
 		case $folder in
 		tests | tests/* | tools/bench_calls.c | allocator) ;;
