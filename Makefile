@@ -234,6 +234,8 @@ help:
 	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
 	@echo "  make linux-pin V=6.12 [PKG=version]  check and record a new Debian revision of the kernel sources"
 	@echo "  make fresh-check   make test and a short make fuzz in a fresh minimal Debian 12 root (debootstrap)"
+	@echo "  make oss-fuzz      the ClusterFuzzLite build (.clusterfuzzlite/build.sh runs it: CC, CFLAGS, LIB_FUZZING_ENGINE)"
+	@echo "  make include-paths each folder's include path (tests/check-includes.sh)"
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
