@@ -10,8 +10,34 @@ BUILD ?= build
 ALLOC_DIR ?= allocator
 SAN ?= -fsanitize=address,undefined -fno-sanitize-recover=all
 OPT ?= -O1
-CFLAGS_BASE := -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
-	-Iinclude -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itests
+# Include paths per folder of the source being compiled ($<): a backend's
+# internal headers are on no other folder's path, so a file that reaches
+# into them does not build (tests/check-includes.sh checks the same rules
+# in the sources).  A folder's own headers need no path: "x.h" is looked
+# for beside the file first.  Only the white-box files get allocator/:
+# the unit tests, and make bench's count of the port's host calls.
+inc_allocator := -Iinclude
+inc_trace := -Iinclude
+inc_oracle := -Iinclude -Ioracle -Iharness
+inc_harness := -Iinclude -Iharness -Ioracle
+inc_fuzzers := -Iinclude -Ifuzzers -Iharness -Ioracle
+inc_tools := -Iinclude -Itools/lib -Iharness -Ioracle -Ifuzzers
+inc_tools/lib := $(inc_tools)
+inc_tools/bench_calls.c := $(inc_tools) -I$(ALLOC_DIR)
+inc_tests := -Iinclude -Itests -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itools/lib
+inc_tests/mutator := $(inc_tests)
+inc_kernel := -Iinclude
+inc_kernel/tests := -Iinclude -Itests
+# the flags of a file: its own, else its folder's, else include/ alone
+src_inc = $(or $(inc_$(1)),$(inc_$(patsubst %/,%,$(dir $(1)))),-Iinclude)
+INCLUDES = $(call src_inc,$<)
+INC_FOLDERS := allocator trace oracle harness fuzzers tools tools/lib tools/bench_calls.c \
+	tests tests/mutator kernel kernel/tests
+# `make include-paths`: each folder's, for tests/check-includes.sh
+.PHONY: include-paths
+include-paths:
+	@$(foreach d,$(INC_FOLDERS),echo '$(d): $(call src_inc,$(if $(filter %.c,$(d)),$(d),$(d)/x.c))';)
+CFLAGS_BASE = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer $(INCLUDES)
 CFLAGS ?= $(OPT)
 ALL_CFLAGS = $(CFLAGS_BASE) $(CFLAGS) $(SAN) -MMD -MP
 
@@ -36,6 +62,11 @@ HARNESS_SRC := $(wildcard harness/*.c)
 INPUT_SRC := $(wildcard fuzzers/input_*.c)
 LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 TEST_SRC := $(wildcard tests/*.c)
+# what the tools share (tools/lib/), and pcpu-replay's own sources
+TOOLS_LIB_SRC := $(wildcard tools/lib/*.c)
+REPLAY_SRC := tools/replay.c tools/replay_expect.c $(TOOLS_LIB_SRC)
+# the files built without coverage feedback (NOCOV_SRC)
+include mk/nocov.mk
 
 # plain (sanitized) build
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
@@ -73,26 +104,16 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
-# The checks recompute invariants over every chunk after every operation:
-# their branches say nothing new about the allocator, and instrumented
-# they cost more than the allocator itself, so the fuzz builds compile
-# them with the sanitizers but without coverage feedback.  So are the
-# host ranges reused across executions (allocator/host_ranges.c) and the
-# host calls behind them (host_mem.c, called less often when a range comes
-# from the cache): whether it does depends on earlier inputs, and feedback
-# that does not come from the input only misleads the fuzzer.  So are the
-# poison model's arena (host_arena.c: whether a range fits depends on
-# earlier executions), the page model behind both (host_vm.c) and the
-# read-only views the checks call (backend_view.c).
-CHECK_SRC := $(wildcard oracle/check_*.c) $(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
-	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c
-# Which flags a fuzz object gets is decided here, not in its source: a
-# file moved in or out of CHECK_SRC must be recompiled, or a stale object
-# keeps (or lacks) its coverage feedback without anyone noticing.
-$(call fobj,$(LIB_SRC)) $(call aobj,$(LIB_SRC)) $(call cobj,$(LIB_SRC)): Makefile
-$(call fobj,$(CHECK_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
+# Some files get the sanitizers but no coverage feedback in the fuzz
+# builds: mk/nocov.mk says which and why.  Which flags a fuzz object gets
+# is decided here, not in its source: a file moved in or out of NOCOV_SRC
+# must be recompiled, or a stale object keeps (or lacks) its coverage
+# feedback without anyone noticing.
+NOCOV_CFLAGS = $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP
+$(call fobj,$(LIB_SRC)) $(call aobj,$(LIB_SRC)) $(call cobj,$(LIB_SRC)): Makefile mk/nocov.mk
+$(call fobj,$(NOCOV_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+	$(CLANG) $(NOCOV_CFLAGS) -c $< -o $@
 $(BUILD)/fast-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 -DNDEBUG -MMD -MP -c $< -o $@
@@ -102,21 +123,21 @@ $(BUILD)/afl-obj/%.o: %.c
 $(BUILD)/cmplog-obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(AFL_ENV) AFL_LLVM_CMPLOG=1 $(AFL_CC) $(AFL_CFLAGS) -c $< -o $@
-$(call aobj,$(CHECK_SRC)): $(BUILD)/afl-obj/%.o: %.c
+$(call aobj,$(NOCOV_SRC)): $(BUILD)/afl-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
-$(call cobj,$(CHECK_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
+	$(CLANG) $(NOCOV_CFLAGS) -c $< -o $@
+$(call cobj,$(NOCOV_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+	$(CLANG) $(NOCOV_CFLAGS) -c $< -o $@
 
-$(BUILD)/pcpu-replay: $(call obj,tools/replay.c) $(LIB_OBJ)
+$(BUILD)/pcpu-replay: $(call obj,$(REPLAY_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 # every compact geometry header against this backend (docs/byte-format.md)
 $(BUILD)/pcpu-geometry-census: $(call obj,tools/geometry_census.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-$(BUILD)/pcpu-soak: $(call obj,tools/soak.c) $(LIB_OBJ)
+$(BUILD)/pcpu-soak: $(call obj,tools/soak.c $(TOOLS_LIB_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/unit-tests: $(call obj,$(TEST_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
@@ -213,6 +234,8 @@ help:
 	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
 	@echo "  make linux-pin V=6.12 [PKG=version]  check and record a new Debian revision of the kernel sources"
 	@echo "  make fresh-check   make test and a short make fuzz in a fresh minimal Debian 12 root (debootstrap)"
+	@echo "  make oss-fuzz      the ClusterFuzzLite build (.clusterfuzzlite/build.sh runs it: CC, CFLAGS, LIB_FUZZING_ENGINE)"
+	@echo "  make include-paths each folder's include path (tests/check-includes.sh)"
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
@@ -231,7 +254,16 @@ fresh-check:
 clean:
 	rm -rf $(BUILD)
 
-# Further targets (campaign tooling, backends) live in mk/*.mk.
--include $(sort $(wildcard mk/*.mk))
+# Further targets (campaign tooling, backends) live in mk/, each
+# fragment named here, in the order they build on each other: linux.mk
+# before linux_checks.mk, which uses its variables; campaign-tools.mk
+# before linux.mk, which links its source lists with the kernel backend.
+include mk/campaign-tools.mk
+include mk/coverage.mk
+include mk/linux.mk
+include mk/linux_checks.mk
+include mk/mutants.mk
+include mk/mutator.mk
+include mk/oss-fuzz.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -3,7 +3,8 @@
 #
 # ClusterFuzzLite / OSS-Fuzz build script (bash, as OSS-Fuzz runs it).
 # Builds the one fuzz target, fuzzers/fuzz_pcpu.c, as $OUT/pcpu with the
-# engine's $CC $CFLAGS and links it with $LIB_FUZZING_ENGINE using $CXX,
+# engine's $CC $CFLAGS and links it with $LIB_FUZZING_ENGINE using $CXX
+# (`make oss-fuzz`, mk/oss-fuzz.mk: the build itself is the Makefile's),
 # next to its seed corpus ($OUT/pcpu_seed_corpus.zip: corpus/ and the
 # crashes' reproducers, text traces encoded by a host build of
 # pcpu-encode), dictionary ($OUT/pcpu.dict) and options ($OUT/pcpu.options,
@@ -38,70 +39,23 @@ CFLAGS=${CFLAGS:-}
 # the final link needs the sanitizer runtimes the objects were built for
 CXXFLAGS=${CXXFLAGS:-$CFLAGS}
 NPROC=$(nproc 2>/dev/null || echo 1)
+command -v make >/dev/null 2>&1 || {
+	echo "build.sh: no make: run as root: apt-get install make" >&2
+	exit 1
+}
 
-# No -Werror here: OSS-Fuzz's compiler is newer than the project's clang-14
-# and gcc, which `make test` keeps warning-free; a new warning must not
-# stop the fuzzing.  The sources (same globs as the Makefile's LIB_SRC):
-shopt -s nullglob
-lib_src=(allocator/*.c oracle/*.c trace/*.c harness/*.c fuzzers/input_*.c)
-std=(-std=gnu11 -Wall -Wextra -Iinclude -Iallocator -Ioracle -Itrace -Iharness -Ifuzzers)
-
-obj=$WORK/pcpu-obj
-host=$WORK/pcpu-host
+# 1. and 2. the fuzz target and a host encoder: the Makefile builds them
+# (mk/oss-fuzz.mk: the engine's $CC $CFLAGS, linked by $CXX $CXXFLAGS with
+# $LIB_FUZZING_ENGINE; the files of mk/nocov.mk without coverage
+# feedback; the encoder with plain flags), in a build folder of its own
+build=$WORK/pcpu-build
 seeds=$WORK/pcpu-seeds
-rm -rf "$obj" "$host" "$seeds"
-mkdir -p "$obj" "$host" "$seeds" "$OUT"
-
-# compile DIR SRC FLAGS...: one object, named after its path
-compile() {
-	local dir=$1 src=$2
-	shift 2
-	"$CC" "$@" "${std[@]}" -c "$src" -o "$dir/$(echo "${src%.c}" | tr /. __).o"
-}
-# run at most NPROC compilations at once; any failure fails the build
-pids=()
-spawn() {
-	compile "$@" &
-	pids+=($!)
-	if [ "${#pids[@]}" -ge "$NPROC" ]; then
-		wait "${pids[0]}"
-		pids=("${pids[@]:1}")
-	fi
-}
-drain() {
-	local p
-	for p in "${pids[@]}"; do wait "$p"; done
-	pids=()
-}
-
-# 1. the fuzz target.  The checks, the host-range cache and the arena get
-# the sanitizers but no coverage feedback (the checks' branches say nothing
-# about the allocator, the cache's and the arena's depend on earlier
-# inputs; see the Makefile), the rest the engine's flags as they are.
-read -r -a cflags <<<"$CFLAGS"
-nocov=()
-for f in "${cflags[@]}"; do
-	[ "$f" = -fsanitize=fuzzer-no-link ] || nocov+=("$f")
-done
-for src in fuzzers/fuzz_pcpu.c "${lib_src[@]}" .clusterfuzzlite/fixes_default.c; do
-	case $src in
-	oracle/check_*.c | allocator/host_ranges.c | allocator/host_mem.c | allocator/host_vm.c | \
-	allocator/host_arena.c | allocator/backend_view.c) spawn "$obj" "$src" "${nocov[@]}" ;;
-	*) spawn "$obj" "$src" "${cflags[@]}" ;;
-	esac
-done
-drain
-read -r -a cxxflags <<<"$CXXFLAGS"
-# shellcheck disable=SC2086 # LIB_FUZZING_ENGINE may hold several words
-"$CXX" "${cxxflags[@]}" "$obj"/*.o $LIB_FUZZING_ENGINE -o "$OUT/pcpu"
-
-# 2. a host encoder, plain flags (it runs here, at build time, so it must
-# not need the engine or a sanitizer runtime such as MSan's)
-for src in tools/encode.c "${lib_src[@]}"; do
-	spawn "$host" "$src" -O0
-done
-drain
-"$CC" "$host"/*.o -o "$host/pcpu-encode"
+rm -rf "$build" "$seeds"
+mkdir -p "$seeds" "$OUT"
+make --no-print-directory -j"$NPROC" BUILD="$build" CC="$CC" CXX="$CXX" \
+	CFLAGS="$CFLAGS" CXXFLAGS="$CXXFLAGS" LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" oss-fuzz
+cp "$build/oss-fuzz/pcpu" "$OUT/pcpu"
+host=$build/oss-fuzz
 
 # 3. seed corpus: text traces encoded, binary corpus files as they are
 for t in corpus/*.trace crashes/*/reproducer.trace; do

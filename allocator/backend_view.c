@@ -2,8 +2,8 @@
 /*
  * Read-only views of the area-map port for the oracle and the checks
  * (include/pcpu.h).  They run after every operation, for every chunk, so
- * the fuzz builds compile this file without coverage feedback (Makefile,
- * CHECK_SRC): their branches say nothing about the input.
+ * the fuzz builds compile this file without coverage feedback
+ * (mk/nocov.mk): their branches say nothing about the input.
  */
 #include "host_vm.h"
 #include "percpu_internal.h"

@@ -5,8 +5,8 @@
  * campaign in steady state makes no mmap, munmap or mprotect at all.
  * Not kernel code (the kernel's vmalloc space is simply there); only used
  * under PCPU_VM=poison (host_vm.h), since the mprotect model needs a call
- * per range anyway.  Compiled without coverage feedback (Makefile,
- * CHECK_SRC): whether a range fits depends on earlier executions.
+ * per range anyway.  Compiled without coverage feedback
+ * (mk/nocov.mk): whether a range fits depends on earlier executions.
  */
 #ifndef PCPU_FUZZ_HOST_ARENA_H
 #define PCPU_FUZZ_HOST_ARENA_H

@@ -12,11 +12,11 @@
 .PHONY: minimize triage
 
 # The tools' own sources; mk/linux.mk links the same lists with the
-# kernel backend (this file is included before it: mk/*.mk in name order).
-MINIMIZE_SRC := tools/minimize.c tools/reduce.c tools/reduce_args.c \
+# kernel backend (the Makefile includes this file before it).
+MINIMIZE_SRC := tools/minimize.c tools/reduce.c tools/reduce_args.c $(TOOLS_LIB_SRC) \
 	tools/reduce_geometry.c tools/sandbox.c
 TRIAGE_SRC := tools/triage.c tools/triage_inputs.c tools/triage_known.c \
-	tools/triage_expected.c tools/sandbox.c
+	tools/sandbox.c $(TOOLS_LIB_SRC)
 
 $(BUILD)/pcpu-minimize: $(call obj,$(MINIMIZE_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@

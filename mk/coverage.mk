@@ -16,11 +16,11 @@ COV_INPUTS ?= corpus
 $(COV_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(COV_CFLAGS) -c $< -o $@
-$(COV_DIR)/pcpu-replay: $(call covobj,tools/replay.c $(LIB_SRC))
+$(COV_DIR)/pcpu-replay: $(call covobj,$(REPLAY_SRC) $(LIB_SRC))
 	$(CLANG) -fprofile-instr-generate $^ -o $@
 
 # Same flags and library as build/pcpu-replay.
-$(BUILD)/pcpu-stats: $(call obj,tools/stats.c) $(LIB_OBJ)
+$(BUILD)/pcpu-stats: $(call obj,tools/stats.c $(TOOLS_LIB_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 
 .PHONY: coverage cmin cov-deps

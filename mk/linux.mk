@@ -124,20 +124,11 @@ LINUX_TOOLS := pcpu-replay fuzz-pcpu afl-pcpu pcpu-minimize pcpu-triage
 linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
 linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 
-# Checks stay out of the fuzzers' coverage feedback (see the Makefile's
-# CHECK_SRC rule): kernel/checks_*.c like oracle/check_*.c.
-$(call fobj,$(LINUX_CHECKS_SRC)): $(BUILD)/fuzz-obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
-$(call aobj,$(LINUX_CHECKS_SRC)): $(BUILD)/afl-obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
-$(call cobj,$(LINUX_CHECKS_SRC)): $(BUILD)/cmplog-obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CLANG) $(CFLAGS_BASE) -O1 $(SAN) -MMD -MP -c $< -o $@
+# kernel/checks_*.c get no coverage feedback, like oracle/check_*.c:
+# mk/nocov.mk lists them, the Makefile's rules build them.
 
 define LINUX_HARNESS_RULES
-$(call linux_dir,$(1))/pcpu-replay: $(call obj,tools/replay.c $(LINUX_HARNESS_SRC) \
+$(call linux_dir,$(1))/pcpu-replay: $(call obj,$(REPLAY_SRC) $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
 $(call linux_dir,$(1))/pcpu-geometry-census: $(call obj,tools/geometry_census.c \

@@ -5,7 +5,7 @@
 # one binary per kernel version: $(BUILD)/linux-<v>/linux-checks (vm).
 # `make linux-checks` builds them; tests/suite-linux-checks.sh runs them.
 # Uses mk/linux.mk's variables, which are set by the time this file is
-# read (mk/*.mk are included in name order: linux.mk before linux_checks.mk).
+# read (the Makefile includes linux.mk before linux_checks.mk).
 
 ifndef LINUX_COMMON_OBJ
 $(error mk/linux_checks.mk: mk/linux.mk must be read first)

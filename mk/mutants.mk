@@ -66,9 +66,10 @@ $(MUT_OBJ): $(MUT_D)/obj/%.o: $(MUT_STAMP) $(wildcard include/*.h)
 	$(CC) -I$(MUT_D)/allocator $(filter-out -MMD -MP,$(ALL_CFLAGS)) -c $(MUT_D)/$*.c -o $@
 $(MUT_FOBJ): $(MUT_D)/fuzz-obj/%.o: $(MUT_STAMP) $(wildcard include/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) -I$(MUT_D)/allocator $(filter-out -MMD -MP,$(FUZZ_CFLAGS)) -c $(MUT_D)/$*.c -o $@
+	$(CLANG) -I$(MUT_D)/allocator $(filter-out -MMD -MP,$(if $(filter $*.c,$(NOCOV_SRC)),$(NOCOV_CFLAGS),$(FUZZ_CFLAGS))) \
+		-c $(MUT_D)/$*.c -o $@
 
-$(MUT_D)/pcpu-replay: $(MUT_OBJ) $(call obj,tools/replay.c $(MUT_KEEP) $(MUT_REST))
+$(MUT_D)/pcpu-replay: $(MUT_OBJ) $(call obj,$(REPLAY_SRC) $(MUT_KEEP) $(MUT_REST))
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(MUT_D)/fuzz-pcpu: $(MUT_FOBJ) $(call fobj,fuzzers/fuzz_pcpu.c $(MUT_KEEP) $(MUT_REST))
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@

@@ -10,8 +10,8 @@
 # Each INPUT (file or directory, as for pcpu-replay) is replayed with
 # PCPU_FIXES=all, then faithful (PCPU_FIXES=none, where an input may stop
 # on a known bug's check); every finding in crashes/*/ is replayed in its faithful
-# mode (which fails its check, exit 1: expected, the profile is written
-# anyway) and with its fix, as tests/run-all.sh does.  The profiles are
+# mode (where it fails its check) and with its fix, by pcpu-replay --expect
+# as tests/run-all.sh does.  The profiles are
 # merged, and the per-function and per-file line/branch table of
 # allocator/ and oracle/, the HTML report ($BUILD/coverage/html) and the
 # totals are printed.  Exit 0, or 2 when a replay could not run (input
@@ -69,16 +69,22 @@ replay all 0 "$@"
 # slot walk that does not escape only runs there.  A known bug may fail
 # a check on the way (1): the profile up to that point is written.
 replay none "0 1" "$@"
+# the findings as their expected files say (pcpu-replay --expect, the one
+# reader of that format): faithful, the finding's check fails; fixed, it
+# passes; one profile a folder, one replay counted per `ok` line
+k=0
 for d in crashes/*/; do
 	[ -f "$d/expected" ] || continue
-	fix=$(sed -n 's/^fix: *//p' "$d/expected")
-	others=$(sed -n 's/^faithful-fixes: *//p' "$d/expected")
-	for input in "$d"reproducer.trace "$d"reproducer.bin; do
-		[ -f "$input" ] || continue
-		# faithful: the finding's check fails (1); fixed: it passes (0)
-		replay "${others:-none}" "0 1" "$input"
-		replay "${others:+$others,}$fix" 0 "$input"
-	done
+	k=$((k + 1))
+	st=0
+	LLVM_PROFILE_FILE="$raw/finding$k.profraw" \
+		"$REPLAY" --expect "$d" >"$OUTDIR/expect.out" 2>"$OUTDIR/last.err" || st=$?
+	if [ "$st" -ne 0 ]; then
+		echo "coverage.sh: $REPLAY --expect $d exited $st: $(head -n 1 "$OUTDIR/last.err")" >&2
+		exit 2
+	fi
+	oks=$(grep -c '^ok ' "$OUTDIR/expect.out" || true) # none: a skip line
+	n=$((n + oks))
 done
 echo "coverage: $n replay(s); merging"
 

@@ -86,7 +86,8 @@ mkdir -p "$tmp"
 
 # 1. the finding's own reproducer
 if [ -f "$dir/expected" ] && [ -f "$dir/reproducer.linux.trace" ]; then
-	check=$(sed -n 's/^check: *//p' "$dir/expected")
+	# the check it fails, from the expected file's one reader
+	check=$("$orig/pcpu-replay" --expect "$dir" --expect-value=check) || exit 2
 	repro=$dir/reproducer.linux.trace
 	PCPU_NONFATAL=none "$orig/pcpu-replay" "$repro" >/dev/null 2>"$tmp/orig.err"
 	st_o=$?

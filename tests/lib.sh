@@ -19,6 +19,20 @@ if [ "$finished" = no ]; then
 fi' EXIT
 
 ok() { pass=$((pass + 1)); }
+# expect_finding DIR [VAR=value...] REPLAY: replay the finding folder DIR
+# as its expected file says (pcpu-replay --expect, the one reader of that
+# format): each `ok` line it prints one pass; a mismatch or a malformed
+# expected file one failure, with its one-line reason
+expect_finding() {
+	_d=$1
+	shift
+	env "$@" --expect "$_d" >"$tmp/expect.out" 2>"$tmp/expect.err"
+	_st=$?
+	pass=$((pass + $(grep -c '^ok ' "$tmp/expect.out")))
+	if [ "$_st" -ne 0 ]; then
+		ko "$_d: pcpu-replay --expect exited $_st: $(head -n 1 "$tmp/expect.err")"
+	fi
+}
 ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 # skip REASON: a part that cannot run on this machine (for example a kernel
 # backend whose sources apt no longer offers), said in one line and counted

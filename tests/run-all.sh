@@ -78,26 +78,32 @@ for t in corpus/*; do
 done
 
 # 7. every finding fails its named check when faithful, passes when fixed
+#    (pcpu-replay --expect: one pass per replay that matched)
 for d in crashes/*/; do
 	[ -f "$d/expected" ] || continue
-	check=$(sed -n 's/^check: *//p' "$d/expected")
-	fix=$(sed -n 's/^fix: *//p' "$d/expected")
-	others=$(sed -n 's/^faithful-fixes: *//p' "$d/expected")
-	for input in "$d"reproducer.trace "$d"reproducer.bin; do
-		[ -f "$input" ] || continue
-		PCPU_FIXES=${others:-none} "$REPLAY" "$input" >/dev/null 2>"$tmp/err"; st=$?
-		if [ $st -eq 1 ] && grep -q "check '$check' failed" "$tmp/err"; then ok; else
-			ko "$input faithful: exit $st, expected check '$check'"; head -5 "$tmp/err" >&2; fi
-		PCPU_FIXES=${others:+$others,}$fix "$REPLAY" "$input" >/dev/null 2>"$tmp/err"; st=$?
-		if [ $st -eq 0 ]; then ok; else
-			ko "$input with fix $fix: exit $st"; head -5 "$tmp/err" >&2; fi
-	done
+	expect_finding "$d" "$REPLAY"
 done
+# a malformed expected file: exit 2, one line naming file:line; a finding
+# whose reproducer fails another check: exit 1, one line
+mkdir -p "$tmp/finding"
+cp crashes/align-pow2/reproducer.trace "$tmp/finding/"
+printf 'check: overlap\nfix: align-pow2\nfixes: all\n' >"$tmp/finding/expected"
+"$REPLAY" --expect "$tmp/finding" >/dev/null 2>"$tmp/err"; st=$?
+if [ $st -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q "finding/expected:3: unknown key 'fixes'" "$tmp/err"; then ok; else
+	ko "--expect, malformed expected: exit $st"; cat "$tmp/err" >&2; fi
+printf 'check: hang\nfix: align-pow2\n' >"$tmp/finding/expected"
+"$REPLAY" --expect "$tmp/finding" >/dev/null 2>"$tmp/err"; st=$?
+if [ $st -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+    grep -q "check 'overlap' failed, expected check 'hang'" "$tmp/err"; then ok; else
+	ko "--expect, another check: exit $st"; cat "$tmp/err" >&2; fi
 
-# 8. further suites (tests/suite-*.sh, and tests/check-citations.sh: every
-#    docs/ citation names a file and section that exist): each ends with
-#    "NAME: N passed, N failed", perhaps followed by ", N skipped"
-for s in tests/check-citations.sh tests/suite-*.sh; do
+# 8. checks of the tree (tests/check-citations.sh: every docs/ citation
+#    names a file and section that exist; tests/check-includes.sh: which
+#    folder includes which headers), then further suites
+#    (tests/suite-*.sh): each ends with "NAME: N passed, N failed",
+#    perhaps followed by ", N skipped"
+for s in tests/check-citations.sh tests/check-includes.sh tests/suite-*.sh; do
 	[ -f "$s" ] || continue
 	BUILD=$BUILD sh "$s" >"$tmp/suite.out" 2>"$tmp/suite.err"; st=$?
 	cat "$tmp/suite.err" >&2

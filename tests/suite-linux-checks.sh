@@ -45,43 +45,23 @@ for v in $VERSIONS; do
 	if [ "$st" -ne 0 ] && [ "$f" -eq 0 ]; then ko "$v: linux-checks exited $st"; fi
 	if [ "$p" -lt 30 ]; then ko "$v: linux-checks ran only $p assertions"; fi
 
-	# 2. the reproducers of the linux findings
+	# 2. the reproducers of the linux findings: the expected file read
+	#    by pcpu-replay (--expect-value), the one reader of its format
+	replay=$BUILD/linux-$v/pcpu-replay
 	for d in crashes/linux-*/; do
 		[ -f "$d/expected" ] && [ -f "$d/reproducer.linux.trace" ] || continue
-		check=$(sed -n 's/^check: *//p' "$d/expected")
-		if grep -q "^backend: linux-$v\$" "$d/expected"; then want=0; else want=1; fi
+		check=$("$replay" --expect "$d" --expect-value=check 2>"$tmp/val.err")
+		[ -n "$check" ] || { ko "$v: $d: $(head -n 1 "$tmp/val.err")"; continue; }
+		if "$replay" --expect "$d" --expect-value=backend | grep -qx "linux-$v"; then
+			want=0; else want=1; fi
 		"$bin" --expect "$check" "$d/reproducer.linux.trace" >"$tmp/exp.out" 2>&1; st=$?
 		if [ "$st" -eq "$want" ]; then ok; else
 			ko "$v: $d: --expect $check exited $st, wanted $want"
 			tail -5 "$tmp/exp.out" >&2; fi
-		# the harness, when built: its first failing check is that one
-		replay=$BUILD/linux-$v/pcpu-replay
-		[ "$want" -eq 0 ] || continue
-		# every finding fatal (PCPU_NONFATAL=none): the benign ones too
-		PCPU_NONFATAL=none "$replay" "$d/reproducer.linux.trace" >/dev/null 2>"$tmp/rep.err"; st=$?
-		if [ "$st" -eq 1 ] && grep -q "check '$check' failed" "$tmp/rep.err"; then ok; else
-			ko "$v: $d: pcpu-replay exit $st, wanted check '$check'"
-			head -3 "$tmp/rep.err" >&2; fi
-		# by default a benign finding is counted, not fatal; any other stops
-		grade=$(sed -n 's/^grade: *//p' "$d/expected")
-		env -u PCPU_NONFATAL "$replay" "$d/reproducer.linux.trace" >/dev/null 2>"$tmp/rep.err"; st=$?
-		if [ "$grade" = benign ]; then
-			if [ "$st" -eq 0 ] && grep -q "^nonfatal: .*$check [1-9]" "$tmp/rep.err"; then ok; else
-				ko "$v: $d: benign '$check' by default: exit $st, wanted 0 and a nonfatal count"
-				head -3 "$tmp/rep.err" >&2; fi
-		elif [ "$st" -eq 1 ] && grep -q "check '$check' failed" "$tmp/rep.err"; then ok; else
-			ko "$v: $d: default PCPU_NONFATAL: exit $st, wanted check '$check'"
-			head -3 "$tmp/rep.err" >&2; fi
-		# a consequence the checks do not flag (the kernel documents the
-		# imprecision behind it): its trace runs to the end with hint
-		# findings non-fatal and --results shows the `consequence:` line
-		want_line=$(sed -n 's/^consequence: *//p' "$d/expected")
-		[ -n "$want_line" ] || continue
-		PCPU_NONFATAL=hint "$replay" --results "$d/consequence.linux.trace" \
-			>"$tmp/cons.out" 2>"$tmp/cons.err"; st=$?
-		if [ "$st" -eq 0 ] && grep -qx "$want_line" "$tmp/cons.out"; then ok; else
-			ko "$v: $d: consequence trace exit $st, wanted a line '$want_line'"
-			head -3 "$tmp/cons.err" >&2; fi
+		# the harness: every finding fatal, then the default grades (a
+		# benign finding counted, any other stopping the run), then the
+		# consequence line, or on a version not named: no such failure
+		expect_finding "$d" "$replay"
 	done
 
 	# 3. bad input

@@ -36,16 +36,10 @@ for t in tests/golden/*.trace; do
 		ko "golden $t under PCPU_VM=mprotect"; diff "${t%.trace}.out" "$tmp/out" >&2; fi
 done
 
+# the findings under PCPU_VM=mprotect, faithful and fixed (pcpu-replay --expect)
 for d in crashes/*/; do
 	[ -f "$d/expected" ] || continue
-	check=$(sed -n 's/^check: *//p' "$d/expected")
-	others=$(sed -n 's/^faithful-fixes: *//p' "$d/expected")
-	for input in "$d"reproducer.trace "$d"reproducer.bin; do
-		[ -f "$input" ] || continue
-		PCPU_VM=mprotect PCPU_FIXES=${others:-none} "$REPLAY" "$input" >/dev/null 2>"$tmp/err"; st=$?
-		if [ $st -eq 1 ] && grep -q "check '$check' failed" "$tmp/err"; then ok; else
-			ko "$input under PCPU_VM=mprotect: exit $st, expected check '$check'"; fi
-	done
+	expect_finding "$d" PCPU_VM=mprotect "$REPLAY"
 done
 
 # 3. the same planted access, stopped in both models at the same frame

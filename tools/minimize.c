@@ -12,11 +12,11 @@
  * (build/pcpu-minimize, build/linux-<v>/pcpu-minimize): a crash is
  * minimised on the allocator it came from.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "input_format.h"
+#include "options.h"
 #include "reduce.h"
 #include "run.h"
 
@@ -49,25 +49,6 @@ static void usage(FILE *f)
 	      "every finding fatal; unset: benign): backend findings that only\n"
 	      "count, as in fuzz-pcpu; give the campaign's own list.\n",
 	      f);
-}
-
-static int parse_count(const char *opt, const char *s, unsigned long max,
-		       unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		goto bad;
-	v = strtoul(s, &end, 10);
-	if (*end || v > max)
-		goto bad;
-	*out = v;
-	return 0;
-bad:
-	fprintf(stderr, "pcpu-minimize: --%s: '%s' is not a number from 0 to %lu\n",
-		opt, s, max);
-	return -1;
 }
 
 static bool same_op(const struct trace_op *a, const struct trace_op *b)
@@ -233,71 +214,50 @@ static int write_outputs(const char *input, const struct trace *orig,
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "fix", required_argument, NULL, 'f' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "exact", no_argument, NULL, 'e' },
 		{ "max-runs", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct tool tool = { .name = "pcpu-minimize", .usage = usage,
+			     .common = TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL,
+			     .operand = "input", .min_operands = 1,
+			     .max_operands = 1 };
 	struct reducer r = { .max_runs = 20000 };
 	struct nonfatal_policy nonfatal;
 	struct run_signature sig;
 	struct trace t, min;
 	unsigned long timeout = sandbox_default_timeout();
-	bool quiet = false;
-	const char *fix_arg = NULL;
+	bool quiet;
 	const char *input;
 	char err[512];
 	int c, ret = 2;
 
-	while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+	while ((c = tool_getopt(&tool, argc, argv, "v", longopts)) != -1) {
 		switch (c) {
-		case 'f':
-			fix_arg = optarg;
-			break;
 		case 't':
-			if (parse_count("timeout", optarg, 3600, &timeout))
+			if (tool_number(&tool, "timeout", optarg, 1, 3600, &timeout))
 				return 2;
-			if (!timeout) {
-				fprintf(stderr, "pcpu-minimize: --timeout: must be at least 1\n");
-				return 2;
-			}
 			break;
 		case 'm':
-			if (parse_count("max-runs", optarg, 100000000, &r.max_runs))
+			if (tool_number(&tool, "max-runs", optarg, 0, 100000000, &r.max_runs))
 				return 2;
 			break;
 		case 'e':
 			r.exact = true;
 			break;
-		case 'q':
-			quiet = true;
-			break;
 		case 'v':
 			r.log = stderr;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
 		}
 	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "pcpu-minimize: %s (see --help)\n",
-			optind >= argc ? "no input given" : "one input at a time");
+	if (tool_finish(&tool, argc, argv))
 		return 2;
-	}
 	input = argv[optind];
-	if (fixes_resolve(fix_arg, &r.fixes, err, sizeof(err)) ||
-	    grades_from_env(&nonfatal, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-minimize: %s\n", err);
-		return 2;
-	}
+	r.fixes = tool.fixes;
+	nonfatal = tool.nonfatal;
+	quiet = tool.quiet;
 	trace_init(&t);
 	if (input_load(input, &t, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);

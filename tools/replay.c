@@ -4,15 +4,18 @@
  * results and state, and report the first failed check.  No fuzzing
  * engine: this is the driver for users, tests and CI.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "input_format.h"
+#include "options.h"
 #include "run.h"
 #include "trace.h"
 
 void death_report_install(void);
+/* replay_expect.c: --expect DIR, and with --expect-value=KEY */
+int replay_expect(const char *dir);
+int replay_expect_value(const char *dir, const char *key);
 
 static void usage(FILE *f)
 {
@@ -33,6 +36,15 @@ static void usage(FILE *f)
 	      "                (align-pow2, slot-walk), all or none; overrides PCPU_FIXES\n"
 	      "  --no-check    run the core alone, without oracle and checks (for\n"
 	      "                measuring only)\n"
+	      "  --expect DIR  replay the finding folder DIR (crashes/NAME) as its\n"
+	      "                `expected` file says: the reproducers of this build's\n"
+	      "                backend, faithful and fixed, or on each grade policy;\n"
+	      "                one `ok ...` line a matching replay (`skip ...`: none\n"
+	      "                for this backend); exit 1 and one line at a mismatch.\n"
+	      "                PCPU_FIXES and PCPU_NONFATAL are not read: the file decides\n"
+	      "  --expect-value=KEY  with --expect DIR: print KEY's value(s) from\n"
+	      "                DIR/expected (check, fix, faithful-fixes, grade,\n"
+	      "                consequence, backend), validated as --expect reads it\n"
 	      "  -q, --quiet   no failure report (exit status only)\n"
 	      "  -h, --help    this text\n"
 	      "\n"
@@ -55,24 +67,25 @@ int main(int argc, char **argv)
 		{ "state", no_argument, NULL, 's' },
 		{ "trace", no_argument, NULL, 't' },
 		{ "signature", no_argument, NULL, 'S' },
-		{ "fix", required_argument, NULL, 'f' },
 		{ "no-check", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "expect", required_argument, NULL, 'e' },
+		{ "expect-value", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct tool tool = { .name = "pcpu-replay", .usage = usage,
+			     .common = TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL,
+			     .operand = "input", .min_operands = 1,
+			     .max_operands = -1 };
 	struct run_options opt = { .checks = true, .report = stderr };
 	struct input_list inputs = { 0 };
-	struct trace *traces;
+	struct trace *traces = NULL;
 	struct run_signature sig;
 	struct run_nonfatal nonfatal = { 0 };
 	bool print_trace = false, print_sig = false;
-	const char *fix_arg = NULL;
-	unsigned fixes = 0;
-	char err[512];
+	const char *expect_dir = NULL, *expect_key = NULL;
 	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = tool_getopt(&tool, argc, argv, NULL, longopts)) != -1) {
 		switch (c) {
 		case 'r':
 			opt.results = stdout;
@@ -87,53 +100,43 @@ int main(int argc, char **argv)
 			print_sig = true;
 			opt.signature = &sig;
 			break;
-		case 'f':
-			fix_arg = optarg;
-			break;
 		case 'n':
 			opt.checks = false;
 			break;
-		case 'q':
-			opt.report = NULL;
+		case 'e':
+			expect_dir = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'E':
+			expect_key = optarg;
+			break;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "pcpu-replay: no input given (see --help)\n");
+	if (expect_key && !expect_dir) {
+		fprintf(stderr, "pcpu-replay: --expect-value needs --expect DIR\n");
 		return 2;
 	}
-	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-replay: %s\n", err);
-		return 2;
-	}
-	opt.fixes = fixes;
-	if (grades_from_env(&opt.nonfatal_policy, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-replay: %s\n", err);
-		return 2;
-	}
-	opt.nonfatal = &nonfatal;
-
-	for (int i = optind; i < argc; i++)
-		if (input_list_collect(&inputs, argv[i]))
+	if (expect_dir) {
+		if (optind < argc) {
+			fprintf(stderr, "pcpu-replay: --expect DIR takes no INPUT\n");
 			return 2;
+		}
+		if (expect_key)
+			return replay_expect_value(expect_dir, expect_key);
+		death_report_install();
+		return replay_expect(expect_dir);
+	}
+	if (tool_finish(&tool, argc, argv))
+		return 2;
+	opt.fixes = tool.fixes;
+	opt.nonfatal_policy = tool.nonfatal;
+	opt.nonfatal = &nonfatal;
+	if (tool.quiet)
+		opt.report = NULL;
 
 	/* every input is read and validated before anything runs */
-	traces = calloc(inputs.n ? inputs.n : 1, sizeof(*traces));
-	if (!traces)
-		return 2;
-	for (size_t i = 0; i < inputs.n; i++) {
-		trace_init(&traces[i]);
-		if (input_load(inputs.paths[i], &traces[i], err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			ret = 2;
-			goto out;
-		}
+	if (tool_inputs(&tool, argc, argv, &inputs, &traces)) {
+		ret = 2;
+		goto out;
 	}
 
 	death_report_install();
@@ -158,9 +161,7 @@ int main(int argc, char **argv)
 	}
 	nonfatal_print(stderr, &nonfatal);
 out:
-	for (size_t i = 0; i < inputs.n; i++)
-		trace_free(&traces[i]);
-	free(traces);
+	tool_traces_free(traces, traces ? inputs.n : 0);
 	input_list_free(&inputs);
 	return ret;
 }

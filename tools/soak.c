@@ -7,13 +7,12 @@
  * oracle or the checks, and the failing input is saved for replay.
  * Deterministic: the same options always generate the same inputs.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "input_format.h"
+#include "options.h"
 #include "run.h"
 
 void death_report_install(void);
@@ -39,23 +38,6 @@ static uint64_t next_u64(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static int parse_ul(const char *opt, const char *s, unsigned long min,
-		    unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || !*s || *end || *s == '-' || v < min || v > max) {
-		fprintf(stderr, "pcpu-soak: %s: expected a number from %lu to %lu, got '%s'\n",
-			opt, min, max, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 static int save_input(const char *dir, unsigned long seed, unsigned long i,
 		      const uint8_t *buf, size_t len, char *path, size_t plen)
 {
@@ -79,49 +61,39 @@ int main(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "max-len", required_argument, NULL, 'l' },
 		{ "save", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct tool tool = { .name = "pcpu-soak", .usage = usage };
 	unsigned long count = 1000, seed = 1, max_len = 4096;
 	const char *dir = ".";
 	struct run_options opt = { .checks = true, .report = stderr };
-	char err[256], name[64];
+	char name[64];
 	uint8_t *buf;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = tool_getopt(&tool, argc, argv, NULL, opts)) != -1) {
 		switch (ch) {
 		case 'c':
-			if (parse_ul("--count", optarg, 1, 100000000, &count))
+			if (tool_number(&tool, "count", optarg, 1, 100000000, &count))
 				return 2;
 			break;
 		case 's':
-			if (parse_ul("--seed", optarg, 0, ~0UL, &seed))
+			if (tool_number(&tool, "seed", optarg, 0, ~0UL, &seed))
 				return 2;
 			break;
 		case 'l':
-			if (parse_ul("--max-len", optarg, 8, 1 << 20, &max_len))
+			if (tool_number(&tool, "max-len", optarg, 8, 1 << 20, &max_len))
 				return 2;
 			break;
 		case 'd':
 			dir = optarg;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "pcpu-soak: unexpected argument '%s'\n", argv[optind]);
+	/* PCPU_FIXES only: soak takes no --fix */
+	if (tool_finish(&tool, argc, argv))
 		return 2;
-	}
-	if (fixes_from_env(&opt.fixes, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-soak: %s\n", err);
-		return 2;
-	}
+	opt.fixes = tool.fixes;
 	death_report_install();
 	buf = malloc(max_len);
 	if (!buf) {

@@ -7,11 +7,11 @@
  * campaign's coverage number says which lines ran; this says which
  * allocator situations the corpus actually reaches.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "input_format.h"
+#include "options.h"
 #include "run.h"
 #include "trace.h"
 
@@ -103,65 +103,31 @@ static void print_summary(const struct run_stats *s, unsigned long inputs,
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "fix", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct tool tool = { .name = "pcpu-stats", .usage = usage,
+			     .common = TOOL_FIX, .operand = "input",
+			     .min_operands = 1, .max_operands = -1 };
 	struct run_stats stats = { 0 };
 	struct run_options opt = { .checks = true, .stats = &stats };
 	struct input_list in = { 0 };
 	unsigned long failing = 0;
-	unsigned fixes = 0;
-	const char *fix_arg = NULL;
+	unsigned fixes;
 	char err[512];
-	int c, ret = 0;
+	int ret = 0;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			fix_arg = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "pcpu-stats: no input given (see --help)\n");
+	while (tool_getopt(&tool, argc, argv, NULL, NULL) != -1)
+		;
+	if (tool_finish(&tool, argc, argv))
 		return 2;
-	}
-	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-stats: %s\n", err);
-		return 2;
-	}
-	opt.fixes = fixes;
-
-	for (int i = optind; i < argc; i++)
-		if (input_list_collect(&in, argv[i])) {
-			ret = 2;
-			goto out;
-		}
+	opt.fixes = fixes = tool.fixes;
 
 	/*
 	 * A campaign corpus can be large: rather than holding every decoded
 	 * trace, validate them all first (nothing runs if one is bad), then
 	 * load each again to run it.
 	 */
-	for (size_t i = 0; i < in.n; i++) {
-		struct trace t;
-
-		trace_init(&t);
-		if (input_load(in.paths[i], &t, err, sizeof(err))) {
-			fprintf(stderr, "%s\n", err);
-			trace_free(&t);
-			ret = 2;
-			goto out;
-		}
-		trace_free(&t);
+	if (tool_inputs(&tool, argc, argv, &in, NULL)) {
+		ret = 2;
+		goto out;
 	}
 
 	death_report_install();

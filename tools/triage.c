@@ -12,12 +12,12 @@
  * allocator they came from, and only its own known findings are named.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "input_format.h"
+#include "options.h"
 #include "run.h"
 #include "triage.h"
 
@@ -238,53 +238,36 @@ static int signature_of_log(const char *path)
 	return 0;
 }
 
-static int parse_timeout(const char *s, unsigned int *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (*s < '0' || *s > '9' || *end || v < 1 || v > 3600) {
-		fprintf(stderr, "pcpu-triage: --timeout: '%s' is not a number from 1 to 3600\n",
-			s);
-		return -1;
-	}
-	*out = (unsigned int)v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "fix", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "known", required_argument, NULL, 'k' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "report-signature", required_argument, NULL, 'S' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct tool tool = { .name = "pcpu-triage", .usage = usage,
+			     .common = TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL,
+			     .operand = "folder", .min_operands = 1,
+			     .max_operands = -1 };
 	struct triage tr = { 0 };
 	struct known_set known = { 0 };
 	struct nonfatal_policy nonfatal;
 	struct bucket *b = NULL;
 	struct sandbox *sb = NULL;
 	const char *known_dir = "crashes";
-	char err[512], *report = NULL, *notes = NULL;
+	char *report = NULL, *notes = NULL;
 	size_t notes_len = 0;
-	unsigned int timeout = sandbox_default_timeout();
-	unsigned fixes = 0;
-	bool quiet = false;
-	const char *fix_arg = NULL;
+	unsigned long timeout = sandbox_default_timeout();
+	unsigned fixes;
+	bool quiet;
 	FILE *f, *nf;
 	long nb = -1;
 	int c, ret = 2;
 
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	while ((c = tool_getopt(&tool, argc, argv, NULL, longopts)) != -1) {
 		switch (c) {
-		case 'f':
-			fix_arg = optarg;
-			break;
 		case 'r':
 			tr.report_path = optarg;
 			break;
@@ -292,31 +275,18 @@ int main(int argc, char **argv)
 			known_dir = optarg;
 			break;
 		case 't':
-			if (parse_timeout(optarg, &timeout))
+			if (tool_number(&tool, "timeout", optarg, 1, 3600, &timeout))
 				return 2;
 			break;
 		case 'S':
 			return signature_of_log(optarg);
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "pcpu-triage: no folder given (see --help)\n");
+	if (tool_finish(&tool, argc, argv))
 		return 2;
-	}
-	if (fixes_resolve(fix_arg, &fixes, err, sizeof(err)) ||
-	    grades_from_env(&nonfatal, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-triage: %s\n", err);
-		return 2;
-	}
+	fixes = tool.fixes;
+	nonfatal = tool.nonfatal;
+	quiet = tool.quiet;
 	if (!tr.report_path) {
 		const char *first = argv[optind];
 
@@ -340,7 +310,7 @@ int main(int argc, char **argv)
 		if (triage_add(&tr, argv[i]))
 			goto out;
 
-	sb = sandbox_create(timeout);
+	sb = sandbox_create((unsigned int)timeout);
 	nf = open_memstream(&notes, &notes_len);
 	if (!sb || !nf) {
 		fprintf(stderr, "pcpu-triage: cannot set up the sandbox\n");

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * pcpu-triage: its inputs (triage_inputs.c) and its known findings
- * (triage_known.c, their expected files: triage_expected.c).
+ * (triage_known.c, their expected files: tools/lib/expected.c).
  *
  * Known findings are crashes/NAME/ folders, each with a
  * reproducer (reproducer.trace or reproducer.bin; reproducer.linux.trace
@@ -51,10 +51,6 @@ struct known_set {
 	size_t n;
 };
 
-/* The value of "key: value" in an expected file, or "" when absent. */
-void expected_value(const char *path, const char *key, char *out, size_t len);
-/* Whether the finding of that expected file shows on the linked backend. */
-bool expected_for_backend(const char *path);
 
 /*
  * Load the findings under dir that can show here: on the linked backend,

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "expected.h"
 #include "input_format.h"
 #include "run.h"
 #include "triage.h"
@@ -92,25 +93,25 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 		     const struct nonfatal_policy *nonfatal,
 		     struct sandbox *sb, struct known *k, FILE *note)
 {
-	char path[4096], check[128], fix[256], others[256], err[512];
+	char path[4096], err[4400];
 	char want[160];
-	unsigned fix_bits = 0, other_bits = 0, run_fixes;
+	unsigned fix_bits, other_bits, run_fixes;
+	struct expected e;
 	struct trace t;
+	int r;
 
 	snprintf(path, sizeof(path), "%s/%s/expected", dir, name);
-	expected_value(path, "check", check, sizeof(check));
-	expected_value(path, "fix", fix, sizeof(fix));
-	expected_value(path, "faithful-fixes", others, sizeof(others));
-	if (!check[0])
+	r = expected_load(path, &e, err, sizeof(err));
+	if (r > 0)
 		return 0; /* not a finding folder */
-	if (!expected_for_backend(path))
-		return 0; /* another allocator's: it cannot show here */
-	if ((fix[0] && fixes_parse(fix, &fix_bits, err, sizeof(err))) ||
-	    (others[0] && fixes_parse(others, &other_bits, err, sizeof(err)))) {
-		fprintf(note, "known finding %s: %s: %s (skipped)\n", name,
-			path, err);
+	if (r) {
+		fprintf(note, "known finding %s: %s (skipped)\n", name, err);
 		return 0;
 	}
+	if (!expected_for_backend(&e))
+		return 0; /* another allocator's: it cannot show here */
+	fix_bits = e.fix_bits;
+	other_bits = e.other_bits;
 	if (fix_bits && (fixes & fix_bits) == fix_bits)
 		return 0; /* fixed in this triage: it cannot show */
 	trace_init(&t);
@@ -121,7 +122,7 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 	}
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	k->fix = fix_bits;
-	snprintf(want, sizeof(want), "check=%s ", check);
+	snprintf(want, sizeof(want), "check=%s ", e.check);
 	run_fixes = (fixes | other_bits) & ~fix_bits;
 	if (sandbox_run(sb, &t, run_fixes, 0, &k->sig)) {
 		trace_free(&t);
@@ -130,7 +131,7 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 	if (strncmp(k->sig.text, want, strlen(want))) {
 		if (!hidden_by_policy(sb, &t, run_fixes, nonfatal, want))
 			fprintf(note, "known finding %s: its reproducer does not fail check '%s' here (signature %s; skipped)\n",
-				name, check, k->sig.text);
+				name, e.check, k->sig.text);
 		trace_free(&t);
 		return 0;
 	}

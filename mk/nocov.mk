@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The one list of the files the fuzz builds compile without coverage
+# feedback (with the sanitizers all the same): libFuzzer's and AFL++'s
+# objects (the Makefile), the linux backend's (mk/linux.mk), the mutants'
+# (mk/mutants.mk) and ClusterFuzzLite's (mk/oss-fuzz.mk, which
+# .clusterfuzzlite/build.sh runs).  Read by the Makefile before any rule.
+#
+# - the checks (oracle/check_*.c, kernel/checks_*.c) recompute invariants
+#   over every chunk after every operation: their branches say nothing new
+#   about the allocator, and instrumented they cost more than the
+#   allocator itself;
+# - the host ranges reused across executions (host_ranges.c) and the host
+#   calls behind them (host_mem.c, called less often when a range comes
+#   from the cache): whether it does depends on earlier inputs, and
+#   feedback that does not come from the input only misleads the fuzzer;
+#   so do the poison model's arena (host_arena.c: whether a range fits
+#   depends on earlier executions) and the page model behind both
+#   (host_vm.c);
+# - the read-only views the checks call (backend_view.c);
+# - the custom mutator (fuzzers/mutator.c): its branches say nothing about
+#   the allocator.
+NOCOV_SRC := $(wildcard oracle/check_*.c) $(wildcard kernel/checks_*.c) \
+	$(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
+	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c \
+	fuzzers/mutator.c

@@ -1,0 +1,116 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Which folder may include which headers (the build enforces the same
+# with per-folder include paths: the Makefile's inc_* variables, checked
+# here too).  One test a source file and one a folder's include path;
+# ends with "includes: N passed, N failed".
+#
+#   - allocator/ internals (its headers: percpu_internal.h, host_*.h, ...)
+#     are included from allocator/ only;
+#   - kernel/ internals (kernel/*.h, kernel/shim/, kernel/tests/) from
+#     kernel/ only;
+#   - oracle/ includes no backend internals (covered by the two above);
+#   - trace/ includes nothing but include/ and its own headers.
+#
+# White-box access, each file and header named (WHITEBOX below): the
+# unit tests that plant states in the area-map port, and make bench's
+# host-call counter, which counts the port's own system calls.
+set -u
+SUITE=includes
+. tests/lib.sh
+
+WHITEBOX="
+tests/test_backing.c host_vm.h
+tests/test_backing.c percpu_internal.h
+tests/test_host_ranges.c host_vm.h
+tests/test_injection.c host_vm.h
+tests/test_injection.c percpu_internal.h
+tools/bench_calls.c host_mem.h
+"
+
+# owner FILE HEADER: the folder HEADER (as written in FILE's #include "")
+# belongs to: FILE's own folder first, as the compiler looks, then the
+# project's header folders
+owner() {
+	_dir=$(dirname "$1")
+	if [ -f "$_dir/$2" ]; then
+		_p=$(cd "$(dirname "$_dir/$2")" && pwd)
+		_p=${_p#"$root"/}
+	else
+		_p=""
+		for _d in include allocator oracle trace harness fuzzers tools/lib tools tests kernel; do
+			if [ -f "$_d/$2" ]; then _p=$_d; break; fi
+		done
+	fi
+	case $_p in
+	allocator | allocator/*) echo allocator ;;
+	kernel | kernel/*) echo kernel ;;
+	"") echo unknown ;;
+	*) echo "$_p" ;;
+	esac
+}
+
+whitebox() { printf '%s\n' "$WHITEBOX" | grep -qx "$1 $2"; }
+
+root=$(pwd)
+files=$(find allocator oracle trace harness fuzzers tools tests kernel \
+	-name '*.[ch]' -type f | sort)
+for f in $files; do
+	top=${f%%/*}
+	bad=""
+	# shellcheck disable=SC2013 # header names: one word each
+	for h in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
+		case $h in *.c) continue ;; esac # a source included whole (glue, mutator)
+		o=$(owner "$f" "$h")
+		why=""
+		case $o in
+		allocator) [ "$top" = allocator ] || why="allocator/ internal" ;;
+		kernel) [ "$top" = kernel ] || why="kernel/ internal" ;;
+		esac
+		if [ "$top" = trace ] && [ -z "$why" ]; then
+			case $o in include | trace) ;; *) why="not include/ (trace/ may use no other)" ;; esac
+		fi
+		if [ -n "$why" ] && ! whitebox "$f" "$h"; then
+			bad="$bad $h ($why)"
+		fi
+	done
+	if [ -z "$bad" ]; then ok; else ko "$f includes$bad"; fi
+done
+
+# the build agrees: no folder but the white-box ones has allocator/ on its
+# include path, none outside kernel/ has kernel/, trace/ has include/ only
+# (the Makefile's per-folder paths, `make include-paths`)
+if make -s --no-print-directory include-paths >"$tmp/paths" 2>"$tmp/paths.err"; then
+	while IFS= read -r line; do
+		folder=${line%%:*}
+		# shellcheck disable=SC2086 # the flags, one word each
+		set -- ${line#*:}
+		flags=" $* "
+		why=""
+		case $folder in
+		tests | tests/* | tools/bench_calls.c | allocator) ;;
+		*) case $flags in *" -Iallocator "* | *" -I./allocator "*) why="allocator/ on its path" ;; esac ;;
+		esac
+		case $folder in
+		kernel | kernel/*) ;;
+		*) case $flags in *" -Ikernel"*) why="kernel/ on its path" ;; esac ;;
+		esac
+		if [ "$folder" = trace ] && [ "$flags" != " -Iinclude " ]; then
+			why="trace/ with more than include/:$flags"
+		fi
+		if [ -z "$why" ]; then ok; else ko "make include-paths: $folder: $why"; fi
+	done <"$tmp/paths"
+	[ -s "$tmp/paths" ] || ko "make include-paths printed nothing"
+else
+	ko "make include-paths: $(head -n 1 "$tmp/paths.err")"
+fi
+
+# the white-box list names real includes (a stale entry hides nothing)
+printf '%s\n' "$WHITEBOX" | while read -r f h; do
+	[ -n "$f" ] || continue
+	grep -q "#include \"$h\"" "$f" 2>/dev/null || echo "$f $h"
+done >"$tmp/stale"
+if [ -s "$tmp/stale" ]; then ko "stale WHITEBOX entries: $(tr '\n' ';' <"$tmp/stale")"; else ok; fi
+
+finish
