@@ -74,7 +74,7 @@ $(MUT_D)/pcpu-replay: $(MUT_OBJ) $(call obj,$(REPLAY_SRC) $(MUT_KEEP) $(MUT_REST
 $(MUT_D)/fuzz-pcpu: $(MUT_FOBJ) $(call fobj,fuzzers/fuzz_pcpu.c $(MUT_KEEP) $(MUT_REST))
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
 # the same with the op-aware custom mutator, for the empty-corpus mode
-$(MUT_D)/fuzz-pcpu-mut: $(MUT_FOBJ) $(call fobj,fuzzers/fuzz_pcpu.c $(MUT_KEEP) $(MUT_REST)) $(BUILD)/mutator-obj/fuzzers/mutator.o
+$(MUT_D)/fuzz-pcpu-mut: $(MUT_FOBJ) $(call fobj,fuzzers/fuzz_pcpu.c $(MUT_KEEP) $(MUT_REST) fuzzers/mutator.c)
 	$(CLANG) $(CFLAGS_BASE) $(SAN) -fsanitize=fuzzer $^ -o $@
 else
 mutant-replay mutant-fuzz:

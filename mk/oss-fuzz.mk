@@ -28,7 +28,11 @@ $(call ossobj,$(NOCOV_SRC)): $(OSS_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -fsanitize=fuzzer-no-link,$(CFLAGS)) $(OSS_STD) -c $< -o $@
 $(call ossobj,$(LIB_SRC)): Makefile mk/nocov.mk
-$(OSS_DIR)/pcpu: $(call ossobj,fuzzers/fuzz_pcpu.c $(LIB_SRC) .clusterfuzzlite/fixes_default.c)
+# With libFuzzer (OSS-Fuzz's FUZZING_ENGINE, the default) the target carries
+# the op-aware custom mutator, as `make fuzz` does; other engines have no
+# LLVMFuzzerMutate for it to fall back on, so they get the plain target.
+OSS_MUTATOR = $(if $(filter libfuzzer,$(or $(FUZZING_ENGINE),libfuzzer)),fuzzers/mutator.c)
+$(OSS_DIR)/pcpu: $(call ossobj,fuzzers/fuzz_pcpu.c $(LIB_SRC) .clusterfuzzlite/fixes_default.c $(OSS_MUTATOR))
 	$(CXX) $(or $(CXXFLAGS),$(CFLAGS)) $^ $(LIB_FUZZING_ENGINE) -o $@
 
 $(OSS_DIR)/host-obj/%.o: %.c

@@ -122,6 +122,7 @@ for f in pcpu pcpu_seed_corpus.zip pcpu.dict pcpu.options; do
 	check "build.sh: no \$OUT/$f" [ -s "$tmp/cf/out/$f" ]
 done
 check "build.sh: options name another dictionary" grep -qx 'dict = pcpu.dict' "$tmp/cf/out/pcpu.options"
+check "build.sh: the libFuzzer target carries the custom mutator" sh -c "nm '$tmp/cf/out/pcpu' | grep -q ' T LLVMFuzzerCustomMutator$'"
 check "unzip the seed corpus" sh -c "cd '$tmp/cf/seeds' && unzip -q '$tmp/cf/out/pcpu_seed_corpus.zip'"
 nbin=$(find corpus -maxdepth 1 -type f ! -name '*.trace' | wc -l)
 nseed=$(( $(ls corpus/*.trace crashes/*/reproducer.trace | wc -l) + nbin ))
