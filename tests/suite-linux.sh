@@ -235,7 +235,13 @@ for v in $VERSIONS; do
 	rm -rf "$tmp/fcorp" && mkdir -p "$tmp/fcorp"
 	if PCPU_NONFATAL=hint "$BUILD/linux-$v/fuzz-pcpu" -runs=$runs -seed=1 \
 		-max_len=4096 -artifact_prefix="$tmp/" "$tmp/fcorp" "$tmp/seeds" \
-		>"$tmp/fuzz.log" 2>&1; then ok; else
+		>"$tmp/fuzz.log" 2>&1; then ok
+	elif [ "$v" = 6.1 ] && grep -q "__free_pages: pfn [0-9]* is still mapped" "$tmp/fuzz.log"; then
+		# 6.1's known pcpu_map_pages() bug (kernel/README.md), which
+		# a mutated `fail vmap` reaches within a few dozen runs
+		ok
+		echo "note: fuzz-pcpu 6.1 stopped on the known pcpu_map_pages bug"
+	else
 		ko "fuzz-pcpu $v -runs=$runs crashed"
 		grep -E "check '|ERROR|SUMMARY" "$tmp/fuzz.log" | head -n 5 >&2
 	fi
