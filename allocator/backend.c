@@ -12,6 +12,10 @@ const char *backend_name(void)
 
 bool pcpu_fault_fire(struct backend *b, enum pcpu_fault kind)
 {
+	if (b->fault_skip[kind]) {
+		b->fault_skip[kind]--;
+		return false;
+	}
 	if (!b->fault_armed[kind])
 		return false;
 	b->fault_armed[kind]--;
@@ -26,9 +30,16 @@ int pcpu_fault_strike(struct backend *b, enum pcpu_fault kind, int n)
 	return (int)((b->counters.faults_fired[kind] - 1) % (unsigned long)n);
 }
 
+void backend_fail_after(struct backend *b, enum pcpu_fault kind,
+			unsigned count, unsigned after)
+{
+	b->fault_skip[kind] = after;
+	b->fault_armed[kind] += count;
+}
+
 void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count)
 {
-	b->fault_armed[kind] += count;
+	backend_fail_after(b, kind, count, 0);
 }
 
 struct pcpu_alloc_res backend_alloc(struct backend *b,

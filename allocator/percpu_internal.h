@@ -108,6 +108,7 @@ struct backend {
 	int next_chunk_id;
 	int nr_chunks_alive;
 	unsigned fault_armed[PCPU_NR_FAULTS];
+	unsigned fault_skip[PCPU_NR_FAULTS]; /* attempts to let through first */
 	struct pcpu_counters counters;
 };
 
@@ -202,7 +203,10 @@ void pcpu_schedule_balance_work(struct backend *b);
 /* percpu_balance.c */
 void pcpu_balance_workfn(struct backend *b);
 
-/* backend.c: consume one armed failure of kind, if any */
+/*
+ * backend.c: one attempt of kind: consume one attempt still to let
+ * through, else one armed failure, if any; true when it fails
+ */
 bool pcpu_fault_fire(struct backend *b, enum pcpu_fault kind);
 /*
  * The same, for a call with n places a failure can strike: -1 when none

@@ -152,12 +152,17 @@ int trace_decode(const uint8_t *data, size_t len, struct trace *t)
 			break;
 		default:
 			op.kind = OP_FAIL;
-			op.fault = ((o >> 3) & 3) == 3 ? PCPU_FAULT_PAGE :
-							 (enum pcpu_fault)((o >> 3) & 3);
-			op.count = (o & 7) == FAIL_LONG_COUNT ?
-					   (unsigned)(rd(&r, 4) %
-						      (TRACE_MAX_FAIL_COUNT + 1)) :
-					   (o & 7) + 1u;
+			op.fault = (enum pcpu_fault)((o >> 3) & 3);
+			if ((o & 7) != FAIL_LONG_COUNT) {
+				op.count = (o & 7) + 1u;
+				break;
+			}
+			op.count = (unsigned)(rd(&r, 4) %
+					      (TRACE_MAX_FAIL_COUNT + 1));
+			op.after = (unsigned)rd(&r, 1);
+			if (op.after == FAIL_AFTER_RAW)
+				op.after = (unsigned)(rd(&r, 4) %
+						      (TRACE_MAX_FAIL_AFTER + 1));
 			break;
 		}
 		if (trace_append(t, &op))

@@ -189,15 +189,21 @@ int trace_encode(const struct trace *t, uint8_t **out, size_t *outlen,
 			wr(&w, IK_BALANCE << 5, 1);
 			break;
 		case OP_FAIL:
-			if (op->count >= 1 && op->count <= 7) {
+			if (op->count >= 1 && op->count <= 7 && !op->after) {
 				wr(&w, (IK_FAIL << 5) | ((unsigned)op->fault << 3) |
 					       (op->count - 1),
 				   1);
+				break;
+			}
+			wr(&w, (IK_FAIL << 5) | ((unsigned)op->fault << 3) |
+				       FAIL_LONG_COUNT,
+			   1);
+			wr(&w, op->count, 4);
+			if (op->after < FAIL_AFTER_RAW) {
+				wr(&w, op->after, 1);
 			} else {
-				wr(&w, (IK_FAIL << 5) | ((unsigned)op->fault << 3) |
-					       FAIL_LONG_COUNT,
-				   1);
-				wr(&w, op->count, 4);
+				wr(&w, FAIL_AFTER_RAW, 1);
+				wr(&w, op->after, 4);
 			}
 			break;
 		}

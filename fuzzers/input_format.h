@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The binary form of a trace (fuzz inputs), version 2.  The layout is
+ * The binary form of a trace (fuzz inputs), version 3.  The layout is
  * documented in docs/byte-format.md; any change that makes an old corpus file
  * decode differently must bump INPUT_FORMAT_VERSION.
  */
@@ -12,7 +12,7 @@
 
 #include "trace.h"
 
-#define INPUT_FORMAT_VERSION 2
+#define INPUT_FORMAT_VERSION 3
 /* Bounds per input: longer inputs are cut, extra allocs become no-ops. */
 #define INPUT_MAX_OPS 4096
 #define INPUT_MAX_LIVE 512

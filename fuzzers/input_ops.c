@@ -46,7 +46,9 @@ size_t input_op_len(const uint8_t *data, size_t len, size_t off)
 	case IK_BALANCE:
 		return 1;
 	default:
-		return (o & 7) == FAIL_LONG_COUNT ? 5 : 1;
+		if ((o & 7) != FAIL_LONG_COUNT)
+			return 1;
+		return byte_at(data, len, off + 5) == FAIL_AFTER_RAW ? 10 : 6;
 	}
 }
 

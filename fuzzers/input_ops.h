@@ -33,7 +33,8 @@ enum input_size_class {
 #define ALLOC_HAS_ALIGN 0x08
 #define ALLOC_RESERVED 0x10
 #define FREE_LONG_INDEX 31 /* index in a following u16 */
-#define FAIL_LONG_COUNT 7  /* count in a following u32 */
+#define FAIL_LONG_COUNT 7  /* count in a following u32, then the after byte */
+#define FAIL_AFTER_RAW 0xff /* after byte: N in a following u32 */
 
 /* align byte */
 #define ALIGN_BIG_POW2 0xd0 /* 0xd0..0xdf: 1 << (13 + (a & 3)) */

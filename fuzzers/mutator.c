@@ -384,8 +384,15 @@ static size_t random_op(struct cut *c, struct rng *r, size_t at, uint8_t *p)
 		p[0] = IK_BALANCE << 5;
 		return 1;
 	default: /* a fault of any kind, 1 to 3 times */
-		p[0] = (uint8_t)((IK_FAIL << 5) | below(r, 3) << 3 | below(r, 3));
-		return 1;
+		p[0] = (uint8_t)((IK_FAIL << 5) | below(r, 4) << 3 | below(r, 3));
+		if (below(r, 4))
+			return 1;
+		/* one time in four after 1 to 8 attempts: the long form */
+		p[0] |= FAIL_LONG_COUNT;
+		p[1] = (uint8_t)(1 + below(r, 3));
+		p[2] = p[3] = p[4] = 0;
+		p[5] = (uint8_t)(1 + below(r, 8));
+		return 6;
 	}
 }
 

@@ -177,9 +177,9 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 			oracle_balance(c->o);
 		break;
 	case OP_FAIL:
-		backend_fail(c->b, op->fault, op->count);
+		backend_fail_after(c->b, op->fault, op->count, op->after);
 		if (c->o)
-			oracle_fail(c->o, op->fault, op->count);
+			oracle_fail_after(c->o, op->fault, op->count, op->after);
 		break;
 	}
 	if (!c->opt->checks)

@@ -55,11 +55,17 @@ enum pcpu_fix {
 };
 #define PCPU_FIX_ALL (PCPU_FIX_ALIGN_POW2 | PCPU_FIX_SLOT_WALK)
 
-/* Fault-injection points the caller arms (trace `fail KIND COUNT`). */
+/*
+ * Fault-injection points the caller arms (trace `fail KIND [COUNT] [after
+ * N]`).  What one attempt is depends on the backend: the area-map port
+ * counts populate calls for page and vmap, the linux memory model counts
+ * page allocations and per-CPU mapping calls (kernel/README.md).
+ */
 enum pcpu_fault {
-	PCPU_FAULT_PAGE,  /* one populate call of a page range */
+	PCPU_FAULT_PAGE,  /* allocating the pages of a populate */
 	PCPU_FAULT_CHUNK, /* creating a new chunk */
 	PCPU_FAULT_MAP,   /* allocating a larger area map */
+	PCPU_FAULT_VMAP,  /* mapping a populate's pages into the chunk */
 	PCPU_NR_FAULTS
 };
 
@@ -175,8 +181,15 @@ enum pcpu_status backend_free(struct backend *b, uintptr_t ptr);
 void *backend_cpu_addr(struct backend *b, uintptr_t ptr, unsigned int cpu);
 /* Run the balance work now, whether or not it was scheduled. */
 void backend_balance(struct backend *b);
-/* Make the next count attempts of kind fail. */
+/* Make the next count attempts of kind fail: backend_fail_after(.., 0). */
 void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count);
+/*
+ * Let the next `after` attempts of kind succeed, then fail count more:
+ * `after` replaces what is left of an earlier wait of that kind, count is
+ * added to the failures still armed (the trace's `fail KIND COUNT after N`).
+ */
+void backend_fail_after(struct backend *b, enum pcpu_fault kind,
+			unsigned count, unsigned after);
 
 /* Views. Chunks are listed in ascending id order, reserved (-1) first. */
 int backend_nr_chunks(const struct backend *b);

@@ -33,6 +33,7 @@ struct trace_op {
 	/* OP_FAIL */
 	enum pcpu_fault fault;
 	unsigned int count;
+	unsigned int after; /* attempts that succeed before the count fail */
 };
 
 struct trace {
@@ -48,6 +49,7 @@ struct trace {
 /* Upper bounds that keep a trace's resource use sane. */
 #define TRACE_MAX_OPS 1000000
 #define TRACE_MAX_FAIL_COUNT 1000000
+#define TRACE_MAX_FAIL_AFTER 1000000
 
 void trace_init(struct trace *t);
 void trace_free(struct trace *t);

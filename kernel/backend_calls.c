@@ -68,24 +68,30 @@ void backend_balance(struct backend *b)
 	checks_balance_post(b);
 }
 
-void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count)
+void backend_fail_after(struct backend *b, enum pcpu_fault kind,
+			unsigned count, unsigned after)
 {
 	static const enum mem_fault site[PCPU_NR_FAULTS] = {
 		[PCPU_FAULT_PAGE] = MEM_FAULT_PAGE,
 		[PCPU_FAULT_CHUNK] = MEM_FAULT_CHUNK,
 		[PCPU_FAULT_MAP] = MEM_FAULT_META,
+		[PCPU_FAULT_VMAP] = MEM_FAULT_VMAP,
 	};
 
 	(void)b;
-	mem_fail(site[kind], count);
+	mem_fail(site[kind], count, after);
+}
+
+void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count)
+{
+	backend_fail_after(b, kind, count, 0);
 }
 
 /* beyond include/pcpu.h (backend_linux.h) */
 
 void linux_backend_fail_vmap(struct backend *b, unsigned count)
 {
-	(void)b;
-	mem_fail(MEM_FAULT_VMAP, count);
+	backend_fail(b, PCPU_FAULT_VMAP, count);
 }
 
 void linux_backend_info(const struct backend *b, struct linux_backend_info *out)

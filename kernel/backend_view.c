@@ -160,6 +160,8 @@ void backend_global(const struct backend *b, struct pcpu_global_view *out)
 		st.faults_fired[MEM_FAULT_CHUNK];
 	out->counters.faults_fired[PCPU_FAULT_MAP] =
 		st.faults_fired[MEM_FAULT_META];
+	out->counters.faults_fired[PCPU_FAULT_VMAP] =
+		st.faults_fired[MEM_FAULT_VMAP];
 	/* pages of a unit: vm maps them per CPU, km has all of a chunk's */
 	if (kglue_is_km()) {
 		out->counters.pages_populated =

@@ -19,7 +19,11 @@ struct mem_config {
 	size_t vm_bytes;       /* the vmalloc reservation */
 };
 
-/* Fault sites; each armed count makes that many next attempts fail. */
+/*
+ * Fault sites; mem_fail(f, count, after) lets the next `after` attempts
+ * succeed (replacing what is left of an earlier wait), then makes count
+ * more fail.
+ */
 enum mem_fault {
 	MEM_FAULT_PAGE,  /* order-0 page allocation (vm: populating pages) */
 	MEM_FAULT_CHUNK, /* a vmalloc area, or a high-order page block (km) */
@@ -63,7 +67,7 @@ void mem_exclude_from_snapshot(const void *addr, size_t len);
 void mem_snapshot(void);
 /* Back to the snapshot: objects, pages, areas, contents, counters, faults. */
 void mem_restore(void);
-void mem_fail(enum mem_fault f, unsigned count);
+void mem_fail(enum mem_fault f, unsigned count, unsigned after);
 void mem_get_stats(struct mem_stats *out);
 
 #endif /* KSHIM_MEM_H */

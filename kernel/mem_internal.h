@@ -90,6 +90,7 @@ struct mem {
 	unsigned long heap_seq;
 
 	unsigned armed[MEM_NR_FAULTS];
+	unsigned skip[MEM_NR_FAULTS]; /* attempts to let through first */
 	struct mem_stats st;
 
 	/* the snapshot */

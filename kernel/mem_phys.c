@@ -151,6 +151,10 @@ void mem_teardown(void)
 
 bool mem_fault_fire(enum mem_fault f)
 {
+	if (mem.skip[f]) {
+		mem.skip[f]--;
+		return false;
+	}
 	if (!mem.armed[f])
 		return false;
 	mem.armed[f]--;
@@ -158,8 +162,9 @@ bool mem_fault_fire(enum mem_fault f)
 	return true;
 }
 
-void mem_fail(enum mem_fault f, unsigned count)
+void mem_fail(enum mem_fault f, unsigned count, unsigned after)
 {
+	mem.skip[f] = after;
 	mem.armed[f] += count;
 }
 

@@ -129,4 +129,5 @@ void mem_restore(void)
 	mb_copy(mem.snap_mb, false);
 	mem.st = mem.snap_st;
 	memset(mem.armed, 0, sizeof(mem.armed));
+	memset(mem.skip, 0, sizeof(mem.skip));
 }

@@ -39,6 +39,7 @@ static void page_events(const struct backend *b, unsigned long *events,
 	*created = g.counters.chunks_created;
 	*events = g.counters.pages_populated + g.counters.pages_depopulated +
 		  g.counters.faults_fired[PCPU_FAULT_PAGE] +
+		  g.counters.faults_fired[PCPU_FAULT_VMAP] +
 		  g.counters.chunks_created + g.counters.chunks_destroyed;
 }
 

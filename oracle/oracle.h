@@ -50,6 +50,9 @@ struct pcpu_alloc_res oracle_alloc(struct oracle *o,
 enum pcpu_status oracle_free(struct oracle *o, int chunk_id, long off);
 void oracle_balance(struct oracle *o);
 void oracle_fail(struct oracle *o, enum pcpu_fault kind, unsigned count);
+/* `fail KIND COUNT after N`: the next N attempts succeed, then COUNT fail. */
+void oracle_fail_after(struct oracle *o, enum pcpu_fault kind, unsigned count,
+		       unsigned after);
 
 /* Views: live chunks in ascending id order (reserved first). */
 int oracle_nr_chunks(const struct oracle *o);

@@ -47,6 +47,7 @@ struct oracle {
 	bool balance_pending;
 	bool atomic_failed;
 	unsigned armed[PCPU_NR_FAULTS];
+	unsigned skip[PCPU_NR_FAULTS]; /* attempts that succeed first */
 };
 
 /* oracle_util.c */

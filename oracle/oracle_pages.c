@@ -27,13 +27,15 @@ int oracle_next_unpop(const struct oracle_chunk *c, int from, int end,
 
 /*
  * One populate call of pages [rs, re): the vm backend is all-or-nothing,
- * and an armed "page" failure fails the whole call (§10.2).
+ * and an armed "page" failure fails the whole call (§10.2); so does a
+ * "vmap" failure, attempted only once the pages were allocated.
  */
 bool oracle_populate(struct oracle *o, struct oracle_chunk *c, int rs, int re)
 {
 	int p;
 
-	if (oracle_take_fault(o, PCPU_FAULT_PAGE))
+	if (oracle_take_fault(o, PCPU_FAULT_PAGE) ||
+	    oracle_take_fault(o, PCPU_FAULT_VMAP))
 		return false;
 	for (p = rs; p < re; p++) {
 		if (!c->populated[p]) {

@@ -48,10 +48,15 @@ long oracle_align(long x, long a)
 
 /*
  * Armed failures are consumed one per attempt that actually happens, in
- * order; an attempt that is never made leaves them armed.
+ * order, once the attempts to let through (`after N`) are used up; an
+ * attempt that is never made leaves them armed.
  */
 bool oracle_take_fault(struct oracle *o, enum pcpu_fault kind)
 {
+	if (o->skip[kind]) {
+		o->skip[kind]--;
+		return false;
+	}
 	if (o->armed[kind] == 0)
 		return false;
 	o->armed[kind]--;

@@ -55,13 +55,24 @@ bool oracle_atomic_alloc_failed(const struct oracle *o)
 	return o->atomic_failed;
 }
 
-/* Arming adds to what is already armed: consecutive "fail" lines stack. */
-void oracle_fail(struct oracle *o, enum pcpu_fault kind, unsigned count)
+/*
+ * Arming adds to what is already armed: consecutive "fail" lines stack.
+ * The wait is not added up: the latest line's `after` replaces the rest
+ * of an earlier one.
+ */
+void oracle_fail_after(struct oracle *o, enum pcpu_fault kind, unsigned count,
+		       unsigned after)
 {
 	if ((unsigned)kind >= PCPU_NR_FAULTS)
 		return;
+	o->skip[kind] = after;
 	if (o->armed[kind] > ~0u - count)
 		o->armed[kind] = ~0u;
 	else
 		o->armed[kind] += count;
+}
+
+void oracle_fail(struct oracle *o, enum pcpu_fault kind, unsigned count)
+{
+	oracle_fail_after(o, kind, count, 0);
 }

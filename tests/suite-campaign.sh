@@ -40,7 +40,7 @@ check "pcpu-stats: no map extension" [ "$(num "map extensions")" -gt 0 ]
 check "pcpu-stats: no sync and deferred map extensions" \
 	grep -Eq '^  map extensions +[0-9]+ \(sync [1-9][0-9]*, deferred [1-9][0-9]*\)' "$tmp/stats.out"
 check "pcpu-stats: no injected fault of every kind" \
-	grep -Eq '^  injected faults fired +[0-9]+ \(page [1-9][0-9]*, chunk [1-9][0-9]*, map [1-9][0-9]*\)' "$tmp/stats.out"
+	grep -Eq '^  injected faults fired +[0-9]+ \(page [1-9][0-9]*, chunk [1-9][0-9]*, map [1-9][0-9]*, vmap [0-9]+\)' "$tmp/stats.out"
 check "pcpu-stats: no failed atomic allocation" \
 	grep -Eq '^  atomic allocations +[0-9]+ \(failed [1-9]' "$tmp/stats.out"
 check "pcpu-stats: operations do not add up" \

@@ -92,6 +92,27 @@ for v in $VERSIONS; do
 	echo "note: $v refuses the geometry of:$skipped (skipped)"
 done
 
+# 3b. fault injection past the first attempt (tests/faults/*.trace, `fail
+#     ... after N`, `fail vmap`): every backend runs them to the end, except
+#     where a trace names a kernel whose error path dies in the memory
+#     model (`# dies on linux-V: MESSAGE`, e.g. 6.1's pcpu_map_pages()
+#     leaving a half-mapped CPU mapped, kernel/README.md)
+for v in area $VERSIONS; do
+	R=$BUILD/linux-$v/pcpu-replay
+	[ "$v" = area ] && R=$BUILD/pcpu-replay
+	for t in tests/faults/*.trace; do
+		[ -f "$t" ] || continue
+		dies=$(sed -n "s/^# dies on linux-$v: *//p" "$t")
+		PCPU_NONFATAL=hint "$R" "$t" >/dev/null 2>"$tmp/err"; st=$?
+		if [ -n "$dies" ]; then
+			check "$v $t: dies with '$dies' (exit $st)" \
+				eval '[ $st -gt 2 ] && grep -qF "$dies" "$tmp/err"'
+		else
+			check "$v $t: runs to the end (exit $st)" test "$st" -eq 0
+		fi
+	done
+done
+
 # 4. grading: a hint finding fails the run unless PCPU_NONFATAL says hint
 #    (or names the check),
 #    and pcpu-replay sums the non-fatal ones up on stderr
@@ -214,7 +235,13 @@ for v in $VERSIONS; do
 	rm -rf "$tmp/fcorp" && mkdir -p "$tmp/fcorp"
 	if PCPU_NONFATAL=hint "$BUILD/linux-$v/fuzz-pcpu" -runs=$runs -seed=1 \
 		-max_len=4096 -artifact_prefix="$tmp/" "$tmp/fcorp" "$tmp/seeds" \
-		>"$tmp/fuzz.log" 2>&1; then ok; else
+		>"$tmp/fuzz.log" 2>&1; then ok
+	elif [ "$v" = 6.1 ] && grep -q "__free_pages: pfn [0-9]* is still mapped" "$tmp/fuzz.log"; then
+		# 6.1's known pcpu_map_pages() bug (kernel/README.md), which
+		# a mutated `fail vmap` reaches within a few dozen runs
+		ok
+		echo "note: fuzz-pcpu 6.1 stopped on the known pcpu_map_pages bug"
+	else
 		ko "fuzz-pcpu $v -runs=$runs crashed"
 		grep -E "check '|ERROR|SUMMARY" "$tmp/fuzz.log" | head -n 5 >&2
 	fi

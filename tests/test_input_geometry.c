@@ -112,7 +112,7 @@ static size_t encoded_header(const struct pcpu_geometry *g, uint8_t *hdr)
 }
 
 /*
- * The encoder writes version 2 and a compact header when one gives the
+ * The encoder writes version 3 and a compact header when one gives the
  * geometry exactly, the raw form otherwise.  Expected: the default
  * geometry in 4 bytes (g0 3, a small g1); 64 CPUs of 16 KiB pages in 4
  * (a wide g1); 64 CPUs of 64 KiB pages (g0 would be 0xff) and 5 CPUs
@@ -124,7 +124,7 @@ static void test_encoder_header_forms(void)
 	uint8_t h[21];
 
 	EXPECT_EQ(encoded_header(&def, h), 4);
-	EXPECT_EQ(h[0], 2);
+	EXPECT_EQ(h[0], INPUT_FORMAT_VERSION);
 	EXPECT_EQ(h[1], 3);
 	EXPECT(h[2] < GEO_WIDE);
 	geometry_from_compact(0xbf, 0xff, 0x40, &g);
@@ -139,7 +139,7 @@ static void test_encoder_header_forms(void)
 				    .unit_size = 36864, .static_size = 8192,
 				    .reserved_size = 0, .dyn_size = 20000 };
 	EXPECT_EQ(encoded_header(&g, h), 21);
-	EXPECT_EQ(h[0], 2);
+	EXPECT_EQ(h[0], INPUT_FORMAT_VERSION);
 }
 
 /*

@@ -157,7 +157,50 @@ static void test_trace_free_balance_fail(void)
 	EXPECT_EQ(t.ops[7].count, 0);
 	EXPECT_EQ(t.ops[8].count, TRACE_MAX_FAIL_COUNT);
 	EXPECT_EQ(t.ops[8].line, 9);
+	EXPECT_EQ(t.ops[8].after, 0);
 	trace_free(&t);
+}
+
+/*
+ * The vmap kind and `after N`, with and without a count, 0 and the
+ * maximum.  Expected: after defaults to 0; with `after` alone the count
+ * stays 1.
+ */
+static void test_trace_fail_after(void)
+{
+	struct trace t;
+
+	parse_ok("fail vmap\nfail page after 2\nfail chunk 3 after 0x10\n"
+		 "fail map 0 after 1000000\nfail vmap 2 after 0\n",
+		 &t);
+	EXPECT_EQ(t.nr_ops, 5);
+	EXPECT_EQ(t.ops[0].fault, PCPU_FAULT_VMAP);
+	EXPECT_EQ(t.ops[0].count, 1);
+	EXPECT_EQ(t.ops[0].after, 0);
+	EXPECT_EQ(t.ops[1].fault, PCPU_FAULT_PAGE);
+	EXPECT_EQ(t.ops[1].count, 1);
+	EXPECT_EQ(t.ops[1].after, 2);
+	EXPECT_EQ(t.ops[2].count, 3);
+	EXPECT_EQ(t.ops[2].after, 16);
+	EXPECT_EQ(t.ops[3].count, 0);
+	EXPECT_EQ(t.ops[3].after, TRACE_MAX_FAIL_AFTER);
+	EXPECT_EQ(t.ops[4].fault, PCPU_FAULT_VMAP);
+	EXPECT_EQ(t.ops[4].count, 2);
+	EXPECT_EQ(t.ops[4].after, 0);
+	trace_free(&t);
+
+	expect_error("fail page after\n", "t.trace:1: missing N after 'after'");
+	expect_error("fail page 2 after\n",
+		     "t.trace:1: missing N after 'after'");
+	expect_error("fail page after 1000001\n",
+		     "t.trace:1: number out of range '1000001' for after (max 1000000)");
+	expect_error("fail page after x\n",
+		     "t.trace:1: bad number 'x' for after");
+	expect_error("fail page after 1 2\n",
+		     "t.trace:1: extra argument '2' for fail");
+	expect_error("fail page after 1 after 2\n",
+		     "t.trace:1: extra argument 'after' for fail");
+	expect_error("fail page 1 2\n", "t.trace:1: extra argument '2' for fail");
 }
 
 /*
@@ -375,7 +418,7 @@ static void test_trace_syntax_errors(void)
 	expect_error("geometry dyn\n", "t.trace:1: missing value for dyn");
 	expect_error("free\n", "t.trace:1: missing ID for free");
 	expect_error("fail\n",
-		     "t.trace:1: missing KIND for fail (page, chunk or map)");
+		     "t.trace:1: missing KIND for fail (page, chunk, map or vmap)");
 	expect_error("alloc 1\nfree 0 0\n",
 		     "t.trace:2: extra argument '0' for free");
 	expect_error("balance now\n",
@@ -384,7 +427,7 @@ static void test_trace_syntax_errors(void)
 		     "t.trace:1: extra argument '3' for fail");
 	expect_error(
 		"fail pages\n",
-		"t.trace:1: unknown fail kind 'pages' (known: page, chunk, map)");
+		"t.trace:1: unknown fail kind 'pages' (known: page, chunk, map, vmap)");
 	expect_error("alloc 1 atomic atomic\n",
 		     "t.trace:1: duplicate key 'atomic'");
 	expect_error("alloc 1 reserved atomic reserved\n",
@@ -676,10 +719,21 @@ static void test_trace_print_forms(void)
 	s = print_op(&op);
 	EXPECT_STR(s, "fail map 0\n");
 	free(s);
+	op.fault = PCPU_FAULT_VMAP;
+	op.count = 1;
+	op.after = 3;
+	s = print_op(&op);
+	EXPECT_STR(s, "fail vmap after 3\n");
+	free(s);
+	op.count = 4;
+	s = print_op(&op);
+	EXPECT_STR(s, "fail vmap 4 after 3\n");
+	free(s);
 
 	EXPECT_STR(trace_fault_name(PCPU_FAULT_PAGE), "page");
 	EXPECT_STR(trace_fault_name(PCPU_FAULT_CHUNK), "chunk");
 	EXPECT_STR(trace_fault_name(PCPU_FAULT_MAP), "map");
+	EXPECT_STR(trace_fault_name(PCPU_FAULT_VMAP), "vmap");
 }
 
 /* Ops of a and b are the same apart from source lines. */
@@ -703,7 +757,8 @@ static bool same_ops(const struct trace *a, const struct trace *b)
 		    x->align != y->align || x->atomic != y->atomic ||
 		    x->reserved != y->reserved || x->id != y->id ||
 		    (x->kind == OP_FAIL &&
-		     (x->fault != y->fault || x->count != y->count)))
+		     (x->fault != y->fault || x->count != y->count ||
+		      x->after != y->after)))
 			return false;
 	}
 	return true;
@@ -728,6 +783,9 @@ static void test_trace_round_trip(void)
 		 "fail page\n"
 		 "fail chunk 2\n"
 		 "fail map 0\n"
+		 "fail vmap after 2\n"
+		 "fail page 0 after 1\n"
+		 "fail chunk 3 after 1000000\n"
 		 "alloc 32768 align=3\n"
 		 "free 1\n"
 		 "balance\n"
@@ -847,6 +905,7 @@ void suite_trace(void)
 {
 	RUN(test_trace_alloc_forms);
 	RUN(test_trace_free_balance_fail);
+	RUN(test_trace_fail_after);
 	RUN(test_trace_defaults);
 	RUN(test_trace_geometry_keys);
 	RUN(test_trace_lexical);

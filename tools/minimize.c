@@ -56,7 +56,8 @@ static bool same_op(const struct trace_op *a, const struct trace_op *b)
 	return a->kind == b->kind && a->size == b->size &&
 	       a->align == b->align && a->atomic == b->atomic &&
 	       a->reserved == b->reserved && a->fault == b->fault &&
-	       a->count == b->count && (a->kind != OP_FREE || a->id == b->id);
+	       a->count == b->count && a->after == b->after &&
+	       (a->kind != OP_FREE || a->id == b->id);
 }
 
 static bool same_trace(const struct trace *a, const struct trace *b)

@@ -11,7 +11,7 @@
 #include "reduce.h"
 
 /* Try one field of op i at the given values (ascending); first fit wins. */
-enum field { F_SIZE, F_ALIGN, F_COUNT, F_ATOMIC, F_RESERVED };
+enum field { F_SIZE, F_ALIGN, F_COUNT, F_AFTER, F_ATOMIC, F_RESERVED };
 
 static bool try_value(struct reducer *r, size_t i, enum field f, size_t v)
 {
@@ -30,6 +30,9 @@ static bool try_value(struct reducer *r, size_t i, enum field f, size_t v)
 		break;
 	case F_COUNT:
 		op->count = (unsigned int)v;
+		break;
+	case F_AFTER:
+		op->after = (unsigned int)v;
 		break;
 	case F_ATOMIC:
 		op->atomic = false;
@@ -110,6 +113,15 @@ bool reduce_args(struct reducer *r)
 			n = smaller_values(r->cur.ops[i].count, 1, vals);
 			for (size_t k = 0; k < n; k++)
 				if (try_value(r, i, F_COUNT, vals[k])) {
+					changed = true;
+					break;
+				}
+		}
+		/* a shorter wait first: 0 is the plain `fail` line */
+		if (r->cur.ops[i].kind == OP_FAIL && r->cur.ops[i].after) {
+			n = smaller_values(r->cur.ops[i].after, 0, vals);
+			for (size_t k = 0; k < n; k++)
+				if (try_value(r, i, F_AFTER, vals[k])) {
 					changed = true;
 					break;
 				}

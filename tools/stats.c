@@ -93,10 +93,11 @@ static void print_summary(const struct run_stats *s, unsigned long inputs,
 	printf("  map extensions                  %lu (sync %lu, deferred %lu)\n",
 	       c->map_ext_sync + c->map_ext_async, c->map_ext_sync,
 	       c->map_ext_async);
-	printf("  injected faults fired           %lu (page %lu, chunk %lu, map %lu)\n",
+	printf("  injected faults fired           %lu (page %lu, chunk %lu, map %lu, vmap %lu)\n",
 	       faults, c->faults_fired[PCPU_FAULT_PAGE],
 	       c->faults_fired[PCPU_FAULT_CHUNK],
-	       c->faults_fired[PCPU_FAULT_MAP]);
+	       c->faults_fired[PCPU_FAULT_MAP],
+	       c->faults_fired[PCPU_FAULT_VMAP]);
 	printf("  pages populated                 %lu (depopulated %lu)\n",
 	       c->pages_populated, c->pages_depopulated);
 }

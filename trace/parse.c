@@ -255,33 +255,47 @@ static int parse_free(struct parser *p, const char *pos, const char *end,
 	return 0;
 }
 
+/* fail KIND [COUNT] [after N] */
 static int parse_fail(struct parser *p, const char *pos, const char *end,
 		      struct trace_op *op)
 {
 	struct trace_word w;
 	char q[TRACE_QUOTE_MAX];
-	size_t count = 1;
+	size_t count = 1, after = 0;
+	bool more;
 	int f;
 
 	if (!trace_next_word(&pos, end, &w))
 		return parse_error(
-			p, "missing KIND for fail (page, chunk or map)");
+			p, "missing KIND for fail (page, chunk, map or vmap)");
 	for (f = 0; f < PCPU_NR_FAULTS; f++)
 		if (trace_word_is(&w, trace_fault_name((enum pcpu_fault)f)))
 			break;
 	if (f == PCPU_NR_FAULTS) {
 		trace_quote_word(&w, q, sizeof(q));
 		return parse_error(
-			p, "unknown fail kind '%s' (known: page, chunk, map)",
+			p,
+			"unknown fail kind '%s' (known: page, chunk, map, vmap)",
 			q);
 	}
 	op->fault = (enum pcpu_fault)f;
-	if (trace_next_word(&pos, end, &w) &&
-	    parse_value(p, &w, "count", TRACE_MAX_FAIL_COUNT, &count))
-		return -1;
-	if (trace_next_word(&pos, end, &w))
+	more = trace_next_word(&pos, end, &w);
+	if (more && !trace_word_is(&w, "after")) {
+		if (parse_value(p, &w, "count", TRACE_MAX_FAIL_COUNT, &count))
+			return -1;
+		more = trace_next_word(&pos, end, &w);
+	}
+	if (more && trace_word_is(&w, "after")) {
+		if (!trace_next_word(&pos, end, &w))
+			return parse_error(p, "missing N after 'after'");
+		if (parse_value(p, &w, "after", TRACE_MAX_FAIL_AFTER, &after))
+			return -1;
+		more = trace_next_word(&pos, end, &w);
+	}
+	if (more)
 		return extra_argument(p, &w, "fail");
 	op->count = (unsigned int)count;
+	op->after = (unsigned int)after;
 	return 0;
 }
 

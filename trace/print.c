@@ -17,6 +17,8 @@ const char *trace_fault_name(enum pcpu_fault f)
 		return "chunk";
 	case PCPU_FAULT_MAP:
 		return "map";
+	case PCPU_FAULT_VMAP:
+		return "vmap";
 	default:
 		return "?";
 	}
@@ -51,11 +53,13 @@ void trace_print_op(FILE *f, const struct trace_op *op)
 		fputs("balance\n", f);
 		break;
 	case OP_FAIL:
-		if (op->count == 1)
-			fprintf(f, "fail %s\n", trace_fault_name(op->fault));
-		else
-			fprintf(f, "fail %s %u\n", trace_fault_name(op->fault),
-				op->count);
+		fprintf(f, "fail %s", trace_fault_name(op->fault));
+		if (op->count != 1)
+			fprintf(f, " %u", op->count);
+		/* 0 is the default, and the only value older traces have */
+		if (op->after)
+			fprintf(f, " after %u", op->after);
+		fputc('\n', f);
 		break;
 	default:
 		/* A comment, so a corrupted op cannot print as a valid one. */

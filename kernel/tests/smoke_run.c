@@ -231,7 +231,9 @@ void run(const struct pcpu_geometry *g, uint64_t seed, int nops,
 		} else if (r < 95) {
 			backend_balance(b);
 		} else {
-			backend_fail(b, (enum pcpu_fault)(rnd() % PCPU_NR_FAULTS), 1);
+			/* the kinds before vmap: its error path has its own
+			 * test, and 6.1 dies there (kernel/README.md) */
+			backend_fail(b, (enum pcpu_fault)(rnd() % PCPU_FAULT_VMAP), 1);
 		}
 		if (!checks)
 			continue;
