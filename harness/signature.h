@@ -53,7 +53,9 @@ void signature_core(const struct run_signature *s, char *buf, size_t len);
 /*
  * Parse a sanitizer report (ASan, UBSan, other *Sanitizer) into a
  * signature: its error type and the top stack frame in this project's
- * sources.  Returns false when the text holds no sanitizer report.
+ * sources; or a linux backend's "kernel BUG at ..." line into
+ * "sanitizer=kernel-bug frame=FUNCTION".  Returns false when the text
+ * holds neither.
  */
 bool signature_from_report(const char *text, struct run_signature *s);
 

@@ -168,11 +168,50 @@ static void ub_file(const char *text, const char *at, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)(colon - base), base);
 }
 
+/*
+ * "kernel BUG at mm/x.c:12: __free_pages: pfn 63 is still mapped": the
+ * linux backend's shim (kshim_bug) stops there as the kernel would, with
+ * abort() and no sanitizer report.  The frame is the function the message
+ * names first (the shim's messages start with it), else the file's base
+ * name, so that two different BUGs are two buckets, not one SIGABRT.
+ */
+static bool kernel_bug(const char *text, struct run_signature *s)
+{
+	const char *at = strstr(text, "kernel BUG at "), *p, *colon, *base;
+	char fn[WORD_MAX];
+	size_t n;
+
+	if (!at)
+		return false;
+	p = at + strlen("kernel BUG at ");
+	colon = strstr(p, ": ");
+	if (!colon || memchr(p, '\n', (size_t)(colon - p)))
+		return false;
+	n = strcspn(colon + 2, ": \n");
+	if (colon[2 + n] == ':' && n > 0 && n < sizeof(fn)) {
+		snprintf(fn, sizeof(fn), "%.*s", (int)n, colon + 2);
+	} else {
+		/* "mm/x.c:12" -> "x.c" */
+		const char *end = memchr(p, ':', (size_t)(colon - p));
+
+		base = p;
+		for (const char *q = p; q < (end ? end : colon); q++)
+			if (*q == '/')
+				base = q + 1;
+		snprintf(fn, sizeof(fn), "%.*s",
+			 (int)((end ? end : colon) - base), base);
+	}
+	signature_set(s, SIG_SANITIZER, "sanitizer=kernel-bug frame=%s", fn);
+	return true;
+}
+
 bool signature_from_report(const char *text, struct run_signature *s)
 {
 	char type[WORD_MAX + 8], frame[WORD_MAX * 2], w[WORD_MAX];
 	const char *at, *p;
 
+	if (kernel_bug(text, s))
+		return true;
 	at = strstr(text, "runtime error: ");
 	if (at) {
 		ub_kind(at + strlen("runtime error: "), w, sizeof(w));
