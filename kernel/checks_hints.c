@@ -173,9 +173,9 @@ static void check_covers(const struct md_at *at, const char *name, int len,
  * pcpu_block_update_hint_free() refreshes chunk_md with a full
  * pcpu_chunk_refresh_hint() only when the free empties a block or spans
  * blocks; otherwise it feeds pcpu_block_update() the free area clipped to
- * its block, and its comment documents the result: "chunk_md->contig_hint
- * may be off by up to a page ... If the contig hint is contained in one
- * block, it will be accurate."  So a chunk hint below the largest free
+ * its block, and its comment documents the result: the chunk's contig
+ * hint can be off by up to a page, and is exact when the run it describes
+ * lies inside one block.  So a chunk hint below the largest free
  * run is tolerated when that run crosses a block boundary and the deficit
  * is below one block (a page of bits).  Block hints have no such
  * tolerance: every path that changes a block either refreshes it
@@ -216,7 +216,7 @@ static bool hint_run(const struct md_at *at, int len, int start,
  * chunk_md only when the freed area spans blocks or empties one; otherwise
  * pcpu_block_update_hint_free() hands pcpu_block_update(chunk_md) the
  * free area clipped to its block, and its comment documents the result:
- * the chunk's contig hint "may be off by up to a page".  The same clipped
+ * the chunk's contig hint can lag by up to a page.  The same clipped
  * update leaves a scan hint that is the block's part of such a run, and a
  * contig hint recorded before the free stays the part it was.  The same
  * bound as contig_hint_low's low_tolerated().
@@ -231,8 +231,8 @@ static bool piece_tolerated(int block, int len, int rs, int re,
 /*
  * Each set hint is one whole free run (hint_partial_run), and the scan
  * hint and the contig hint are two different runs (hint_same_run).
- * pcpu_block_update() is handed "the entirety of the free area within a
- * block", and the refreshes rescan from the end of a promoted scan hint:
+ * pcpu_block_update() expects the whole free area of the block it is
+ * handed, and the refreshes rescan from the end of a promoted scan hint:
  * a hint that is only part of its run makes pcpu_next_hint() skip the
  * rest of the run, and a refresh that promotes it records the rest as a
  * separate, shorter run (the free bits before it are never seen again).
