@@ -10,7 +10,8 @@
  *   accounting, hint_used_bits, hint_too_large    accounting (fatal by default)
  *   contig_hint_low, scan_hint, first_free_high,
  *   left_free, right_free, fit_missed,
- *   chunk_created_with_fit                        hint
+ *   chunk_created_with_fit, hint_partial_run,
+ *   hint_same_run, scan_hint_not_largest          hint
  *   first_free                                    benign (not fatal by default)
  */
 #ifndef KERNEL_CHECKS_H

@@ -121,7 +121,9 @@ const char *const *backend_check_names(void)
 		"accounting",	   "hint_used_bits",  "hint_too_large",
 		"contig_hint_low", "scan_hint",	      "first_free",
 		"left_free",	   "right_free",      "fit_missed",
-		"chunk_created_with_fit", "first_free_high", NULL,
+		"chunk_created_with_fit", "first_free_high",
+		"hint_partial_run", "hint_same_run", "scan_hint_not_largest",
+		NULL,
 	};
 
 	return names;

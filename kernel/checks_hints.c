@@ -78,6 +78,54 @@ static bool run_clear(const unsigned long *map, int from, int n)
 	return true;
 }
 
+/* the first set bit of map in [i, end), or end */
+static int next_set(const unsigned long *map, int i, int end)
+{
+	while (i < end) {
+		unsigned long w = map[i / 64] >> (i % 64);
+
+		if (w) {
+			i += __builtin_ctzl(w);
+			return i < end ? i : end;
+		}
+		i = (i / 64 + 1) * 64;
+	}
+	return end;
+}
+
+/* the last set bit of map in [lo, i), or lo - 1 */
+static int prev_set(const unsigned long *map, int i, int lo)
+{
+	while (i > lo) {
+		int w_at = (i - 1) / 64, top = (i - 1) % 64;
+		unsigned long w = map[w_at];
+
+		if (top < 63)
+			w &= (1UL << (top + 1)) - 1;
+		if (w) {
+			i = w_at * 64 + 63 - __builtin_clzl(w);
+			return i >= lo ? i : lo - 1;
+		}
+		i = w_at * 64;
+	}
+	return lo - 1;
+}
+
+/* the first clear bit of map in [i, end), or end */
+static int next_clear(const unsigned long *map, int i, int end)
+{
+	while (i < end) {
+		unsigned long w = ~map[i / 64] >> (i % 64);
+
+		if (w) {
+			i += __builtin_ctzl(w);
+			return i < end ? i : end;
+		}
+		i = (i / 64 + 1) * 64;
+	}
+	return end;
+}
+
 /* the md a finding is about, for its detail (formatted only on a finding) */
 struct md_at {
 	struct checks_sink *s;
@@ -125,9 +173,9 @@ static void check_covers(const struct md_at *at, const char *name, int len,
  * pcpu_block_update_hint_free() refreshes chunk_md with a full
  * pcpu_chunk_refresh_hint() only when the free empties a block or spans
  * blocks; otherwise it feeds pcpu_block_update() the free area clipped to
- * its block, and its comment documents the result: "chunk_md->contig_hint
- * may be off by up to a page ... If the contig hint is contained in one
- * block, it will be accurate."  So a chunk hint below the largest free
+ * its block, and its comment documents the result: the chunk's contig
+ * hint can be off by up to a page, and is exact when the run it describes
+ * lies inside one block.  So a chunk hint below the largest free
  * run is tolerated when that run crosses a block boundary and the deficit
  * is below one block (a page of bits).  Block hints have no such
  * tolerance: every path that changes a block either refreshes it
@@ -141,6 +189,129 @@ static bool low_tolerated(const struct kglue_md *m, int block, int block_bits)
 
 	return block < 0 && first != last &&
 	       m->true_largest - m->contig_hint < block_bits;
+}
+
+/*
+ * The free run a set hint describes: [*rs, *re), the largest clear run of
+ * the md's bits around the hint.  False when the hint is unset (its start
+ * means nothing) or not over free bits inside the md (hint_used_bits says
+ * so: the hint is longer than the free run at its start).
+ */
+static bool hint_run(const struct md_at *at, int len, int start,
+		     const unsigned long *map, int base, int *rs, int *re)
+{
+	int n = at->m->nr_bits;
+
+	if (len <= 0 || start < 0 || start + len > n ||
+	    !run_clear(map, base + start, len))
+		return false;
+	*rs = prev_set(map, base + start, base) + 1 - base;
+	*re = next_set(map, base + start + len, base + n) - base;
+	return true;
+}
+
+/*
+ * chunk_md only: a hint that is part of a free run crossing a block
+ * boundary, short of it by less than a block.  The free path refreshes
+ * chunk_md only when the freed area spans blocks or empties one; otherwise
+ * pcpu_block_update_hint_free() hands pcpu_block_update(chunk_md) the
+ * free area clipped to its block, and its comment documents the result:
+ * the chunk's contig hint can lag by up to a page.  The same clipped
+ * update leaves a scan hint that is the block's part of such a run, and a
+ * contig hint recorded before the free stays the part it was.  The same
+ * bound as contig_hint_low's low_tolerated().
+ */
+static bool piece_tolerated(int block, int len, int rs, int re,
+			    int block_bits)
+{
+	return block < 0 && rs / block_bits != (re - 1) / block_bits &&
+	       re - rs - len < block_bits;
+}
+
+/*
+ * Each set hint is one whole free run (hint_partial_run), and the scan
+ * hint and the contig hint are two different runs (hint_same_run).
+ * pcpu_block_update() expects the whole free area of the block it is
+ * handed, and the refreshes rescan from the end of a promoted scan hint:
+ * a hint that is only part of its run makes pcpu_next_hint() skip the
+ * rest of the run, and a refresh that promotes it records the rest as a
+ * separate, shorter run (the free bits before it are never seen again).
+ */
+static void check_runs(const struct md_at *at, const unsigned long *map,
+		       int base, int block_bits)
+{
+	const struct kglue_md *m = at->m;
+	int cs = 0, ce = 0, ss = 0, se = 0;
+	bool c = hint_run(at, m->contig_hint, m->contig_hint_start, map, base,
+			  &cs, &ce);
+	bool sc = hint_run(at, m->scan_hint, m->scan_hint_start, map, base,
+			   &ss, &se);
+	bool c_part = c && (cs != m->contig_hint_start ||
+			    ce != m->contig_hint_start + m->contig_hint);
+	bool s_part = sc && (ss != m->scan_hint_start ||
+			     se != m->scan_hint_start + m->scan_hint);
+	bool c_tol = piece_tolerated(at->block, m->contig_hint, cs, ce,
+				     block_bits);
+	bool s_tol = piece_tolerated(at->block, m->scan_hint, ss, se,
+				     block_bits);
+
+	bool overlap =
+		m->scan_hint_start < m->contig_hint_start + m->contig_hint &&
+		m->contig_hint_start < m->scan_hint_start + m->scan_hint;
+
+	/* two tolerated pieces of one run side by side: the same lag */
+	if (c && sc && cs == ss && (overlap || !c_tol || !s_tol))
+		add(at, "hint_same_run", PCPU_GRADE_HINT,
+		    "scan_hint %d@%d and contig_hint %d@%d in one free run %d@%d",
+		    m->scan_hint, m->scan_hint_start, m->contig_hint,
+		    m->contig_hint_start, ce - cs, cs);
+	if (c_part && !c_tol)
+		add(at, "hint_partial_run", PCPU_GRADE_HINT,
+		    "contig_hint %d@%d is part of the free run %d@%d",
+		    m->contig_hint, m->contig_hint_start, ce - cs, cs);
+	if (s_part && !s_tol)
+		add(at, "hint_partial_run", PCPU_GRADE_HINT,
+		    "scan_hint %d@%d is part of the free run %d@%d",
+		    m->scan_hint, m->scan_hint_start, se - ss, ss);
+}
+
+/*
+ * A set scan hint before the contig hint is no shorter than any free run
+ * that ends before it (scan_hint_not_largest).  pcpu_next_hint() skips
+ * from first_free to the end of the scan hint for every request longer
+ * than the hint, and pcpu_block_refresh_hint() / pcpu_chunk_refresh_hint()
+ * promote the scan hint and rescan only after it: both take a longer run
+ * before it to be absent.  chunk_md: a run crossing a block boundary may
+ * exceed the hint by less than a block (piece_tolerated: the clipped
+ * free-path update).
+ */
+static void check_scan_largest(const struct md_at *at, const unsigned long *map,
+			       int base, int block_bits)
+{
+	const struct kglue_md *m = at->m;
+	int i = 0, lim = m->scan_hint_start;
+
+	/* after the contig hint it is scan_hint's business, and unused */
+	if (m->scan_hint <= 0 || lim <= 0 || lim + m->scan_hint > m->nr_bits ||
+	    lim >= m->contig_hint_start)
+		return;
+	while (i < lim) {
+		int rs = next_clear(map, base + i, base + lim) - base, re;
+
+		if (rs >= lim)
+			break;
+		re = next_set(map, base + rs, base + lim) - base;
+		/* a run reaching the scan hint is its own (hint_partial_run) */
+		if (re < lim && re - rs > m->scan_hint &&
+		    !piece_tolerated(at->block, m->scan_hint, rs, re,
+				     block_bits)) {
+			add(at, "scan_hint_not_largest", PCPU_GRADE_HINT,
+			    "scan_hint %d@%d, longer free run %d@%d before it",
+			    m->scan_hint, m->scan_hint_start, re - rs, rs);
+			return;
+		}
+		i = re;
+	}
 }
 
 void checks_md(struct checks_sink *s, int chunk_id, int block,
@@ -195,16 +366,20 @@ void checks_md(struct checks_sink *s, int chunk_id, int block,
 	 * stitch runs across blocks in pcpu_next_md_free_region and
 	 * pcpu_next_fit_region) and never lowered on allocation: blocks only.
 	 */
-	if (block < 0)
-		return;
-	if (m->left_free != m->true_left_free)
+	if (block >= 0 && m->left_free != m->true_left_free)
 		add(&at, "left_free", PCPU_GRADE_HINT,
 		    "left_free %d, free run at the left edge %d", m->left_free,
 		    m->true_left_free);
-	if (m->right_free != m->true_right_free)
+	if (block >= 0 && m->right_free != m->true_right_free)
 		add(&at, "right_free", PCPU_GRADE_HINT,
 		    "right_free %d, free run at the right edge %d",
 		    m->right_free, m->true_right_free);
+	/*
+	 * Last: at one operation, a consequence found by the checks above
+	 * keeps its name; these name the mechanism when it shows earlier.
+	 */
+	check_runs(&at, map, base, block_bits);
+	check_scan_largest(&at, map, base, block_bits);
 }
 
 /*

@@ -235,6 +235,103 @@ static void test_planted(void)
 	      "chunk hint below a run inside one block");
 }
 
+/*
+ * The run checks (hint_same_run, hint_partial_run, scan_hint_not_largest)
+ * on planted values, each with a state that must fail and one that must
+ * pass.  Then block 0: used [0,10) [80,81) [100,110) [300,1000); free
+ * runs 70@10, 19@81, 190@110, and [1000,1500) crossing into block 1.
+ */
+static void test_runs(void)
+{
+	struct kglue_md m;
+	int n;
+
+	/* first only [1000,1500) free, crossing from block 0 into block 1 */
+	memset(map, 0, sizeof(map));
+	set_bits(0, 1000);
+	set_bits(1500, 548);
+	/*
+	 * chunk_md as the free path leaves it (linux-scan-hint-inside-contig):
+	 * the contig hint 490@1010 recorded before [1000,1010) was freed, the
+	 * scan hint the freed area extended to its block's end, 24@1000.
+	 * Each alone is the documented lag of a run crossing blocks; the two
+	 * overlap.
+	 */
+	m = exact(-1);
+	m.contig_hint = 490;
+	m.contig_hint_start = 1010;
+	m.scan_hint = 24;
+	m.scan_hint_start = 1000;
+	n = run_md(-1, &m);
+	CHECK(has(n, "hint_same_run", PCPU_GRADE_HINT) && n == 1,
+	      "chunk scan hint inside the contig hint's run (%d)", n);
+	if (n != 1)
+		dump(n);
+	/* side by side, both pieces of the crossing run: the lag, passes */
+	m.contig_hint = 476;
+	m.contig_hint_start = 1024;
+	n = run_md(-1, &m);
+	CHECK(n == 0, "chunk hints as two pieces of one crossing run (%d)", n);
+	if (n)
+		dump(n);
+
+	memset(map, 0, sizeof(map));
+	set_bits(0, 10);
+	set_bits(80, 1);
+	set_bits(100, 10);
+	set_bits(300, 700);
+	set_bits(1500, 548);
+	/* block level: one run is never two hints */
+	m = exact(0);
+	m.scan_hint = 190;
+	m.scan_hint_start = 110;
+	n = run_md(0, &m);
+	CHECK(has(n, "hint_same_run", PCPU_GRADE_HINT),
+	      "block scan hint equal to the contig hint");
+
+	/* a block scan hint that is part of its run: 40 of 70@10 */
+	m = exact(0);
+	m.scan_hint = 40;
+	m.scan_hint_start = 20;
+	n = run_md(0, &m);
+	CHECK(has(n, "hint_partial_run", PCPU_GRADE_HINT) && n == 1,
+	      "block scan hint part of a run (%d)", n);
+	/* the whole run passes */
+	m.scan_hint = 70;
+	m.scan_hint_start = 10;
+	n = run_md(0, &m);
+	CHECK(n == 0, "block scan hint a whole run (%d)", n);
+	/* a chunk contig hint part of a run inside one block: no lag */
+	m = exact(-1);
+	m.contig_hint = 150;
+	m.contig_hint_start = 150;
+	n = run_md(-1, &m);
+	CHECK(has(n, "hint_partial_run", PCPU_GRADE_HINT),
+	      "chunk contig hint part of a run inside a block");
+
+	/* the scan hint 19@81 with the longer 70@10 before it */
+	m = exact(0);
+	m.scan_hint = 19;
+	m.scan_hint_start = 81;
+	n = run_md(0, &m);
+	CHECK(has(n, "scan_hint_not_largest", PCPU_GRADE_HINT) && n == 1,
+	      "scan hint after a longer run (%d)", n);
+	/* a shorter run before the scan hint, a longer one after it: fine */
+	set_bits(20, 1); /* now 10@10, 59@21 */
+	m.scan_hint = 19;
+	m.scan_hint_start = 81;
+	n = run_md(0, &m);
+	CHECK(has(n, "scan_hint_not_largest", PCPU_GRADE_HINT),
+	      "scan hint after a longer run 59@21");
+	m.scan_hint = 59;
+	m.scan_hint_start = 21;
+	n = run_md(0, &m);
+	CHECK(n == 0, "scan hint the longest run before the contig hint (%d)",
+	      n);
+	if (n)
+		dump(n);
+}
+
 static void test_fit(void)
 {
 	unsigned long pop = 0x1; /* page 0 populated only */
@@ -465,6 +562,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	test_planted();
+	test_runs();
 	test_fit();
 	test_live();
 	test_compose();
