@@ -97,6 +97,16 @@ printf 'check: hang\nfix: align-pow2\n' >"$tmp/finding/expected"
 if [ $st -eq 1 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
     grep -q "check 'overlap' failed, expected check 'hang'" "$tmp/err"; then ok; else
 	ko "--expect, another check: exit $st"; cat "$tmp/err" >&2; fi
+# a death (dies:) and a check are two outcomes: one per finding, and a
+# death only where the linux shim can report one
+printf 'check: overlap\ndies: __free_pages\nbackend: linux-6.1\n' >"$tmp/finding/expected"
+"$REPLAY" --expect "$tmp/finding" >/dev/null 2>"$tmp/err"; st=$?
+if [ $st -eq 2 ] && grep -q "finding/expected:4: both 'check:' and 'dies:'" "$tmp/err"; then ok; else
+	ko "--expect, check and dies: exit $st"; cat "$tmp/err" >&2; fi
+printf 'dies: __free_pages\n' >"$tmp/finding/expected"
+"$REPLAY" --expect "$tmp/finding" >/dev/null 2>"$tmp/err"; st=$?
+if [ $st -eq 2 ] && grep -q "needs a 'backend:' line" "$tmp/err"; then ok; else
+	ko "--expect, dies without a backend: exit $st"; cat "$tmp/err" >&2; fi
 
 # 8. checks of the tree (tests/check-citations.sh: every docs/ citation
 #    names a file and section that exist; tests/check-includes.sh: which

@@ -16,6 +16,9 @@
  * shows for consequence.linux.trace with hint findings non-fatal.  On a
  * version it does not name, `check` does not fail.  PCPU_FIXES and
  * PCPU_NONFATAL are not read: the expected file decides; PCPU_VM is.
+ * A finding that is a death (`dies: FUNCTION`) is replayed in a child with
+ * hint findings counted: on a version the file names it must die in a
+ * kernel BUG in FUNCTION, on any other it must not die.
  * --expect-value=KEY prints a key of the file instead, as parsed.
  */
 #include <limits.h>
@@ -23,10 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "expected.h"
 #include "input_format.h"
 #include "run.h"
+#include "signature.h"
 #include "trace.h"
 
 struct outcome {
@@ -158,6 +164,110 @@ static bool has_line(const char *text, const char *line)
 	return false;
 }
 
+/*
+ * Replay input in a child with hint findings counted, its stderr kept in
+ * text: a kernel BUG ends the process (abort), and the finding is that
+ * death, so it must not end this one.  *died: killed by a signal.  0, or
+ * -1 with a reason in err.
+ */
+static int replay_in_child(const char *input, unsigned fixes, bool *died,
+			   int *status, char *text, size_t len, char *err,
+			   size_t errlen)
+{
+	int fd[2], st;
+	size_t n = 0;
+	ssize_t r;
+	pid_t pid;
+
+	fflush(NULL);
+	if (pipe(fd)) {
+		snprintf(err, errlen, "%s: pipe: %m", input);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "%s: fork: %m", input);
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		struct outcome o;
+		char cerr[PATH_MAX + 400];
+
+		close(fd[0]);
+		dup2(fd[1], STDERR_FILENO);
+		close(fd[1]);
+		if (replay_one(input, fixes, "hint", false, "", &o, cerr,
+			       sizeof(cerr))) {
+			fprintf(stderr, "%s\n", cerr);
+			_exit(2);
+		}
+		_exit(o.st);
+	}
+	close(fd[1]);
+	while ((r = read(fd[0], text + n, len - 1 - n)) != 0) {
+		if (r < 0)
+			continue; /* EINTR */
+		n += (size_t)r;
+		if (n == len - 1) {
+			char sink[4096];
+
+			while (read(fd[0], sink, sizeof(sink)) > 0)
+				;
+			break;
+		}
+	}
+	text[n] = '\0';
+	close(fd[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		;
+	*died = WIFSIGNALED(st);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return 0;
+}
+
+/* A finding that is a death (dies:): a kernel BUG in e->dies.  0, 1, 2. */
+static int expect_linux_death(const struct expected *e, const char *input)
+{
+	static char text[1 << 16];
+	const char *name = backend_name();
+	struct run_signature sig = { 0 };
+	char err[PATH_MAX + 400], want[SIG_TEXT_MAX];
+	int status;
+	bool died;
+
+	if (replay_in_child(input, e->other_bits, &died, &status, text,
+			    sizeof(text), err, sizeof(err))) {
+		fprintf(stderr, "pcpu-replay: %s\n", err);
+		return 2;
+	}
+	if (!died && status == 2) {
+		fprintf(stderr, "pcpu-replay: %s", text);
+		return 2;
+	}
+	if (!expected_for_backend(e)) {
+		if (died) {
+			fprintf(stderr, "pcpu-replay: %s on %s: died, but %s does not name this backend\n",
+				input, name, e->path);
+			return 1;
+		}
+		printf("ok %s on %s: does not die (exit %d), not a finding of this backend\n",
+		       input, name, status);
+		return 0;
+	}
+	snprintf(want, sizeof(want), "sanitizer=kernel-bug frame=%s", e->dies);
+	if (!died || !signature_from_report(text, &sig) || strcmp(sig.text, want)) {
+		fprintf(stderr, "pcpu-replay: %s on %s: %s, expected a kernel BUG in %s (%s)\n",
+			input, name,
+			!died ? "did not die" : sig.text[0] ? sig.text : "died without a BUG line",
+			e->dies, e->path);
+		return 1;
+	}
+	printf("ok %s on %s: dies in a kernel BUG in %s\n", input, name, e->dies);
+	return 0;
+}
+
 /* A linux backend: see the top of the file.  0, 1 or 2. */
 static int expect_linux(const struct expected *e, const char *dir,
 			const char *input)
@@ -167,6 +277,8 @@ static int expect_linux(const struct expected *e, const char *dir,
 	char err[PATH_MAX + 400], how[128], path[PATH_MAX + 32];
 	int ret = 0;
 
+	if (e->dies[0])
+		return expect_linux_death(e, input);
 	if (replay_one(input, e->other_bits, "", false, e->check, &o, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-replay: %s\n", err);
 		return 2;

@@ -122,7 +122,11 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 	}
 	snprintf(k->name, sizeof(k->name), "%s", name);
 	k->fix = fix_bits;
-	snprintf(want, sizeof(want), "check=%s ", e.check);
+	/* a death's signature is the whole text; a check's starts so */
+	if (e.dies[0])
+		snprintf(want, sizeof(want), "sanitizer=kernel-bug frame=%s", e.dies);
+	else
+		snprintf(want, sizeof(want), "check=%s ", e.check);
 	run_fixes = (fixes | other_bits) & ~fix_bits;
 	if (sandbox_run(sb, &t, run_fixes, 0, &k->sig)) {
 		trace_free(&t);
@@ -130,8 +134,8 @@ static int known_one(const char *dir, const char *name, unsigned fixes,
 	}
 	if (strncmp(k->sig.text, want, strlen(want))) {
 		if (!hidden_by_policy(sb, &t, run_fixes, nonfatal, want))
-			fprintf(note, "known finding %s: its reproducer does not fail check '%s' here (signature %s; skipped)\n",
-				name, e.check, k->sig.text);
+			fprintf(note, "known finding %s: its reproducer does not show '%s' here (signature %s; skipped)\n",
+				name, e.dies[0] ? want : e.check, k->sig.text);
 		trace_free(&t);
 		return 0;
 	}

@@ -53,12 +53,12 @@ static int parse_line(struct expected *e, char *line, char *msg, size_t len)
 			  sizeof(e->backends[0]), v);
 	} else {
 		static const char *const keys[] = { "check", "fix",
-			"faithful-fixes", "grade", "consequence" };
+			"faithful-fixes", "grade", "consequence", "dies" };
 		char *slots[] = { e->check, e->fix, e->others, e->grade,
-				  e->consequence };
+				  e->consequence, e->dies };
 		size_t sizes[] = { sizeof(e->check), sizeof(e->fix),
 				   sizeof(e->others), sizeof(e->grade),
-				   sizeof(e->consequence) };
+				   sizeof(e->consequence), sizeof(e->dies) };
 		size_t i;
 
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -128,8 +128,17 @@ int expected_load(const char *path, struct expected *e, char *err,
 		}
 	}
 	fclose(f);
-	if (!e->check[0]) {
-		snprintf(err, errlen, "%s:%d: no 'check:' line", path, lineno + 1);
+	if (!e->check[0] == !e->dies[0]) {
+		snprintf(err, errlen, e->check[0] ?
+			 "%s:%d: both 'check:' and 'dies:' (one outcome per finding)" :
+			 "%s:%d: no 'check:' line (nor 'dies:')",
+			 path, lineno + 1);
+		return -1;
+	}
+	if (e->dies[0] && !e->nr_backends) {
+		snprintf(err, errlen,
+			 "%s:%d: 'dies:' needs a 'backend:' line (only the linux shim reports a kernel BUG)",
+			 path, lineno + 1);
 		return -1;
 	}
 	return 0;
@@ -154,7 +163,8 @@ const char *expected_value(const struct expected *e, const char *key)
 	       !strcmp(key, "fix") ? e->fix :
 	       !strcmp(key, "faithful-fixes") ? e->others :
 	       !strcmp(key, "grade") ? e->grade :
-	       !strcmp(key, "consequence") ? e->consequence : NULL;
+	       !strcmp(key, "consequence") ? e->consequence :
+	       !strcmp(key, "dies") ? e->dies : NULL;
 }
 
 /*

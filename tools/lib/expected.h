@@ -5,7 +5,10 @@
  * pcpu-replay, every script.  One `key: value` a line; blank lines and
  * lines starting with '#' are ignored.  Keys:
  *
- *   check: NAME            the check the reproducer fails (required)
+ *   check: NAME            the check the reproducer fails
+ *   dies: FUNCTION         instead of check: the run ends in a kernel BUG
+ *                          the shim reports in FUNCTION (a linux backend;
+ *                          signature sanitizer=kernel-bug frame=FUNCTION)
  *   fix: LIST|none         the fixes that make it pass (area map)
  *   faithful-fixes: LIST   fixes on in the faithful replay too
  *   grade: benign          the finding is counted, not fatal, by default
@@ -24,7 +27,8 @@
 
 struct expected {
 	char path[4096];
-	char check[64];
+	char check[64];                  /* "" for a death (dies:) */
+	char dies[64];                   /* "" unless the run dies in a BUG */
 	char fix[EXPECTED_VALUE_MAX];    /* "" when absent */
 	char others[EXPECTED_VALUE_MAX]; /* faithful-fixes, "" when absent */
 	char grade[32];                  /* "" when absent */
