@@ -237,10 +237,10 @@ for v in $VERSIONS; do
 		-max_len=4096 -artifact_prefix="$tmp/" "$tmp/fcorp" "$tmp/seeds" \
 		>"$tmp/fuzz.log" 2>&1; then ok
 	elif [ "$v" = 6.1 ] && grep -q "__free_pages: pfn [0-9]* is still mapped" "$tmp/fuzz.log"; then
-		# 6.1's known pcpu_map_pages() bug (kernel/README.md), which
-		# a mutated `fail vmap` reaches within a few dozen runs
+		# 6.1's pcpu_map_pages() bug (crashes/linux-6.1-map-pages-unwind),
+		# which a mutated `fail vmap` reaches within a few dozen runs
 		ok
-		echo "note: fuzz-pcpu 6.1 stopped on the known pcpu_map_pages bug"
+		echo "note: fuzz-pcpu 6.1 stopped on crashes/linux-6.1-map-pages-unwind"
 	else
 		ko "fuzz-pcpu $v -runs=$runs crashed"
 		grep -E "check '|ERROR|SUMMARY" "$tmp/fuzz.log" | head -n 5 >&2
