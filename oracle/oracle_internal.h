@@ -49,6 +49,12 @@ struct oracle {
 	unsigned armed[PCPU_NR_FAULTS];
 };
 
+/* Every change to a chunk goes through a function that calls this. */
+static inline void oracle_chunk_changed(struct oracle_chunk *c)
+{
+	c->changes++;
+}
+
 /* oracle_util.c */
 void *oracle_xrealloc(void *p, size_t n, size_t elem);
 long oracle_pfn_down(const struct oracle *o, long x);
