@@ -149,6 +149,7 @@ static int run_free(struct run_ctx *c, const struct trace_op *op)
 	st = backend_free(c->b, a->ptr);
 	a->live = false;
 	c->nr_live--;
+	check_forget(c, op->id);
 	if (st != PCPU_OK)
 		return check_fail(c, CHECK_BUG, a->chunk_id,
 				  "free_percpu of alloc %u (chunk offset %ld) hit the kernel's BUG()",
@@ -188,9 +189,7 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 	if (!(op->kind == OP_ALLOC && c->allocs[op->id].live) &&
 	    run_backend_check(c))
 		return -1;
-	if (check_after_op(c))
-		return -1;
-	return check_backing_after_op(c, op);
+	return check_op_done(c, op);
 }
 
 #define RUN_FINDINGS_MAX 16
@@ -367,6 +366,7 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 		signature_from_run(&c, opt->signature);
 
 	run_current = NULL;
+	check_release(&c);
 	free(c.allocs);
 	if (c.o)
 		oracle_destroy(c.o);

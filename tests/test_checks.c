@@ -55,6 +55,7 @@ static void fx_init(struct fixture *f, unsigned int nr_allocs, size_t size,
 
 static void fx_fini(struct fixture *f)
 {
+	check_release(&f->c);
 	free(f->c.allocs);
 	oracle_destroy(f->c.o);
 	backend_destroy(f->c.b);
