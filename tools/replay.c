@@ -44,7 +44,9 @@ static void usage(FILE *f)
 	      "findings of those are counted, summed up on stderr at the end\n"
 	      "(`nonfatal: CHECK N, ...`), instead of failing the run.  Unset, it\n"
 	      "is benign (findings that change no decision, such as first_free);\n"
-	      "none makes every finding fatal.\n",
+	      "none makes every finding fatal.  PCPU_SWEEP_EVERY=K (default 1):\n"
+	      "sweep the whole state after every K-th operation and the last,\n"
+	      "checking only what each operation changed in between.\n",
 	      f);
 }
 
@@ -113,7 +115,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	opt.fixes = fixes;
-	if (grades_from_env(&opt.nonfatal_policy, err, sizeof(err))) {
+	if (grades_from_env(&opt.nonfatal_policy, err, sizeof(err)) ||
+	    sweep_every_from_env(&opt.sweep_every, 1, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-replay: %s\n", err);
 		return 2;
 	}

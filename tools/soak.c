@@ -24,7 +24,8 @@ static void usage(FILE *f)
 	      "Run N pseudo-random fuzz inputs (lengths BYTES/8 to BYTES) with every\n"
 	      "check; stop at the first failure and save its bytes in DIR.\n"
 	      "Defaults: --count=1000 --seed=1 --max-len=4096 --save=.\n"
-	      "Environment: PCPU_FIXES (the false-alarm test runs with all).\n"
+	      "Environment: PCPU_FIXES (the false-alarm test runs with all);\n"
+	      "PCPU_SWEEP_EVERY=K (default 1), as in pcpu-replay.\n"
 	      "Exit status: 0 all passed, 1 a check failed, 2 usage error.\n",
 	      f);
 }
@@ -118,7 +119,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pcpu-soak: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (fixes_from_env(&opt.fixes, err, sizeof(err))) {
+	if (fixes_from_env(&opt.fixes, err, sizeof(err)) ||
+	    sweep_every_from_env(&opt.sweep_every, 1, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-soak: %s\n", err);
 		return 2;
 	}
