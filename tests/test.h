@@ -59,5 +59,7 @@ void suite_host_ranges(void);
 void suite_injection(void);
 void suite_input_geometry(void);
 void suite_backing(void);
+void suite_check_index(void);
+void suite_sweep(void);
 
 #endif /* PCPU_FUZZ_TEST_H */
