@@ -8,11 +8,14 @@
  *
  *  - the chunk set (which chunks exist, ids and kinds), every slot list
  *    and the extension queue, and the global counters: O(chunks + slots);
- *  - the map, free_size, contig_hint, slot and populated pages of each
- *    chunk that moved: one the oracle changed (its change count moved),
- *    one whose view differs in any scalar or pointer from what the last
- *    check saw, or one not seen before; the empty-page recount of the
- *    others is remembered from when they were last checked;
+ *  - each chunk that moved (one the oracle changed, one whose view
+ *    differs in any scalar or pointer from what the last check saw, or
+ *    one not seen before): the quick look (check_quick.c: its scalars
+ *    against the oracle's and the map entries around the operation's
+ *    offset, O(log blocks)), and when that finds a difference, or the
+ *    chunk is new or its populated pages changed, the full per-chunk
+ *    checks (map, free_size, contig_hint, slot, populated pages), which
+ *    name the failure;
  *  - after a balance, the pages of the live allocations of those chunks;
  *  - the rotating tags subset, as at a sweep.
  *
@@ -23,7 +26,12 @@
  * a sweep sees: damage to a chunk that changes none of its view's
  * scalars (a map entry rewritten in place in a chunk the operation did
  * not touch), and pages of a live allocation lost in a chunk whose view
- * did not move.
+ * did not move, or a map entry rewritten away from the operation's
+ * offset in the chunk it did touch; a free block below first_free; the
+ * free_size and contig_hint of a chunk given only the quick look against
+ * its own map (they are compared with the oracle's every time); the
+ * empty-page count against a recount from the maps (it is compared with
+ * the oracle's every time).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,7 +43,7 @@
 struct chunk_seen {
 	struct pcpu_chunk_view v;
 	unsigned long oracle_changes;
-	long empty_pop; /* check_empty_pop_pages when it was checked */
+	long empty_pop; /* check_empty_pop_pages when recounted, else -1 */
 };
 
 struct check_memo {
@@ -136,13 +144,54 @@ view_fetched(void *arg, int idx, struct pcpu_chunk_view *scratch)
 	return &((const struct check_memo *)arg)->next[idx].v;
 }
 
-static int check_changed(struct run_ctx *c, bool after_balance)
+/* A chunk that moved: the quick look, and the full checks if it fails. */
+static int check_moved(struct run_ctx *c, const struct check_geom *g,
+		       struct chunk_seen *now, const struct chunk_seen *was,
+		       const struct oracle_chunk *oc, long at)
 {
+	struct check_tally one = { 0 };
+
+	if (!run_area_map()) {
+		now->empty_pop = 0;
+		return 0;
+	}
+	if (check_chunk_quick(g, &now->v, was ? &was->v : NULL, oc, at)) {
+		now->empty_pop = -1; /* not recounted until the next sweep */
+		return 0;
+	}
+	if (check_chunk_state(c, g, &now->v, oc, &one))
+		return -1;
+	now->empty_pop = one.empty_pop;
+	return 0;
+}
+
+/* The chunk and offset an alloc or free worked on; false for the rest. */
+static bool op_place(const struct run_ctx *c, const struct trace_op *op,
+		     int *chunk, long *at)
+{
+	const struct live_alloc *a;
+
+	if (op->kind != OP_ALLOC && op->kind != OP_FREE)
+		return false;
+	a = &c->allocs[op->id];
+	if (!a->succeeded || (op->kind == OP_ALLOC && !a->live))
+		return false;
+	*chunk = a->chunk_id;
+	*at = a->off;
+	return true;
+}
+
+static int check_changed(struct run_ctx *c, const struct trace_op *op)
+{
+	bool after_balance = op->kind == OP_BALANCE;
+	int op_chunk = 0;
+	long at = -1;
+	bool placed = op_place(c, op, &op_chunk, &at);
 	bool area_map = run_area_map();
 	struct check_tally t = { 0 };
 	struct check_memo *m;
 	struct check_geom g;
-	int at = 0;
+	int pos = 0;
 
 	check_geom_get(c->b, &g);
 	t.nr_chunks = backend_nr_chunks(c->b);
@@ -156,23 +205,21 @@ static int check_changed(struct run_ctx *c, bool after_balance)
 		const struct oracle_chunk *oc =
 			area_map ? oracle_chunk_at(c->o, idx) : NULL;
 		struct chunk_seen *now = &m->next[idx];
-		const struct chunk_seen *was = seen_find(m, now->v.id, &at);
+		const struct chunk_seen *was = seen_find(m, now->v.id, &pos);
 
 		now->oracle_changes = oc ? oc->changes : 0;
 		if (was && !moved(was, &now->v, oc)) {
 			now->empty_pop = was->empty_pop;
-		} else {
-			struct check_tally one = { 0 };
-
-			if (area_map &&
-			    check_chunk_state(c, &g, &now->v, oc, &one))
-				return -1;
-			if (after_balance &&
-			    check_chunk_live_pages(c, now->v.id))
-				return -1;
-			now->empty_pop = one.empty_pop;
+		} else if (check_moved(c, &g, now, was, oc,
+				       placed && now->v.id == op_chunk ? at : -1) ||
+			   (after_balance &&
+			    check_chunk_live_pages(c, now->v.id))) {
+			return -1;
 		}
-		t.empty_pop += now->empty_pop;
+		if (now->empty_pop < 0 || t.empty_pop < 0)
+			t.empty_pop = -1;
+		else
+			t.empty_pop += now->empty_pop;
 		t.nr_slotted += now->v.kind != PCPU_KIND_RESERVED;
 		t.nr_on_extend += now->v.on_extend_list;
 	}
@@ -217,7 +264,7 @@ int check_op_done(struct run_ctx *c, const struct trace_op *op)
 			return -1;
 		if (c->opt->sweep_every > 1)
 			remember_all(c);
-	} else if (check_changed(c, op->kind == OP_BALANCE)) {
+	} else if (check_changed(c, op)) {
 		return -1;
 	}
 	return check_backing_after_op(c, op);

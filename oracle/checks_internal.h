@@ -32,7 +32,7 @@ struct check_tally {
 	int nr_chunks;
 	int nr_slotted; /* chunks that must be on exactly one slot list */
 	int nr_on_extend; /* chunks whose view says on_extend_list */
-	long empty_pop; /* recount of nr_empty_pop_pages */
+	long empty_pop; /* recount of nr_empty_pop_pages; -1: not recounted */
 };
 
 /* check_util.c */
@@ -122,6 +122,16 @@ int check_state(struct run_ctx *c, bool after_balance);
 int check_chunk_state(struct run_ctx *c, const struct check_geom *g,
 		      const struct pcpu_chunk_view *v,
 		      const struct oracle_chunk *oc, struct check_tally *t);
+
+/*
+ * check_quick.c: whether a chunk that moved still agrees with the oracle
+ * at a glance (at: the offset the operation allocated or freed in it, or
+ * -1); false means: run the full per-chunk checks.  Reports nothing.
+ */
+bool check_chunk_quick(const struct check_geom *g,
+		       const struct pcpu_chunk_view *v,
+		       const struct pcpu_chunk_view *was,
+		       const struct oracle_chunk *oc, long at);
 
 /* check_incr.c: the index of live ranges, made on first use */
 struct check_index *check_live_index(struct run_ctx *c);
