@@ -117,14 +117,7 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 
 	if (res.status != PCPU_OK)
 		return 0;
-	a->live = true;
-	a->succeeded = true;
-	a->chunk_id = res.chunk_id;
-	a->off = (long)res.off;
-	a->size = (op->size + 1) & ~(size_t)1;
-	a->align = op->align;
-	a->ptr = res.ptr;
-	c->nr_live++;
+	run_record_alloc(c, op, &res);
 	if (c->opt->checks) {
 		/* the backend's own view first: it explains a bad address */
 		if (run_backend_check(c) || check_after_alloc(c, op->id))
@@ -132,6 +125,22 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 		tags_write(c, op->id);
 	}
 	return 0;
+}
+
+void run_record_alloc(struct run_ctx *c, const struct trace_op *op,
+		      const struct pcpu_alloc_res *res)
+{
+	struct live_alloc *a = &c->allocs[op->id];
+
+	a->done = true;
+	a->live = true;
+	a->succeeded = true;
+	a->chunk_id = res->chunk_id;
+	a->off = (long)res->off;
+	a->size = (op->size + 1) & ~(size_t)1;
+	a->align = op->align;
+	a->ptr = res->ptr;
+	c->nr_live++;
 }
 
 static int run_free(struct run_ctx *c, const struct trace_op *op)

@@ -158,6 +158,9 @@ struct run_ctx {
 
 /* Whether the checks after the current operation sweep everything. */
 bool sweep_due(const struct run_ctx *c);
+/* The shadow of a successful alloc op (alloc id op->id) at res. */
+void run_record_alloc(struct run_ctx *c, const struct trace_op *op,
+		      const struct pcpu_alloc_res *res);
 
 /*
  * Record the first failure: check name, the chunk involved (INT_MIN for

@@ -68,14 +68,7 @@ struct live_alloc *fx_alloc(struct fixture *f, unsigned int id)
 	EXPECT_EQ(res.chunk_id, pred.chunk_id);
 	EXPECT_EQ(res.off, pred.off);
 	f->c.op_index = id;
-	a->done = true;
-	a->live = true;
-	a->chunk_id = res.chunk_id;
-	a->off = (long)res.off;
-	a->size = (op->size + 1) & ~(size_t)1;
-	a->align = op->align;
-	a->ptr = res.ptr;
-	f->c.nr_live++;
+	run_record_alloc(&f->c, op, &res);
 	return a;
 }
 
