@@ -4,13 +4,14 @@
  * in O(log blocks) instead of O(blocks), its view against the oracle's
  * chunk, scalar by scalar (blocks, sentinel, map capacity, free_size,
  * contig_hint, first_free's range, slot and the slot its hints call for,
- * the extension queue, the populated count), and the map entries around
- * the offset the operation allocated or freed, entry by entry.  It never
- * reports anything: when something differs, or the populated pages
+ * the extension queue, the populated count), the block just below
+ * first_free, and the map entries around the offset the operation
+ * allocated or freed, entry by entry (none free below first_free).  It
+ * never reports anything: when something differs, or the populated pages
  * changed, the full per-chunk checks run and name the failure, so the
  * quick look can miss only what they would have found elsewhere in the
  * map (an entry rewritten in place away from the operation, a free block
- * below first_free), which the next sweep finds.
+ * below first_free away from both), which the next sweep finds.
  */
 #include "checks_internal.h"
 
@@ -46,7 +47,8 @@ static bool window_agrees(const struct pcpu_chunk_view *v,
 
 		if (map_off(v->map, j) != ob->start ||
 		    map_in_use(v->map, j) != ob->in_use ||
-		    map_off(v->map, j + 1) != ob->start + ob->len)
+		    map_off(v->map, j + 1) != ob->start + ob->len ||
+		    (!ob->in_use && j < v->first_free))
 			return false;
 	}
 	return true;
@@ -75,7 +77,9 @@ bool check_chunk_quick(const struct check_geom *g,
 		return false;
 	if (v->free_size != oc->free_size ||
 	    v->contig_hint != oc->contig_hint || v->first_free < 0 ||
-	    v->first_free > v->map_used || v->slot != want_slot ||
+	    v->first_free > v->map_used ||
+	    (v->first_free > 0 && !map_in_use(v->map, v->first_free - 1)) ||
+	    v->slot != want_slot ||
 	    v->slot != oc->slot || v->on_extend_list != oc->on_extend_list)
 		return false;
 	return at < 0 || window_agrees(v, oc, at);
