@@ -13,18 +13,31 @@ int backend_nr_chunks(const struct backend *b)
 	return b->nr_chunks_alive;
 }
 
-/* The list the chunk is physically on (-1: none): the checks compare it
- * with the slot its hints call for. */
+static bool on_list(const struct list_head *h, const struct list_head *node)
+{
+	for (const struct list_head *p = h->next; p != h; p = p->next)
+		if (p == node)
+			return true;
+	return false;
+}
+
+/*
+ * The list the chunk is physically on (-1: none): the checks compare it
+ * with the slot its hints call for.  That slot's list is walked first,
+ * then every list: the answer is the same for a chunk on at most one
+ * list, and the checks call this for every chunk after every operation.
+ */
 static int chunk_slot_of(const struct backend *b,
 			 const struct pcpu_chunk *chunk)
 {
-	for (int s = 0; s < b->pcpu_nr_slots; s++) {
-		const struct list_head *h = &b->pcpu_slot[s];
+	int s = pcpu_chunk_slot(b, chunk);
 
-		for (const struct list_head *p = h->next; p != h; p = p->next)
-			if (p == &chunk->list)
-				return s;
-	}
+	if (s >= 0 && s < b->pcpu_nr_slots &&
+	    on_list(&b->pcpu_slot[s], &chunk->list))
+		return s;
+	for (s = 0; s < b->pcpu_nr_slots; s++)
+		if (on_list(&b->pcpu_slot[s], &chunk->list))
+			return s;
 	return -1;
 }
 

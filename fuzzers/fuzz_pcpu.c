@@ -16,7 +16,8 @@
  * "benign" when unset): a non-fatal finding neither aborts nor is
  * reported, but is counted, and the counts of the whole campaign are
  * printed at exit (`nonfatal: CHECK N, ...`), where scripts/fuzz.sh
- * picks them up for its summary.
+ * picks them up for its summary.  PCPU_SWEEP_EVERY (64 when unset) is
+ * read there too.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,14 @@ static struct run_options fuzz_opt = { .checks = false, .name = "fuzz input" };
 static struct run_options fuzz_opt = { .checks = true, .name = "fuzz input" };
 #endif
 
+/*
+ * A full sweep of the state every 64 operations (PCPU_SWEEP_EVERY
+ * overrides it); in between, the checks look at what each operation
+ * changed (oracle/check_incr.c), so an execution costs what its
+ * operations cost, not their number times the live allocations.
+ */
+#define FUZZ_SWEEP_EVERY 64
+
 static struct run_nonfatal fuzz_nonfatal;
 
 static void print_nonfatal(void)
@@ -52,7 +61,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if (fixes_from_env(&fuzz_opt.fixes, err, sizeof(err)) ||
-	    grades_from_env(&fuzz_opt.nonfatal_policy, err, sizeof(err))) {
+	    grades_from_env(&fuzz_opt.nonfatal_policy, err, sizeof(err)) ||
+	    sweep_every_from_env(&fuzz_opt.sweep_every, FUZZ_SWEEP_EVERY, err,
+				 sizeof(err))) {
 		fprintf(stderr, "fuzz-pcpu: %s\n", err);
 		exit(2);
 	}

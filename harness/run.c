@@ -117,14 +117,7 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 
 	if (res.status != PCPU_OK)
 		return 0;
-	a->live = true;
-	a->succeeded = true;
-	a->chunk_id = res.chunk_id;
-	a->off = (long)res.off;
-	a->size = (op->size + 1) & ~(size_t)1;
-	a->align = op->align;
-	a->ptr = res.ptr;
-	c->nr_live++;
+	run_record_alloc(c, op, &res);
 	if (c->opt->checks) {
 		/* the backend's own view first: it explains a bad address */
 		if (run_backend_check(c) || check_after_alloc(c, op->id))
@@ -132,6 +125,22 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 		tags_write(c, op->id);
 	}
 	return 0;
+}
+
+void run_record_alloc(struct run_ctx *c, const struct trace_op *op,
+		      const struct pcpu_alloc_res *res)
+{
+	struct live_alloc *a = &c->allocs[op->id];
+
+	a->done = true;
+	a->live = true;
+	a->succeeded = true;
+	a->chunk_id = res->chunk_id;
+	a->off = (long)res->off;
+	a->size = (op->size + 1) & ~(size_t)1;
+	a->align = op->align;
+	a->ptr = res->ptr;
+	c->nr_live++;
 }
 
 static int run_free(struct run_ctx *c, const struct trace_op *op)
@@ -149,6 +158,7 @@ static int run_free(struct run_ctx *c, const struct trace_op *op)
 	st = backend_free(c->b, a->ptr);
 	a->live = false;
 	c->nr_live--;
+	check_forget(c, op->id);
 	if (st != PCPU_OK)
 		return check_fail(c, CHECK_BUG, a->chunk_id,
 				  "free_percpu of alloc %u (chunk offset %ld) hit the kernel's BUG()",
@@ -188,9 +198,7 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 	if (!(op->kind == OP_ALLOC && c->allocs[op->id].live) &&
 	    run_backend_check(c))
 		return -1;
-	if (check_after_op(c))
-		return -1;
-	return check_backing_after_op(c, op);
+	return check_op_done(c, op);
 }
 
 #define RUN_FINDINGS_MAX 16
@@ -367,6 +375,7 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 		signature_from_run(&c, opt->signature);
 
 	run_current = NULL;
+	check_release(&c);
 	free(c.allocs);
 	if (c.o)
 		oracle_destroy(c.o);

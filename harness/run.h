@@ -56,7 +56,24 @@ struct run_options {
 	 */
 	struct nonfatal_policy nonfatal_policy;
 	struct run_nonfatal *nonfatal;
+	/*
+	 * PCPU_SWEEP_EVERY (harness/sweep.c): the whole state is swept after
+	 * every sweep_every-th operation and after the last; the operations
+	 * in between check only what they changed.  0 and 1: a sweep after
+	 * every operation, so zero-initialised options stay strictest.
+	 */
+	unsigned sweep_every;
 };
+
+/* The largest PCPU_SWEEP_EVERY accepted. */
+#define SWEEP_EVERY_MAX 1000000u
+/*
+ * PCPU_SWEEP_EVERY=K, K an integer from 1 to SWEEP_EVERY_MAX; unset: dflt.
+ * 0, or -1 with a one-line reason naming the variable in err.
+ */
+int sweep_every_parse(const char *v, unsigned *out, char *err, size_t errlen);
+int sweep_every_from_env(unsigned *out, unsigned dflt, char *err,
+			 size_t errlen);
 
 /* Non-fatal backend findings, counted per check name over runs. */
 #define RUN_NONFATAL_NAMES 32
@@ -132,7 +149,18 @@ struct run_ctx {
 	char failed_name[32];      /* a backend finding's check name */
 	/* counters at the last backing check (oracle/check_backing.c) */
 	unsigned long backing_events, backing_created;
+	/* the live allocations by chunk and offset (oracle/check_index.c),
+	 * made by the first check that needs it */
+	struct check_index *index;
+	/* what the last check saw of each chunk (oracle/check_incr.c) */
+	struct check_memo *memo;
 };
+
+/* Whether the checks after the current operation sweep everything. */
+bool sweep_due(const struct run_ctx *c);
+/* The shadow of a successful alloc op (alloc id op->id) at res. */
+void run_record_alloc(struct run_ctx *c, const struct trace_op *op,
+		      const struct pcpu_alloc_res *res);
 
 /*
  * Record the first failure: check name, the chunk involved (INT_MIN for
@@ -168,6 +196,16 @@ int check_after_op(struct run_ctx *c);
 int check_end(struct run_ctx *c);
 /* oracle/check_backing.c: after an op that may have changed the backing */
 int check_backing_after_op(struct run_ctx *c, const struct trace_op *op);
+/*
+ * oracle/check_incr.c: every check that follows operation op (after the
+ * ones run_alloc ran): the state checks, a sweep or only what changed
+ * (sweep_due), then the backing.  0 or -1.
+ */
+int check_op_done(struct run_ctx *c, const struct trace_op *op);
+/* Allocation id is no longer live: drop it from the checks' index. */
+void check_forget(struct run_ctx *c, unsigned int id);
+/* Free what the checks keep in c (index, memo); c stays usable. */
+void check_release(struct run_ctx *c);
 /*
  * backend_check() after an operation: a finding of a fatal grade fails the
  * run under the finding's check name; others are counted.  0 or -1.

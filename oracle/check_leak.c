@@ -26,6 +26,7 @@ static int free_everything(struct run_ctx *c)
 		st = backend_free(c->b, a->ptr);
 		a->live = false;
 		c->nr_live--;
+		check_forget(c, id);
 		if (st != PCPU_OK)
 			return check_fail(
 				c, CHECK_BUG, a->chunk_id,

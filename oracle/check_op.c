@@ -27,6 +27,17 @@ int check_before_free(struct run_ctx *c, unsigned int id)
  * backend calls in between.  The map check runs first because the others
  * read the map.
  */
+int check_chunk_state(struct run_ctx *c, const struct check_geom *g,
+		      const struct pcpu_chunk_view *v,
+		      const struct oracle_chunk *oc, struct check_tally *t)
+{
+	if (check_map(c, g, v, oc) || check_free_size(c, v, oc) ||
+	    check_contig_hint(c, v, oc) || check_chunk_slot(c, g, v, oc) ||
+	    check_chunk_pages(c, g, v, oc, t))
+		return -1;
+	return 0;
+}
+
 static int check_chunks(struct run_ctx *c, const struct check_geom *g,
 			struct check_tally *t)
 {
@@ -35,10 +46,7 @@ static int check_chunks(struct run_ctx *c, const struct check_geom *g,
 		struct pcpu_chunk_view v;
 
 		backend_chunk(c->b, idx, &v);
-		if (check_map(c, g, &v, oc) || check_free_size(c, &v, oc) ||
-		    check_contig_hint(c, &v, oc) ||
-		    check_chunk_slot(c, g, &v, oc) ||
-		    check_chunk_pages(c, g, &v, oc, t))
+		if (check_chunk_state(c, g, &v, oc, t))
 			return -1;
 		t->nr_slotted += v.kind != PCPU_KIND_RESERVED;
 		t->nr_on_extend += v.on_extend_list;

@@ -4,14 +4,16 @@
  * new allocation is must be a place only it owns.
  *
  * Real addresses are compared, not just offsets.  Every CPU's copy must be
- * exactly base_addr + unit_offset[cpu] + off (pcpu.h, docs/allocator.md §12),
- * and inside that CPU's unit of its chunk and inside the chunk's map (without a
- * map: inside the part of the unit the chunk hands out).  Once that holds for
- * every allocation (it is verified here when each one is made, and neither ptr
- * nor a chunk's base moves later), two allocations can only share bytes on a
- * CPU if they sit in the same chunk with overlapping offsets, or the new one
- * runs into the part of another chunk's unit that chunk hands out on that CPU.
- * Both are tested: O(live allocations + chunks x CPUs).
+ * exactly base_addr + unit_offset[cpu] + off (pcpu.h, docs/allocator.md §12), and
+ * inside that CPU's unit of its chunk and inside the chunk's map (without
+ * a map: inside the part of the unit the chunk hands out).  Once
+ * that holds for every allocation (it is verified here when each one is
+ * made, and neither ptr nor a chunk's base moves later), two allocations
+ * can only share bytes on a CPU if they sit in the same chunk with
+ * overlapping offsets, or the new one runs into the part of another
+ * chunk's unit that chunk hands out on that CPU.  Both are tested: the
+ * first against an index of the live ranges (O(log live allocations)),
+ * the second against every other chunk (O(chunks x CPUs)).
  */
 #include <limits.h>
 #include <stdint.h>
@@ -142,25 +144,28 @@ static int check_addresses(struct run_ctx *c, unsigned int id,
 	return 0;
 }
 
-/* Same chunk: offsets, valid on every CPU because addresses translate. */
+/*
+ * Same chunk: offsets, valid on every CPU because addresses translate.
+ * The live ranges are in the index (check_index.h); of those that meet
+ * the new one, the lowest id is named, as a walk in id order would.
+ */
 static int check_other_allocs(struct run_ctx *c, unsigned int id)
 {
 	const struct live_alloc *a = &c->allocs[id];
-	long end = a->off + (long)a->size;
+	struct check_index *ix = check_live_index(c);
+	long end = a->off + (long)a->size, j;
+	const struct live_alloc *o;
 
-	for (unsigned int j = 0; j < c->t->nr_allocs; j++) {
-		const struct live_alloc *o = &c->allocs[j];
-
-		if (j == id || !o->live || o->chunk_id != a->chunk_id)
-			continue;
-		if (a->off < o->off + (long)o->size && o->off < end)
-			return check_fail(
-				c, CHECK_OVERLAP, a->chunk_id,
-				"alloc %u: expected [%ld, %ld) of chunk %s disjoint from live alloc %u, got overlap with [%ld, %ld)",
-				id, a->off, end, CHUNK_NAME(a->chunk_id), j,
-				o->off, o->off + (long)o->size);
-	}
-	return 0;
+	check_index_remove(ix, id); /* only the others count */
+	j = check_index_lowest(ix, a->chunk_id, a->off, end);
+	if (j < 0)
+		return 0;
+	o = &c->allocs[j];
+	return check_fail(
+		c, CHECK_OVERLAP, a->chunk_id,
+		"alloc %u: expected [%ld, %ld) of chunk %s disjoint from live alloc %ld, got overlap with [%ld, %ld)",
+		id, a->off, end, CHUNK_NAME(a->chunk_id), j, o->off,
+		o->off + (long)o->size);
 }
 
 /* Without a map: inside what its own chunk can hand out. */
@@ -239,5 +244,8 @@ int check_overlap(struct run_ctx *c, unsigned int id)
 	    check_alignment(c, id, &w, g.nr_cpus) ||
 	    check_other_allocs(c, id) || check_other_chunks(c, id, &g, &w))
 		return -1;
+	/* a place only it owns: from now on the others are checked against it */
+	check_index_insert(check_live_index(c), id, a->chunk_id, a->off,
+			   a->off + (long)a->size);
 	return 0;
 }

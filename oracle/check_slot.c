@@ -42,8 +42,21 @@ static int fail_lists(struct run_ctx *c, const char *what, const int *want,
 			  fmt_ids(g, sizeof(g), got, ngot));
 }
 
+static const struct pcpu_chunk_view *
+view_from_backend(void *arg, int idx, struct pcpu_chunk_view *scratch)
+{
+	backend_chunk(arg, idx, scratch);
+	return scratch;
+}
+
 /* The live chunk ids, in ascending order, must be the oracle's. */
 int check_chunk_set(struct run_ctx *c, const struct check_geom *g)
+{
+	return check_chunk_set_of(c, g, view_from_backend, c->b);
+}
+
+int check_chunk_set_of(struct run_ctx *c, const struct check_geom *g,
+		       check_view_fn view, void *arg)
 {
 	int n = backend_nr_chunks(c->b), on = oracle_nr_chunks(c->o);
 	int bits = check_fls(g->unit_size) - 3;
@@ -62,12 +75,12 @@ int check_chunk_set(struct run_ctx *c, const struct check_geom *g)
 	bids = check_xcalloc_ids((size_t)n);
 	oids = check_xcalloc_ids((size_t)on);
 	for (int i = 0; i < n; i++) {
-		struct pcpu_chunk_view v;
+		struct pcpu_chunk_view scratch;
+		const struct pcpu_chunk_view *v = view(arg, i, &scratch);
 
-		backend_chunk(c->b, i, &v);
-		bids[i] = v.id;
+		bids[i] = v->id;
 		kinds_differ |= i < on &&
-				v.kind != oracle_chunk_at(c->o, i)->kind;
+				v->kind != oracle_chunk_at(c->o, i)->kind;
 		if (i && bids[i] <= bids[i - 1])
 			ret = -1; /* lookups by id rely on the order */
 	}

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "check_index.h"
 #include "run.h"
 
 /* Scalars of the global view, copied so they outlive the view. */
@@ -31,7 +32,7 @@ struct check_tally {
 	int nr_chunks;
 	int nr_slotted; /* chunks that must be on exactly one slot list */
 	int nr_on_extend; /* chunks whose view says on_extend_list */
-	long empty_pop; /* recount of nr_empty_pop_pages */
+	long empty_pop; /* recount of nr_empty_pop_pages; -1: not recounted */
 };
 
 /* check_util.c */
@@ -91,6 +92,11 @@ int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
 
 /* check_slot.c */
 int check_chunk_set(struct run_ctx *c, const struct check_geom *g);
+/* the same, with chunk idx's view from view(): views already fetched */
+typedef const struct pcpu_chunk_view *(*check_view_fn)(
+	void *arg, int idx, struct pcpu_chunk_view *scratch);
+int check_chunk_set_of(struct run_ctx *c, const struct check_geom *g,
+		       check_view_fn view, void *arg);
 int check_chunk_slot(struct run_ctx *c, const struct check_geom *g,
 		     const struct pcpu_chunk_view *v,
 		     const struct oracle_chunk *oc);
@@ -100,6 +106,11 @@ int check_lists(struct run_ctx *c, const struct check_geom *g,
 /* check_populated.c */
 int check_alloc_pages(struct run_ctx *c, unsigned int id);
 int check_live_pages(struct run_ctx *c);
+/* the live allocations of one chunk (check_incr.c's per-chunk form) */
+int check_chunk_live_pages(struct run_ctx *c, int chunk_id);
+/* populated pages wholly inside free blocks (0 for the reserved chunk) */
+long check_empty_pop_pages(const struct check_geom *g,
+			   const struct pcpu_chunk_view *v);
 int check_chunk_pages(struct run_ctx *c, const struct check_geom *g,
 		      const struct pcpu_chunk_view *v,
 		      const struct oracle_chunk *oc, struct check_tally *t);
@@ -108,5 +119,21 @@ int check_global_pages(struct run_ctx *c, const struct check_tally *t);
 /* check_op.c: every after-op state check; after_balance adds the pages
  * of every live allocation (balance is what can depopulate). */
 int check_state(struct run_ctx *c, bool after_balance);
+int check_chunk_state(struct run_ctx *c, const struct check_geom *g,
+		      const struct pcpu_chunk_view *v,
+		      const struct oracle_chunk *oc, struct check_tally *t);
+
+/*
+ * check_quick.c: whether a chunk that moved still agrees with the oracle
+ * at a glance (at: the offset the operation allocated or freed in it, or
+ * -1); false means: run the full per-chunk checks.  Reports nothing.
+ */
+bool check_chunk_quick(const struct check_geom *g,
+		       const struct pcpu_chunk_view *v,
+		       const struct pcpu_chunk_view *was,
+		       const struct oracle_chunk *oc, long at);
+
+/* check_incr.c: the index of live ranges, made on first use */
+struct check_index *check_live_index(struct run_ctx *c);
 
 #endif /* PCPU_FUZZ_CHECKS_INTERNAL_H */

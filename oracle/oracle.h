@@ -37,6 +37,16 @@ struct oracle_chunk {
 	int nr_populated;
 	int slot;                 /* -1 for the reserved chunk */
 	bool on_extend_list;
+	/*
+	 * Counts the changes to this chunk (blocks, hints, pages, map
+	 * capacity, list placement): the checks look again only at chunks
+	 * whose count moved since they last looked.
+	 */
+	unsigned long changes;
+	/* the oracle's own: its empty-page count, valid while
+	 * empty_pop_at == changes + 1 (oracle_pages.c) */
+	int empty_pop;
+	unsigned long empty_pop_at;
 };
 
 /* Create for a geometry already accepted by backend_geometry_check(). */

@@ -39,6 +39,7 @@ static void service_extend_queue(struct oracle *o)
 
 		oracle_idlist_remove(&o->extend_queue, c->id);
 		c->on_extend_list = false;
+		oracle_chunk_changed(c);
 		n = oracle_need_to_extend(o, c, false);
 		if (n)
 			oracle_extend_map(o, c, n);

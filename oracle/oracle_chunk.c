@@ -44,6 +44,7 @@ void oracle_chunk_free(struct oracle_chunk *c)
 void oracle_block_insert(struct oracle_chunk *c, int idx, long start,
 			 long len, bool in_use)
 {
+	oracle_chunk_changed(c);
 	if (c->nr_blocks == c->cap_blocks) {
 		c->cap_blocks = c->cap_blocks ? 2 * c->cap_blocks : 8;
 		c->blocks = oracle_xrealloc(c->blocks, (size_t)c->cap_blocks,
@@ -59,6 +60,7 @@ void oracle_block_insert(struct oracle_chunk *c, int idx, long start,
 
 void oracle_block_remove(struct oracle_chunk *c, int idx)
 {
+	oracle_chunk_changed(c);
 	memmove(c->blocks + idx, c->blocks + idx + 1,
 		(size_t)(c->nr_blocks - idx - 1) * sizeof(*c->blocks));
 	c->nr_blocks--;
@@ -122,6 +124,7 @@ long oracle_alloc_area(struct oracle *o, struct oracle_chunk *c, long size,
 			max_contig = max_long(max_contig, this_size);
 			continue;
 		}
+		oracle_chunk_changed(c);
 
 		/*
 		 * §5.2 step 3, head rule: a tiny head (or one next to a free
@@ -182,6 +185,8 @@ long oracle_alloc_area(struct oracle *o, struct oracle_chunk *c, long size,
 	}
 
 	/* every free block was visited: the hint is exact now */
+	if (c->contig_hint != (int)max_contig)
+		oracle_chunk_changed(c);
 	c->contig_hint = (int)max_contig;
 	oracle_relocate(o, c, oslot);
 	return -1;
@@ -205,6 +210,7 @@ int oracle_free_area(struct oracle *o, struct oracle_chunk *c, long off)
 		return -1;
 	i = found;
 
+	oracle_chunk_changed(c);
 	c->blocks[i].in_use = false;
 	c->free_size += c->blocks[i].len;
 

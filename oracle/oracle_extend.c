@@ -23,6 +23,7 @@ int oracle_need_to_extend(struct oracle *o, struct oracle_chunk *c,
 		    !c->on_extend_list) {
 			oracle_idlist_push_tail(&o->extend_queue, c->id);
 			c->on_extend_list = true;
+			oracle_chunk_changed(c);
 			o->balance_pending = true;
 		}
 	} else {
@@ -47,7 +48,9 @@ bool oracle_extend_map(struct oracle *o, struct oracle_chunk *c,
 {
 	if (oracle_take_fault(o, PCPU_FAULT_MAP))
 		return false;
-	if (new_alloc > c->map_alloc)
+	if (new_alloc > c->map_alloc) {
 		c->map_alloc = new_alloc;
+		oracle_chunk_changed(c);
+	}
 	return true;
 }

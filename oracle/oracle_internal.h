@@ -50,6 +50,12 @@ struct oracle {
 	unsigned skip[PCPU_NR_FAULTS]; /* attempts that succeed first */
 };
 
+/* Every change to a chunk goes through a function that calls this. */
+static inline void oracle_chunk_changed(struct oracle_chunk *c)
+{
+	c->changes++;
+}
+
 /* oracle_util.c */
 void *oracle_xrealloc(void *p, size_t n, size_t elem);
 long oracle_pfn_down(const struct oracle *o, long x);

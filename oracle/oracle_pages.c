@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Populated pages as a plain bool array per chunk, and the global
- * empty-populated-page count, recomputed from scratch from
- * docs/allocator.md §5.4's exact invariant instead of being kept incrementally
- * as the kernel does, so that it cross-checks the port's bookkeeping.
+ * empty-populated-page count, recomputed from scratch from docs/allocator.md §5.4's exact
+ * invariant (per chunk, for the chunks that changed since their last
+ * count) instead of being kept incrementally as the kernel does, so that
+ * it cross-checks the port's bookkeeping.
  */
 #include "oracle_internal.h"
 
@@ -41,36 +42,56 @@ bool oracle_populate(struct oracle *o, struct oracle_chunk *c, int rs, int re)
 		if (!c->populated[p]) {
 			c->populated[p] = true;
 			c->nr_populated++;
+			oracle_chunk_changed(c);
 		}
 	}
 	return true;
 }
 
 /*
- * §5.4 / §13.1 (11): populated pages lying wholly inside one free block,
- * over every chunk but the reserved one.  Pages of the first chunk beyond
- * its map end lie in no block, so they never count.
+ * §5.4 / §13.1 (11): populated pages lying wholly inside one free block
+ * of one chunk.  Pages of the first chunk beyond its map end lie in no
+ * block, so they never count.
+ */
+static int chunk_empty_pop_pages(const struct oracle *o,
+				 const struct oracle_chunk *c)
+{
+	int n = 0, b;
+
+	for (b = 0; b < c->nr_blocks; b++) {
+		const struct oracle_block *blk = &c->blocks[b];
+		long p, first, last;
+
+		if (blk->in_use)
+			continue;
+		first = oracle_pfn_up(o, blk->start);
+		last = oracle_pfn_down(o, blk->start + blk->len);
+		for (p = first; p < last; p++)
+			n += c->populated[p];
+	}
+	return n;
+}
+
+/*
+ * The sum over every chunk but the reserved one.  Each chunk's count is
+ * recomputed from scratch whenever the chunk changed since it was last
+ * counted (every change bumps c->changes), so the sum costs what the
+ * changed chunks cost, and is still never maintained step by step.
  */
 int oracle_count_empty_pop_pages(const struct oracle *o)
 {
-	int n = 0, i, b;
+	int n = 0, i;
 
 	for (i = 0; i < o->nr_chunks; i++) {
-		const struct oracle_chunk *c = o->chunks[i];
+		struct oracle_chunk *c = o->chunks[i];
 
 		if (c->id == PCPU_CHUNK_RESERVED)
 			continue;
-		for (b = 0; b < c->nr_blocks; b++) {
-			const struct oracle_block *blk = &c->blocks[b];
-			long p, first, last;
-
-			if (blk->in_use)
-				continue;
-			first = oracle_pfn_up(o, blk->start);
-			last = oracle_pfn_down(o, blk->start + blk->len);
-			for (p = first; p < last; p++)
-				n += c->populated[p];
+		if (c->empty_pop_at != c->changes + 1) {
+			c->empty_pop = chunk_empty_pop_pages(o, c);
+			c->empty_pop_at = c->changes + 1;
 		}
+		n += c->empty_pop;
 	}
 	return n;
 }

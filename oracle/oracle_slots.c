@@ -96,6 +96,7 @@ void oracle_relocate(struct oracle *o, struct oracle_chunk *c, int oslot)
 
 	if (c->id == PCPU_CHUNK_RESERVED || oslot == nslot)
 		return;
+	oracle_chunk_changed(c);
 	if (c->slot >= 0)
 		oracle_idlist_remove(&o->slots[c->slot], c->id);
 	if (oslot < nslot)

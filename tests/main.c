@@ -43,6 +43,8 @@ int main(int argc, char **argv)
 	suite_input_geometry();
 	suite_backing();
 	suite_signature();
+	suite_check_index();
+	suite_sweep();
 	printf("unit: %d passed, %d failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;
 }

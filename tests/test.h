@@ -60,5 +60,7 @@ void suite_injection(void);
 void suite_input_geometry(void);
 void suite_backing(void);
 void suite_signature(void);
+void suite_check_index(void);
+void suite_sweep(void);
 
 #endif /* PCPU_FUZZ_TEST_H */

@@ -10,90 +10,11 @@
  *   0              16384                                  32768
  *   | static+reserved A |            free 16384           |
  */
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "check_fixture.h"
 #include "run.h"
 #include "test.h"
-
-struct fixture {
-	struct trace t;
-	struct run_options opt;
-	struct run_ctx c;
-};
-
-/* A run context over fresh instances, for nr_allocs allocs of size/align. */
-static void fx_init(struct fixture *f, unsigned int nr_allocs, size_t size,
-		    size_t align)
-{
-	char err[256] = "";
-
-	memset(f, 0, sizeof(*f));
-	trace_init(&f->t);
-	f->t.has_geometry = true;
-	for (unsigned int i = 0; i < nr_allocs; i++) {
-		struct trace_op op = { .kind = OP_ALLOC,
-				       .size = size,
-				       .align = align };
-
-		EXPECT_EQ(trace_append(&f->t, &op), 0);
-	}
-	f->opt.checks = true;
-	f->opt.name = "test_checks";
-	f->c.t = &f->t;
-	f->c.opt = &f->opt;
-	f->c.failed_chunk = INT_MIN;
-	f->c.b = backend_create(&f->t.geo, 0, err, sizeof(err));
-	f->c.o = oracle_create(&f->t.geo, 0);
-	f->c.allocs = calloc(nr_allocs ? nr_allocs : 1, sizeof(*f->c.allocs));
-	if (!f->c.b || !f->c.o || !f->c.allocs) {
-		fprintf(stderr, "test_checks: setup failed: %s\n", err);
-		abort();
-	}
-}
-
-static void fx_fini(struct fixture *f)
-{
-	free(f->c.allocs);
-	oracle_destroy(f->c.o);
-	backend_destroy(f->c.b);
-	trace_free(&f->t);
-}
-
-/*
- * Run alloc op id on both sides the way the runner does, up to (not
- * including) the checks; every op of these traces is an alloc, so op
- * index == alloc id.
- */
-static struct live_alloc *fx_alloc(struct fixture *f, unsigned int id)
-{
-	const struct trace_op *op = &f->t.ops[id];
-	struct pcpu_alloc_req req = { .size = op->size, .align = op->align };
-	struct pcpu_alloc_res res = backend_alloc(f->c.b, &req);
-	struct pcpu_alloc_res pred = oracle_alloc(f->c.o, &req);
-	struct live_alloc *a = &f->c.allocs[id];
-
-	EXPECT_EQ(res.status, PCPU_OK);
-	EXPECT_EQ(pred.status, PCPU_OK);
-	EXPECT_EQ(res.chunk_id, pred.chunk_id);
-	EXPECT_EQ(res.off, pred.off);
-	f->c.op_index = id;
-	a->done = true;
-	a->live = true;
-	a->chunk_id = res.chunk_id;
-	a->off = (long)res.off;
-	a->size = (op->size + 1) & ~(size_t)1;
-	a->align = op->align;
-	a->ptr = res.ptr;
-	f->c.nr_live++;
-	return a;
-}
-
-static bool failed_with(const struct run_ctx *c, const char *check)
-{
-	return c->failed && c->failed_check && !strcmp(c->failed_check, check);
-}
 
 /*
  * A fresh instance, nothing allocated: every after-op check and the

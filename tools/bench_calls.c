@@ -57,6 +57,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pcpu-bench-calls SUFFIX INPUT...\n");
 		return 2;
 	}
+	/* as in the campaigns' fuzz target (fuzzers/fuzz_pcpu.c) */
+	if (sweep_every_from_env(&opt.sweep_every, 64, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-bench-calls: %s\n", err);
+		return 2;
+	}
 	for (int i = 2; i < argc; i++)
 		if (input_list_collect(&l, argv[i]))
 			return 2;

@@ -47,7 +47,9 @@ static void usage(FILE *f)
 	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
 	      "(grades safety, accounting, hint, benign, or check names; none for\n"
 	      "every finding fatal; unset: benign): backend findings that only\n"
-	      "count, as in fuzz-pcpu; give the campaign's own list.\n",
+	      "count, as in fuzz-pcpu; give the campaign's own list.\n"
+	      "PCPU_SWEEP_EVERY=K (default 1): sweep the whole state after every\n"
+	      "K-th operation only, as in pcpu-replay.\n",
 	      f);
 }
 
@@ -227,6 +229,7 @@ int main(int argc, char **argv)
 			     .max_operands = 1 };
 	struct reducer r = { .max_runs = 20000 };
 	struct nonfatal_policy nonfatal;
+	unsigned sweep_every;
 	struct run_signature sig;
 	struct trace t, min;
 	unsigned long timeout = sandbox_default_timeout();
@@ -259,6 +262,10 @@ int main(int argc, char **argv)
 	r.fixes = tool.fixes;
 	nonfatal = tool.nonfatal;
 	quiet = tool.quiet;
+	if (sweep_every_from_env(&sweep_every, 1, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-minimize: %s\n", err);
+		return 2;
+	}
 	trace_init(&t);
 	if (input_load(input, &t, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -271,6 +278,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sandbox_set_nonfatal(r.sb, &nonfatal);
+	sandbox_set_sweep_every(r.sb, sweep_every);
 	if (sandbox_run(r.sb, &t, r.fixes, 0, &sig))
 		goto out;
 	if (!signature_failed(&sig)) {

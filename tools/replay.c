@@ -56,7 +56,9 @@ static void usage(FILE *f)
 	      "findings of those are counted, summed up on stderr at the end\n"
 	      "(`nonfatal: CHECK N, ...`), instead of failing the run.  Unset, it\n"
 	      "is benign (findings that change no decision, such as first_free);\n"
-	      "none makes every finding fatal.\n",
+	      "none makes every finding fatal.  PCPU_SWEEP_EVERY=K (default 1):\n"
+	      "sweep the whole state after every K-th operation and the last,\n"
+	      "checking only what each operation changed in between.\n",
 	      f);
 }
 
@@ -76,6 +78,7 @@ int main(int argc, char **argv)
 			     .common = TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL,
 			     .operand = "input", .min_operands = 1,
 			     .max_operands = -1 };
+	char err[512];
 	struct run_options opt = { .checks = true, .report = stderr };
 	struct input_list inputs = { 0 };
 	struct trace *traces = NULL;
@@ -127,6 +130,10 @@ int main(int argc, char **argv)
 	}
 	if (tool_finish(&tool, argc, argv))
 		return 2;
+	if (sweep_every_from_env(&opt.sweep_every, 1, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-replay: %s\n", err);
+		return 2;
+	}
 	opt.fixes = tool.fixes;
 	opt.nonfatal_policy = tool.nonfatal;
 	opt.nonfatal = &nonfatal;

@@ -41,6 +41,7 @@ struct shared_result {
 struct sandbox {
 	unsigned int timeout;
 	struct nonfatal_policy nonfatal; /* zero: every finding fatal */
+	unsigned sweep_every;            /* zero: a sweep after every op */
 	struct shared_result *shared;
 	FILE *err;  /* the children's stderr */
 	char *report;
@@ -77,6 +78,11 @@ void sandbox_set_nonfatal(struct sandbox *sb, const struct nonfatal_policy *p)
 		sb->nonfatal = *p;
 	else
 		memset(&sb->nonfatal, 0, sizeof(sb->nonfatal));
+}
+
+void sandbox_set_sweep_every(struct sandbox *sb, unsigned k)
+{
+	sb->sweep_every = k;
 }
 
 void sandbox_print_conditions(FILE *f, unsigned fixes)
@@ -136,7 +142,8 @@ child(struct sandbox *sb, const struct trace *t, unsigned fixes,
 				   .checks = true,
 				   .name = "candidate",
 				   .signature = &sig,
-				   .nonfatal_policy = sb->nonfatal };
+				   .nonfatal_policy = sb->nonfatal,
+				   .sweep_every = sb->sweep_every };
 
 	if (dup2(fileno(sb->err), STDERR_FILENO) < 0)
 		_exit(126);

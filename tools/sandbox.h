@@ -33,6 +33,9 @@ void sandbox_destroy(struct sandbox *sb);
  * finding is fatal (the default).
  */
 void sandbox_set_nonfatal(struct sandbox *sb, const struct nonfatal_policy *p);
+/* PCPU_SWEEP_EVERY for the runs from now on (harness/sweep.c); 0 or 1:
+ * a sweep after every operation (the default). */
+void sandbox_set_sweep_every(struct sandbox *sb, unsigned k);
 /*
  * How the runs are judged, for the tools' reports (no newline): "fixes
  * LIST" where the backend has fix switches, else "backend NAME" (the linux

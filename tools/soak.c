@@ -23,7 +23,8 @@ static void usage(FILE *f)
 	      "Run N pseudo-random fuzz inputs (lengths BYTES/8 to BYTES) with every\n"
 	      "check; stop at the first failure and save its bytes in DIR.\n"
 	      "Defaults: --count=1000 --seed=1 --max-len=4096 --save=.\n"
-	      "Environment: PCPU_FIXES (the false-alarm test runs with all).\n"
+	      "Environment: PCPU_FIXES (the false-alarm test runs with all);\n"
+	      "PCPU_SWEEP_EVERY=K (default 1), as in pcpu-replay.\n"
 	      "Exit status: 0 all passed, 1 a check failed, 2 usage error.\n",
 	      f);
 }
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	unsigned long count = 1000, seed = 1, max_len = 4096;
 	const char *dir = ".";
 	struct run_options opt = { .checks = true, .report = stderr };
-	char name[64];
+	char err[256], name[64];
 	uint8_t *buf;
 	int ch;
 
@@ -94,6 +95,10 @@ int main(int argc, char **argv)
 	if (tool_finish(&tool, argc, argv))
 		return 2;
 	opt.fixes = tool.fixes;
+	if (sweep_every_from_env(&opt.sweep_every, 1, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-soak: %s\n", err);
+		return 2;
+	}
 	death_report_install();
 	buf = malloc(max_len);
 	if (!buf) {

@@ -58,7 +58,9 @@ static void usage(FILE *f)
 	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
 	      "(grades safety, accounting, hint, benign, or check names; none for\n"
 	      "every finding fatal; unset: benign): backend findings that only\n"
-	      "count, as in fuzz-pcpu; give the campaign's own list.\n",
+	      "count, as in fuzz-pcpu; give the campaign's own list.\n"
+	      "PCPU_SWEEP_EVERY=K (default 1): sweep the whole state after every\n"
+	      "K-th operation only, as in pcpu-replay.\n",
 	      f);
 }
 
@@ -254,9 +256,11 @@ int main(int argc, char **argv)
 	struct triage tr = { 0 };
 	struct known_set known = { 0 };
 	struct nonfatal_policy nonfatal;
+	unsigned sweep_every;
 	struct bucket *b = NULL;
 	struct sandbox *sb = NULL;
 	const char *known_dir = "crashes";
+	char err[512];
 	char *report = NULL, *notes = NULL;
 	size_t notes_len = 0;
 	unsigned long timeout = sandbox_default_timeout();
@@ -287,6 +291,10 @@ int main(int argc, char **argv)
 	fixes = tool.fixes;
 	nonfatal = tool.nonfatal;
 	quiet = tool.quiet;
+	if (sweep_every_from_env(&sweep_every, 1, err, sizeof(err))) {
+		fprintf(stderr, "pcpu-triage: %s\n", err);
+		return 2;
+	}
 	if (!tr.report_path) {
 		const char *first = argv[optind];
 
@@ -319,6 +327,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	sandbox_set_nonfatal(sb, &nonfatal);
+	sandbox_set_sweep_every(sb, sweep_every);
 	if (known_load(known_dir, fixes, &nonfatal, sb, &known, nf) ||
 	    replay_all(&tr, sb, fixes) || (nb = bucket_all(&tr, &b)) < 0) {
 		fclose(nf);

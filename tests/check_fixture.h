@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The checks' test fixture: a trace of nr_allocs allocs of one size and
+ * align on the trace format's default geometry, a fresh backend and
+ * oracle, and a run context over them, as run_trace would set it up.
+ */
+#ifndef PCPU_FUZZ_CHECK_FIXTURE_H
+#define PCPU_FUZZ_CHECK_FIXTURE_H
+
+#include <stdbool.h>
+
+#include "run.h"
+
+struct fixture {
+	struct trace t;
+	struct run_options opt;
+	struct run_ctx c;
+};
+
+void fx_init(struct fixture *f, unsigned int nr_allocs, size_t size,
+	     size_t align);
+void fx_fini(struct fixture *f);
+/* Alloc op id on both sides, as the runner does, before its checks. */
+struct live_alloc *fx_alloc(struct fixture *f, unsigned int id);
+/* The run failed, and under that check name. */
+bool failed_with(const struct run_ctx *c, const char *check);
+
+#endif /* PCPU_FUZZ_CHECK_FIXTURE_H */

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tests of PCPU_SWEEP_EVERY (harness/sweep.c) and of the checks between
+ * sweeps (oracle/check_incr.c): which values are accepted, which
+ * operations sweep, an overlap caught at the operation that makes it
+ * however rarely the state is swept, and the one kind of damage that
+ * waits for the next sweep.
+ */
+#include <limits.h>
+#include <string.h>
+
+#include "check_fixture.h"
+#include "run.h"
+#include "test.h"
+
+/*
+ * Expected: "1", "64" and "1000000" are accepted; "0", "-1", "", "abc",
+ * "5x" and "1000001" are refused with a message naming the variable.
+ */
+static void test_sweep_every_values(void)
+{
+	static const char *const bad[] = { "0", "-1", "", "abc", "5x",
+					   "1000001", " 3" };
+	unsigned k = 0;
+	char err[128];
+
+	EXPECT_EQ(sweep_every_parse("1", &k, err, sizeof(err)), 0);
+	EXPECT_EQ(k, 1);
+	EXPECT_EQ(sweep_every_parse("64", &k, err, sizeof(err)), 0);
+	EXPECT_EQ(k, 64);
+	EXPECT_EQ(sweep_every_parse("1000000", &k, err, sizeof(err)), 0);
+	EXPECT_EQ(k, 1000000);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		EXPECT_EQ(sweep_every_parse(bad[i], &k, err, sizeof(err)), -1);
+		EXPECT(!strncmp(err, "PCPU_SWEEP_EVERY: ", 18));
+	}
+	EXPECT_EQ(k, 1000000);
+}
+
+/*
+ * A 10-operation trace.  Expected: with K=4 the sweeps follow operations
+ * 4, 8 and 10 (the last); with K=1 and with K unset (0) every operation.
+ */
+static void test_sweep_due_every_k_and_at_the_end(void)
+{
+	struct trace t = { .nr_ops = 10 };
+	struct run_options opt = { .sweep_every = 4 };
+	struct run_ctx c = { .t = &t, .opt = &opt };
+	unsigned int due = 0;
+
+	for (c.op_index = 0; c.op_index < 10; c.op_index++)
+		due |= (unsigned)sweep_due(&c) << c.op_index;
+	EXPECT_EQ(due, (1u << 3) | (1u << 7) | (1u << 9));
+	for (unsigned k = 0; k <= 1; k++) {
+		opt.sweep_every = k;
+		due = 0;
+		for (c.op_index = 0; c.op_index < 10; c.op_index++)
+			due |= (unsigned)sweep_due(&c) << c.op_index;
+		EXPECT_EQ(due, 0x3ffu);
+	}
+}
+
+/* Alloc op id as the runner does it: the op, its checks, its tags. */
+static int run_one_alloc(struct fixture *f, unsigned int id)
+{
+	fx_alloc(f, id);
+	if (check_after_alloc(&f->c, id))
+		return -1;
+	tags_write(&f->c, id);
+	return check_op_done(&f->c, &f->t.ops[id]);
+}
+
+/*
+ * K=64, 8 allocs of 64 bytes: ops 1-5 run with their checks (no sweep
+ * is due before op 8); then alloc 5's shadow is made a copy of alloc 2,
+ * as if the backend had handed [16512, 16576) of chunk 0 out twice.
+ * Expected: op 6's overlap check fails at op 6 itself, naming alloc 2.
+ */
+static void test_overlap_caught_at_its_op_between_sweeps(void)
+{
+	struct fixture f;
+
+	fx_init(&f, 8, 64, 8);
+	f.opt.sweep_every = 64;
+	for (unsigned int id = 0; id < 5; id++)
+		EXPECT_EQ(run_one_alloc(&f, id), 0);
+	f.c.allocs[5] = f.c.allocs[2];
+	f.c.nr_live++;
+	f.c.op_index = 5;
+	EXPECT(!sweep_due(&f.c));
+	EXPECT_EQ(check_after_alloc(&f.c, 5), -1);
+	EXPECT(failed_with(&f.c, CHECK_OVERLAP));
+	EXPECT_EQ(f.c.op_index, 5);
+	EXPECT(strstr(f.c.detail, "disjoint from live alloc 2,") != NULL);
+	fx_fini(&f);
+}
+
+/*
+ * 2 allocs, then 2 operations that change nothing (fail page 0); between
+ * them chunk 0's last (free) block is marked in use in place, which no
+ * scalar of the chunk's view shows.  Expected: with K=64 the third op's
+ * checks pass (the chunk did not move) and the sweep after the last op
+ * fails with "map"; with K=1 the third op's sweep fails at once.
+ */
+static void damage_waits_for_sweep(unsigned k)
+{
+	struct trace_op nop = { .kind = OP_FAIL, .fault = PCPU_FAULT_PAGE };
+	struct pcpu_chunk_view v;
+	struct fixture f;
+	int *last;
+
+	fx_init(&f, 2, 64, 8);
+	EXPECT_EQ(trace_append(&f.t, &nop), 0);
+	EXPECT_EQ(trace_append(&f.t, &nop), 0);
+	f.opt.sweep_every = k;
+	for (unsigned int id = 0; id < 2; id++)
+		EXPECT_EQ(run_one_alloc(&f, id), 0);
+	backend_chunk(f.c.b, 1, &v); /* chunk 0, after the reserved one */
+	EXPECT_EQ(v.id, 0);
+	last = (int *)&v.map[v.map_used - 1];
+	EXPECT_EQ(*last & 1, 0);
+	*last |= 1;
+	f.c.op_index = 2;
+	EXPECT_EQ(check_op_done(&f.c, &f.t.ops[2]), k == 1 ? -1 : 0);
+	if (k != 1) {
+		f.c.op_index = 3;
+		EXPECT_EQ(check_op_done(&f.c, &f.t.ops[3]), -1);
+	}
+	EXPECT(failed_with(&f.c, CHECK_MAP));
+	EXPECT_EQ(f.c.op_index, k == 1 ? 2 : 3);
+	*last &= ~1;
+	fx_fini(&f);
+}
+
+static void test_map_damage_in_place_waits_for_the_sweep(void)
+{
+	damage_waits_for_sweep(64);
+}
+
+static void test_map_damage_in_place_caught_at_once_with_k1(void)
+{
+	damage_waits_for_sweep(1);
+}
+
+void suite_sweep(void)
+{
+	RUN(test_sweep_every_values);
+	RUN(test_sweep_due_every_k_and_at_the_end);
+	RUN(test_overlap_caught_at_its_op_between_sweeps);
+	RUN(test_map_damage_in_place_waits_for_the_sweep);
+	RUN(test_map_damage_in_place_caught_at_once_with_k1);
+}
