@@ -2,9 +2,10 @@
 /*
  * The narrow interface between an allocator backend and everything else
  * (oracle, checks, replay driver, fuzz targets).  A backend is one
- * implementation of the percpu allocator: today the port of the Linux 4.9
- * area-map allocator in allocator/, later the real bitmap-era mm/percpu.c.
- * Nothing outside a backend's own folder may include its internals; the
+ * implementation of the percpu allocator: the port of the Linux 4.9
+ * area-map allocator in allocator/, or the real bitmap-era mm/percpu.c of
+ * a Debian kernel in kernel/ (docs/linux.md).  Nothing outside a backend's
+ * own folder may include its internals (tests/check-includes.sh); the
  * read-only views below are all the harness ever sees of its state.
  */
 #ifndef PCPU_FUZZ_PCPU_H

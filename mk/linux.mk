@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The linux backend: the real, unmodified mm/percpu.c of Linux 6.1 and 6.12
-# behind include/pcpu.h (kernel/README.md).  `make linux` fetches and
+# The linux backend: the real, unmodified mm/percpu.c of Linux 6.1, 6.12 and
+# 7.2 behind include/pcpu.h (docs/linux.md).  `make linux` fetches and
 # verifies the kernel files (scripts/fetch-kernel.sh), generates the shim's
 # forwarding headers, builds the glue once per (version x vm|km) and the
 # smoke tests: $(BUILD)/linux-<v>/linux-smoke (vm, the default backend)
@@ -107,7 +107,7 @@ linux-test: linux
 	@rc=0; for v in $(LINUX_VERSIONS); do for t in linux-smoke linux-smoke-km; do \
 		$(call linux_dir,$$v)/$$t || rc=1; done; done; exit $$rc
 
-# The harness on top of the linux backend (issue 6, phase 2): the same
+# The harness on top of the linux backend: the same
 # programs as the area-map build, from the same sources (harness, oracle
 # checks, trace, byte decoder, tools/replay.c, fuzzers/fuzz_pcpu.c), linked
 # with the kernel backend instead of allocator/, one directory per kernel:
