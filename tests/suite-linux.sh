@@ -379,6 +379,17 @@ for v in $VERSIONS; do
 		'^2 x check=right_free op=alloc chunk=first fault=no | known: linux-right-free-promoted-scan | ' "$o/nf.txt"
 	check "triage $v: PCPU_NONFATAL=scan_hint: no note on the hidden finding" sh -c \
 		"! grep -q '^known finding' '$o/nf.txt'"
+	# the first artifact of a 6.12 campaign from an empty corpus: one
+	# allocation, and the harness's own free at the end of the run makes
+	# the scan hint inside the contig hint's run.  Its signature says
+	# op=end; the findings' reproducers free themselves (op=free)
+	echo "scenario: triage $v: a free mechanism at the end-of-run frees"
+	printf 'geometry cpus=3 page=4096 unit=57344 static=16384 reserved=20000 dyn=20480\nalloc 255 align=1\n' \
+		>"$o/end.trace"
+	"$TRI" --report="$o/end.txt" "$o/end.trace" >/dev/null 2>&1
+	check "triage $v: hint_same_run at op=end named after the free findings" grep -q \
+		'^1 x check=hint_same_run op=end chunk=first fault=no | known: linux-scan-hint-absorbed or linux-scan-hint-inside-contig (at the end-of-run frees; its reproducer frees itself) | ' \
+		"$o/end.txt"
 done
 
 # 9. make linux-fix on the newest kernel here: the right_free fix cures
