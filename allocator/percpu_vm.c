@@ -198,13 +198,15 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
  * of either strikes one CPU (pcpu_fault_strike), and the CPUs before it
  * are undone: a page failure as pcpu_alloc_pages() frees what it
  * allocated, a vmap failure as pcpu_map_pages() unmaps the CPUs it mapped
- * before pcpu_populate_chunk() frees every page.  The port opens a CPU's
- * range in one step, so a vmap failure maps nothing of the CPU it
- * strikes.  Deviation: the kernel's mapping can fail halfway through a
- * CPU's range, and 4.9 then leaves that part mapped while its pages are
- * freed (the 6.1 bug in kernel/README.md, "Found while building it");
- * the port models the failure at the range's first page, where nothing
- * is left behind.
+ * before pcpu_populate_chunk() frees every page.
+ *
+ * A mapping that fails has mapped part of the struck CPU's range: the
+ * port opens its first half (none of a one-page range), as the linux
+ * memory model does.  4.9 unmaps only the CPUs before the struck one, so
+ * that half stays accessible while the populate has failed and its pages
+ * are freed: docs/allocator.md §14.7, found by the backing check.  The
+ * fix switch map-unwind unmaps the struck CPU too, as the 2024 upstream
+ * fix does.
  *
  * Return: 0 on success, -1 on failure.
  */
@@ -213,13 +215,17 @@ int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 {
 	size_t off = (size_t)page_start << b->page_shift;
 	size_t len = (size_t)(page_end - page_start) << b->page_shift;
+	size_t half = (size_t)((page_end - page_start) / 2) << b->page_shift;
 	int fail_cpu = pcpu_fault_strike(b, PCPU_FAULT_PAGE, (int)b->nr_cpus);
+	bool mapping = false;
 	int cpu;
 
 	/* the page allocation succeeded: the mapping is attempted */
-	if (fail_cpu < 0)
+	if (fail_cpu < 0) {
 		fail_cpu = pcpu_fault_strike(b, PCPU_FAULT_VMAP,
 					     (int)b->nr_cpus);
+		mapping = fail_cpu >= 0;
+	}
 	for (cpu = 0; cpu < (int)b->nr_cpus; cpu++) {
 		if (cpu == fail_cpu)
 			goto err;
@@ -231,6 +237,13 @@ int pcpu_populate_chunk(struct backend *b, struct pcpu_chunk *chunk,
 	return 0;
 
 err:
+	if (mapping && half) {
+		char *at = pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off;
+
+		host_vm_open(at, half);
+		if (b->fixes & PCPU_FIX_MAP_UNWIND)
+			host_vm_close(at, half);
+	}
 	while (--cpu >= 0)
 		host_vm_close(pcpu_chunk_addr(b, chunk, (unsigned int)cpu) + off,
 			      len);

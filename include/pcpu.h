@@ -53,8 +53,11 @@ static inline bool pcpu_geometry_equal(const struct pcpu_geometry *a,
 enum pcpu_fix {
 	PCPU_FIX_ALIGN_POW2 = 1u << 0, /* reject non-power-of-two align (4.10) */
 	PCPU_FIX_SLOT_WALK = 1u << 1,  /* safe slot walk (4.14 style) */
+	/* unmap the failing CPU too when mapping a populate fails (2024) */
+	PCPU_FIX_MAP_UNWIND = 1u << 2,
 };
-#define PCPU_FIX_ALL (PCPU_FIX_ALIGN_POW2 | PCPU_FIX_SLOT_WALK)
+#define PCPU_FIX_ALL \
+	(PCPU_FIX_ALIGN_POW2 | PCPU_FIX_SLOT_WALK | PCPU_FIX_MAP_UNWIND)
 
 /*
  * Fault-injection points the caller arms (trace `fail KIND [COUNT] [after
