@@ -5,7 +5,7 @@
 # `make find-known [TRIALS=n] [LIMIT=s] [JOBS=n]`.  For each bug, each
 # binary (fuzz-pcpu: libFuzzer's own mutations; fuzz-pcpu-mut: the op-aware
 # custom mutator) and each seed 1..TRIALS, one libFuzzer run in faithful
-# mode with the other bug's fix on (so only the wanted bug can fire), with
+# mode with the other bugs' fixes on (so only the wanted bug can fire), with
 # pcpu.dict, -max_len=4096 and -max_total_time=LIMIT.  A run counts as
 # found only if its artifact replays (build/pcpu-replay) to the expected
 # failed check.  Prints per bug and binary: found k/TRIALS, median and max
@@ -40,11 +40,11 @@ posint TRIALS "$TRIALS"
 posint LIMIT "$LIMIT"
 posint JOBS "$JOBS"
 
-# bug -> the fix that keeps the other bug quiet, the check it must fail
+# bug -> the fixes that keep the other bugs quiet, the check it must fail
 setup() {
 	case $1 in
-	align-pow2) other=slot-walk check=overlap ;;
-	slot-walk) other=align-pow2 check=hang ;;
+	align-pow2) other=slot-walk,map-unwind check=overlap ;;
+	slot-walk) other=align-pow2,map-unwind check=hang ;;
 	*) echo "find-known.sh: BUGS: unknown bug '$1' (align-pow2, slot-walk)" >&2; exit 2 ;;
 	esac
 }
