@@ -262,7 +262,7 @@ struct pcpu_finding {
 
 /*
  * The backend's own checks of its state after an operation (the area-map
- * port has none: the oracle and oracle/check_*.c cover it).  Returns the
+ * port has none: the oracle and harness/checks/check_*.c cover it).  Returns the
  * number of findings and stores up to max of them in out, most severe
  * grade first, so the caller decides what stops a run (a non-fatal hint
  * finding never hides a safety finding behind it).  Findings about a

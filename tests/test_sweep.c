@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of PCPU_SWEEP_EVERY (harness/sweep.c) and of the checks between
- * sweeps (oracle/check_incr.c): which values are accepted, which
+ * sweeps (harness/checks/check_incr.c): which values are accepted, which
  * operations sweep, an overlap caught at the operation that makes it
  * however rarely the state is swept, and the one kind of damage that
  * waits for the next sweep.
