@@ -21,8 +21,8 @@ inc_trace := -Iinclude
 inc_oracle := -Iinclude
 inc_harness := -Iinclude -Iharness -Ioracle
 inc_harness/checks := $(inc_harness)
-inc_fuzzers := -Iinclude -Ifuzzers -Iharness -Ioracle
-inc_tools := -Iinclude -Itools/lib -Iharness -Ioracle -Ifuzzers
+inc_fuzzers := -Iinclude -Itrace -Iharness -Ioracle
+inc_tools := -Iinclude -Itools/lib -Iharness -Ioracle -Itrace
 inc_tools/lib := $(inc_tools)
 inc_tools/bench_calls.c := $(inc_tools) -I$(ALLOC_DIR)
 inc_tests := -Iinclude -Itests -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Iharness/checks -Ifuzzers -Itools/lib
@@ -58,10 +58,11 @@ BACKEND_CHECK = case "$(BACKEND)" in ""|linux-6.1|linux-6.12|linux-7.2) ;; *) \
 
 ALLOC_SRC := $(wildcard $(ALLOC_DIR)/*.c)
 ORACLE_SRC := $(wildcard oracle/*.c)
-TRACE_SRC := $(wildcard trace/*.c)
 HARNESS_SRC := $(wildcard harness/*.c)
 CHECK_SRC := $(wildcard harness/checks/*.c)
-INPUT_SRC := $(wildcard fuzzers/input_*.c)
+# trace/: the text form (TRACE_SRC) and the byte form (INPUT_SRC)
+INPUT_SRC := $(wildcard trace/input_*.c)
+TRACE_SRC := $(filter-out $(INPUT_SRC),$(wildcard trace/*.c))
 LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 TEST_SRC := $(wildcard tests/*.c)
 # what the tools share (tools/lib/), and pcpu-replay's own sources
