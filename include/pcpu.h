@@ -199,8 +199,7 @@ void backend_chunk(const struct backend *b, int idx,
 void backend_global(const struct backend *b, struct pcpu_global_view *out);
 /* Chunk ids on slot list `slot`, head first; returns the count. */
 int backend_slot_list(const struct backend *b, int slot, int *ids, int max);
-/* Chunk ids on the deferred map-extension queue, head first. */
-int backend_extend_queue(const struct backend *b, int *ids, int max);
+/* The area map and the map-extension queue: include/pcpu_area_map.h. */
 /*
  * The backing of pages [from, to) of chunk idx (backend_chunk's index) on
  * CPU cpu, as the host memory sees it: bit p of bits (a unit_pages-bit

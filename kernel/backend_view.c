@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcpu_area_map.h"
 #include "backend_internal.h"
 #include "mem.h"
 
@@ -207,6 +208,16 @@ int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 	(void)from;
 	(void)to;
 	(void)bits;
+	return -1;
+}
+
+/* No area map in the bitmap era (include/pcpu_area_map.h). */
+int backend_area_map(const struct backend *b, int idx,
+		     struct pcpu_area_map_view *out)
+{
+	(void)b;
+	(void)idx;
+	*out = (struct pcpu_area_map_view){ 0 };
 	return -1;
 }
 

@@ -13,7 +13,10 @@
 #   - oracle/ (the naive model) includes nothing but include/ and its own
 #     headers: the checks that compare it with a backend are in
 #     harness/checks/;
-#   - trace/ includes nothing but include/ and its own headers.
+#   - trace/ includes nothing but include/ and its own headers;
+#   - include/pcpu_area_map.h (the area-map-only views) is included by
+#     neither trace/ nor kernel/, but for kernel/backend_view.c, whose
+#     stubs say the real kernel has no area map.
 #
 # White-box access, each file and header named (WHITEBOX below): the
 # unit tests that plant states in the area-map port, and make bench's
@@ -72,6 +75,12 @@ for f in $files; do
 		esac
 		if [ "$top" = trace ] && [ -z "$why" ]; then
 			case $o in include | trace) ;; *) why="not include/ (trace/ may use no other)" ;; esac
+		fi
+		if [ "$h" = pcpu_area_map.h ] && [ -z "$why" ]; then
+			case $top:$f in
+			trace:* | kernel:*)
+				[ "$f" = kernel/backend_view.c ] || why="area-map-only views" ;;
+			esac
 		fi
 		if [ "$top" = oracle ] && [ -z "$why" ]; then
 			case $o in include | oracle) ;; *) why="not include/ (oracle/ may use no other)" ;; esac
