@@ -5,7 +5,8 @@
  * with the first chunk's offsets and pages counted from the start of the
  * unit, as the trace format counts them.  The area-map-only fields have
  * no bitmap-era meaning and are empty: map NULL, map_used, map_alloc and
- * first_free 0, on_extend_list false, no extension queue.
+ * first_free 0, on_extend_list false; include/pcpu_area_map.h's calls
+ * say the same (backend_area_map -1, no extension queue).
  */
 #include <stdio.h>
 #include <stdlib.h>
