@@ -8,7 +8,6 @@
  *   | static A |        free 12288       |
  */
 #include "core_util.h"
-#include "pcpu_area_map.h"
 #include "test.h"
 
 /*
@@ -39,14 +38,16 @@ static void test_tail_absorbed(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 
 	EXPECT_EQ(at(al(b, 12286, 2), 0), 20480);
 	EXPECT_STREQ(map_str(b, 0), "0A 20480A 32768|");
 	view(b, 0, &v);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
 	EXPECT_EQ(v.free_size, 0);
 	EXPECT_EQ(v.contig_hint, 0);
 	EXPECT_EQ(v.slot, 0);
-	EXPECT_EQ(v.first_free, 2);
+	EXPECT_EQ(am.first_free, 2);
 	backend_destroy(b);
 }
 
@@ -60,12 +61,14 @@ static void test_split_head_and_tail(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 
 	EXPECT_EQ(at(al(b, 4, 2), 0), 20480);
 	EXPECT_EQ(at(al(b, 8, 64), 0), 20544);
 	EXPECT_STREQ(map_str(b, 0), "0A 20480A 20484f 20544A 20552f 32768|");
 	view(b, 0, &v);
-	EXPECT_EQ(v.first_free, 2);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.first_free, 2);
 	EXPECT_EQ(v.free_size, 12276);
 	backend_destroy(b);
 }
@@ -105,13 +108,16 @@ static void test_first_free_moves(void)
 	struct backend *b = mk_g1(0);
 	struct pcpu_alloc_res a = al(b, 4, 2);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 
 	al(b, 8, 64);
 	view(b, 0, &v);
-	EXPECT_EQ(v.first_free, 2);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.first_free, 2);
 	EXPECT_EQ(backend_free(b, a.ptr), PCPU_OK);
 	view(b, 0, &v);
-	EXPECT_EQ(v.first_free, 1);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.first_free, 1);
 	EXPECT_STREQ(map_str(b, 0), "0A 20480f 20544A 20552f 32768|");
 	backend_destroy(b);
 }
