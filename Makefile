@@ -18,20 +18,21 @@ OPT ?= -O1
 # the unit tests, and make bench's count of the port's host calls.
 inc_allocator := -Iinclude
 inc_trace := -Iinclude
-inc_oracle := -Iinclude -Ioracle -Iharness
+inc_oracle := -Iinclude
 inc_harness := -Iinclude -Iharness -Ioracle
-inc_fuzzers := -Iinclude -Ifuzzers -Iharness -Ioracle
-inc_tools := -Iinclude -Itools/lib -Iharness -Ioracle -Ifuzzers
+inc_harness/checks := $(inc_harness)
+inc_fuzzers := -Iinclude -Itrace -Iharness -Ioracle
+inc_tools := -Iinclude -Itools/lib -Iharness -Ioracle -Itrace
 inc_tools/lib := $(inc_tools)
 inc_tools/bench_calls.c := $(inc_tools) -I$(ALLOC_DIR)
-inc_tests := -Iinclude -Itests -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Ifuzzers -Itools/lib
+inc_tests := -Iinclude -Itests -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Iharness/checks -Ifuzzers -Itools/lib
 inc_tests/mutator := $(inc_tests)
 inc_kernel := -Iinclude
 inc_kernel/tests := -Iinclude -Itests
 # the flags of a file: its own, else its folder's, else include/ alone
 src_inc = $(or $(inc_$(1)),$(inc_$(patsubst %/,%,$(dir $(1)))),-Iinclude)
 INCLUDES = $(call src_inc,$<)
-INC_FOLDERS := allocator trace oracle harness fuzzers tools tools/lib tools/bench_calls.c \
+INC_FOLDERS := allocator trace oracle harness harness/checks fuzzers tools tools/lib tools/bench_calls.c \
 	tests tests/mutator kernel kernel/tests
 # `make include-paths`: each folder's, for tests/check-includes.sh
 .PHONY: include-paths
@@ -57,10 +58,12 @@ BACKEND_CHECK = case "$(BACKEND)" in ""|linux-6.1|linux-6.12|linux-7.2) ;; *) \
 
 ALLOC_SRC := $(wildcard $(ALLOC_DIR)/*.c)
 ORACLE_SRC := $(wildcard oracle/*.c)
-TRACE_SRC := $(wildcard trace/*.c)
 HARNESS_SRC := $(wildcard harness/*.c)
-INPUT_SRC := $(wildcard fuzzers/input_*.c)
-LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
+CHECK_SRC := $(wildcard harness/checks/*.c)
+# trace/: the text form (TRACE_SRC) and the byte form (INPUT_SRC)
+INPUT_SRC := $(wildcard trace/input_*.c)
+TRACE_SRC := $(filter-out $(INPUT_SRC),$(wildcard trace/*.c))
+LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 TEST_SRC := $(wildcard tests/*.c)
 # what the tools share (tools/lib/), and pcpu-replay's own sources
 TOOLS_LIB_SRC := $(wildcard tools/lib/*.c)

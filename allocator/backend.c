@@ -78,7 +78,7 @@ void backend_default_geometry(struct pcpu_geometry *g)
 	*g = def;
 }
 
-/* Nothing of its own: oracle/check_*.c check this backend. */
+/* Nothing of its own: harness/checks/check_*.c check this backend. */
 int backend_check(struct backend *b, struct pcpu_finding *out, int max)
 {
 	(void)b;

@@ -5,6 +5,7 @@
  * the fuzz builds compile this file without coverage feedback
  * (mk/nocov.mk): their branches say nothing about the input.
  */
+#include "pcpu_area_map.h"
 #include "host_vm.h"
 #include "percpu_internal.h"
 
@@ -98,6 +99,23 @@ int backend_slot_list(const struct backend *b, int slot, int *ids, int max)
 		if (n < max)
 			ids[n] = list_entry(p, struct pcpu_chunk, list)->id;
 	return n;
+}
+
+int backend_area_map(const struct backend *b, int idx,
+		     struct pcpu_area_map_view *out)
+{
+	const struct list_head *pos = b->all_chunks.next;
+	const struct pcpu_chunk *chunk;
+
+	while (idx-- > 0)
+		pos = pos->next;
+	chunk = list_entry(pos, struct pcpu_chunk, all);
+	out->map = chunk->map;
+	out->map_used = chunk->map_used;
+	out->map_alloc = chunk->map_alloc;
+	out->first_free = chunk->first_free;
+	out->on_extend_list = !list_empty(&chunk->map_extend_list);
+	return 0;
 }
 
 int backend_extend_queue(const struct backend *b, int *ids, int max)

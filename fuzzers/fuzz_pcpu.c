@@ -39,7 +39,7 @@ static struct run_options fuzz_opt = { .checks = true, .name = "fuzz input" };
 /*
  * A full sweep of the state every 64 operations (PCPU_SWEEP_EVERY
  * overrides it); in between, the checks look at what each operation
- * changed (oracle/check_incr.c), so an execution costs what its
+ * changed (harness/checks/check_incr.c), so an execution costs what its
  * operations cost, not their number times the live allocations.
  */
 #define FUZZ_SWEEP_EVERY 64

@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 
+#include "pcpu_area_map.h"
 #include "run.h"
 
 void print_chunk_name(FILE *f, int id)
@@ -23,11 +24,13 @@ void print_state(FILE *f, struct backend *b)
 
 	for (int i = 0; i < n; i++) {
 		struct pcpu_chunk_view v;
+		struct pcpu_area_map_view am;
 
 		backend_chunk(b, i, &v);
 		fputs("chunk ", f);
 		print_chunk_name(f, v.id);
-		if (!(backend_caps() & PCPU_CAP_AREA_MAP)) {
+		if (!(backend_caps() & PCPU_CAP_AREA_MAP) ||
+		    backend_area_map(b, i, &am)) {
 			/* no map: what the view has (docs/linux.md §3.4) */
 			fprintf(f,
 				" free_size %ld contig_hint %d nr_populated %d slot %d\n",
@@ -37,7 +40,7 @@ void print_state(FILE *f, struct backend *b)
 		}
 		fprintf(f,
 			" free_size %ld contig_hint %d map_used %d first_free %d nr_populated %d\n",
-			v.free_size, v.contig_hint, v.map_used, v.first_free,
+			v.free_size, v.contig_hint, am.map_used, am.first_free,
 			v.nr_populated);
 	}
 	backend_global(b, &g);
@@ -79,11 +82,12 @@ void print_chunk_dump(FILE *f, struct backend *b, int chunk_id)
 	backend_global(b, &g);
 	for (int i = 0; i < n; i++) {
 		struct pcpu_chunk_view v;
+		struct pcpu_area_map_view am;
 
 		backend_chunk(b, i, &v);
 		if (v.id != chunk_id)
 			continue;
-		if (!v.map) { /* a backend without an area map */
+		if (backend_area_map(b, i, &am)) { /* no area map */
 			fputs("chunk ", f);
 			print_chunk_name(f, v.id);
 			fprintf(f,
@@ -99,16 +103,16 @@ void print_chunk_dump(FILE *f, struct backend *b, int chunk_id)
 		print_chunk_name(f, v.id);
 		fprintf(f,
 			": free_size %ld contig_hint %d map_used %d map_alloc %d first_free %d slot %d nr_populated %d%s\n",
-			v.free_size, v.contig_hint, v.map_used, v.map_alloc,
-			v.first_free, v.slot, v.nr_populated,
-			v.on_extend_list ? " (queued for map extension)" : "");
+			v.free_size, v.contig_hint, am.map_used, am.map_alloc,
+			am.first_free, v.slot, v.nr_populated,
+			am.on_extend_list ? " (queued for map extension)" : "");
 		fputs("  map:", f);
-		for (int e = 0; e <= v.map_used; e++) {
+		for (int e = 0; e <= am.map_used; e++) {
 			if (e && e % 12 == 0)
 				fputs("\n      ", f);
-			fprintf(f, " %d%s", v.map[e] & ~1,
-				e == v.map_used ? "|" :
-				(v.map[e] & 1)	? "A" : "f");
+			fprintf(f, " %d%s", am.map[e] & ~1,
+				e == am.map_used ? "|" :
+				(am.map[e] & 1)	? "A" : "f");
 		}
 		fputs("\n  populated pages: ", f);
 		print_page_ranges(f, v.populated, g.unit_pages);

@@ -147,12 +147,12 @@ struct run_ctx {
 	unsigned long failed_faults; /* injected faults fired by then */
 	char detail[1024];
 	char failed_name[32];      /* a backend finding's check name */
-	/* counters at the last backing check (oracle/check_backing.c) */
+	/* counters at the last backing check (harness/checks/check_backing.c) */
 	unsigned long backing_events, backing_created;
-	/* the live allocations by chunk and offset (oracle/check_index.c),
+	/* the live allocations by chunk and offset (harness/checks/check_index.c),
 	 * made by the first check that needs it */
 	struct check_index *index;
-	/* what the last check saw of each chunk (oracle/check_incr.c) */
+	/* what the last check saw of each chunk (harness/checks/check_incr.c) */
 	struct check_memo *memo;
 };
 
@@ -185,7 +185,7 @@ static inline bool run_area_map(void)
 unsigned char tag_byte(unsigned int id, unsigned int cpu, size_t i);
 
 /*
- * Checks (oracle/check_*.c).  Each returns 0, or -1 after check_fail().
+ * Checks (harness/checks/check_*.c).  Each returns 0, or -1 after check_fail().
  * check_after_alloc runs right after a successful alloc of id (before the
  * harness writes tags), check_before_free right before id is freed;
  * check_after_op after every operation; check_end at the end of a run.
@@ -194,10 +194,10 @@ int check_after_alloc(struct run_ctx *c, unsigned int id);
 int check_before_free(struct run_ctx *c, unsigned int id);
 int check_after_op(struct run_ctx *c);
 int check_end(struct run_ctx *c);
-/* oracle/check_backing.c: after an op that may have changed the backing */
+/* harness/checks/check_backing.c: after an op that may have changed the backing */
 int check_backing_after_op(struct run_ctx *c, const struct trace_op *op);
 /*
- * oracle/check_incr.c: every check that follows operation op (after the
+ * harness/checks/check_incr.c: every check that follows operation op (after the
  * ones run_alloc ran): the state checks, a sweep or only what changed
  * (sweep_due), then the backing.  0 or -1.
  */

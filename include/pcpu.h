@@ -202,8 +202,7 @@ void backend_chunk(const struct backend *b, int idx,
 void backend_global(const struct backend *b, struct pcpu_global_view *out);
 /* Chunk ids on slot list `slot`, head first; returns the count. */
 int backend_slot_list(const struct backend *b, int slot, int *ids, int max);
-/* Chunk ids on the deferred map-extension queue, head first. */
-int backend_extend_queue(const struct backend *b, int *ids, int max);
+/* The area map and the map-extension queue: include/pcpu_area_map.h. */
 /*
  * The backing of pages [from, to) of chunk idx (backend_chunk's index) on
  * CPU cpu, as the host memory sees it: bit p of bits (a unit_pages-bit
@@ -265,7 +264,7 @@ struct pcpu_finding {
 
 /*
  * The backend's own checks of its state after an operation (the area-map
- * port has none: the oracle and oracle/check_*.c cover it).  Returns the
+ * port has none: the oracle and harness/checks/check_*.c cover it).  Returns the
  * number of findings and stores up to max of them in out, most severe
  * grade first, so the caller decides what stops a run (a non-fatal hint
  * finding never hides a safety finding behind it).  Findings about a

@@ -5,12 +5,14 @@
  * with the first chunk's offsets and pages counted from the start of the
  * unit, as the trace format counts them.  The area-map-only fields have
  * no bitmap-era meaning and are empty: map NULL, map_used, map_alloc and
- * first_free 0, on_extend_list false, no extension queue.
+ * first_free 0, on_extend_list false; include/pcpu_area_map.h's calls
+ * say the same (backend_area_map -1, no extension queue).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcpu_area_map.h"
 #include "backend_internal.h"
 #include "mem.h"
 
@@ -207,6 +209,16 @@ int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 	(void)from;
 	(void)to;
 	(void)bits;
+	return -1;
+}
+
+/* No area map in the bitmap era (include/pcpu_area_map.h). */
+int backend_area_map(const struct backend *b, int idx,
+		     struct pcpu_area_map_view *out)
+{
+	(void)b;
+	(void)idx;
+	*out = (struct pcpu_area_map_view){ 0 };
 	return -1;
 }
 

@@ -108,8 +108,8 @@ linux-test: linux
 		$(call linux_dir,$$v)/$$t || rc=1; done; done; exit $$rc
 
 # The harness on top of the linux backend: the same
-# programs as the area-map build, from the same sources (harness, oracle
-# checks, trace, byte decoder, tools/replay.c, fuzzers/fuzz_pcpu.c), linked
+# programs as the area-map build, from the same sources (harness and its
+# checks, oracle, trace, byte decoder, tools/replay.c, fuzzers/fuzz_pcpu.c), linked
 # with the kernel backend instead of allocator/, one directory per kernel:
 # $(BUILD)/linux-<v>/pcpu-replay, fuzz-pcpu (libFuzzer) and afl-pcpu
 # (AFL++), and the campaign tools pcpu-minimize and pcpu-triage
@@ -117,14 +117,14 @@ linux-test: linux
 # default.  kernel/checks_*.c hold the backend's own graded checks
 # (backend_check); until they exist, backend_calls.c's weak placeholder
 # finds nothing.
-LINUX_HARNESS_SRC := $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
+LINUX_HARNESS_SRC := $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 LINUX_CHECKS_SRC := $(wildcard kernel/checks_*.c)
 LINUX_BACKEND_SRC := $(LINUX_COMMON_SRC) $(filter-out $(LINUX_COMMON_SRC),$(LINUX_CHECKS_SRC))
 LINUX_TOOLS := pcpu-replay fuzz-pcpu afl-pcpu pcpu-minimize pcpu-triage
 linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
 linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 
-# kernel/checks_*.c get no coverage feedback, like oracle/check_*.c:
+# kernel/checks_*.c get no coverage feedback, like harness/checks/check_*.c:
 # mk/nocov.mk lists them, the Makefile's rules build them.
 
 define LINUX_HARNESS_RULES

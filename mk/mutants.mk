@@ -44,7 +44,7 @@ endif
 MUT_ALL_C := $(wildcard allocator/*.c)
 MUT_CHANGED := $(if $(filter %.c,$(MUT_FILE)),allocator/$(MUT_FILE),$(MUT_ALL_C))
 MUT_KEEP := $(filter-out $(MUT_CHANGED),$(MUT_ALL_C))
-MUT_REST := $(ORACLE_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
+MUT_REST := $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
 MUT_OBJ := $(patsubst %.c,$(MUT_D)/obj/%.o,$(MUT_CHANGED))
 MUT_FOBJ := $(patsubst %.c,$(MUT_D)/fuzz-obj/%.o,$(MUT_CHANGED))
 MUT_STAMP := $(MUT_D)/allocator/.applied

@@ -13,7 +13,7 @@
 # mode (where it fails its check) and with its fix, by pcpu-replay --expect
 # as tests/run-all.sh does.  The profiles are
 # merged, and the per-function and per-file line/branch table of
-# allocator/ and oracle/, the HTML report ($BUILD/coverage/html) and the
+# allocator/, oracle/ and harness/checks/, the HTML report ($BUILD/coverage/html) and the
 # totals are printed.  Exit 0, or 2 when a replay could not run (input
 # error, a sanitizer or signal): then the numbers would lie.
 #
@@ -33,8 +33,9 @@ REPLAY=$COV_DIR/pcpu-replay
 OUTDIR=$BUILD/coverage
 PROFDATA=${PROFDATA:-llvm-profdata-14}
 LLVMCOV=${LLVMCOV:-llvm-cov-14}
-# what the tables are about: the allocator port and the oracle/checks
-IGNORE='(^|/)(trace|harness|fuzzers|tools|tests|include)/'
+# what the tables are about: the allocator port, the oracle and the checks
+# (harness/checks/; the rest of harness/ is left out)
+IGNORE='(^|/)(trace|fuzzers|tools|tests|include)/|(^|/)harness/[^/]*$'
 
 [ $# -gt 0 ] || set -- corpus
 for i in "$@"; do
@@ -91,9 +92,9 @@ echo "coverage: $n replay(s); merging"
 "$PROFDATA" merge -sparse "$raw"/*.profraw -o "$OUTDIR/merged.profdata"
 set -- -instr-profile="$OUTDIR/merged.profdata" -ignore-filename-regex="$IGNORE"
 
-echo "== per function (allocator/, oracle/)"
+echo "== per function (allocator/, oracle/, harness/checks/)"
 # -show-functions wants the sources named; they are the ones compiled
-"$LLVMCOV" report "$REPLAY" "$@" -show-functions allocator/*.c oracle/*.c
+"$LLVMCOV" report "$REPLAY" "$@" -show-functions allocator/*.c oracle/*.c harness/checks/*.c
 echo "== per file"
 "$LLVMCOV" report "$REPLAY" "$@" | tee "$OUTDIR/report.txt"
 "$LLVMCOV" show "$REPLAY" "$@" -format=html -show-branches=count \
@@ -109,7 +110,7 @@ awk -v what=allocator '
 	END {
 		printf "coverage: allocator/ lines %d/%d (%s) branches %d/%d (%s)\n",
 			l - lm, l, pct(l, lm), b - bm, b, pct(b, bm)
-		printf "coverage: allocator/+oracle/ lines %d/%d (%s) branches %d/%d (%s)\n",
+		printf "coverage: allocator/+oracle/+harness/checks/ lines %d/%d (%s) branches %d/%d (%s)\n",
 			tl - tlm, tl, pct(tl, tlm), tb - tbm, tb, pct(tb, tbm)
 	}' "$OUTDIR/report.txt"
 echo "coverage: HTML report in $OUTDIR/html/index.html"

@@ -10,8 +10,13 @@
 #     are included from allocator/ only;
 #   - kernel/ internals (kernel/*.h, kernel/shim/, kernel/tests/) from
 #     kernel/ only;
-#   - oracle/ includes no backend internals (covered by the two above);
-#   - trace/ includes nothing but include/ and its own headers.
+#   - oracle/ (the naive model) includes nothing but include/ and its own
+#     headers: the checks that compare it with a backend are in
+#     harness/checks/;
+#   - trace/ includes nothing but include/ and its own headers;
+#   - include/pcpu_area_map.h (the area-map-only views) is included by
+#     neither trace/ nor kernel/, but for kernel/backend_view.c, whose
+#     stubs say the real kernel has no area map.
 #
 # White-box access, each file and header named (WHITEBOX below): the
 # unit tests that plant states in the area-map port, and make bench's
@@ -39,7 +44,7 @@ owner() {
 		_p=${_p#"$root"/}
 	else
 		_p=""
-		for _d in include allocator oracle trace harness fuzzers tools/lib tools tests kernel; do
+		for _d in include allocator oracle trace harness harness/checks fuzzers tools/lib tools tests kernel; do
 			if [ -f "$_d/$2" ]; then _p=$_d; break; fi
 		done
 	fi
@@ -71,6 +76,15 @@ for f in $files; do
 		if [ "$top" = trace ] && [ -z "$why" ]; then
 			case $o in include | trace) ;; *) why="not include/ (trace/ may use no other)" ;; esac
 		fi
+		if [ "$h" = pcpu_area_map.h ] && [ -z "$why" ]; then
+			case $top:$f in
+			trace:* | kernel:*)
+				[ "$f" = kernel/backend_view.c ] || why="area-map-only views" ;;
+			esac
+		fi
+		if [ "$top" = oracle ] && [ -z "$why" ]; then
+			case $o in include | oracle) ;; *) why="not include/ (oracle/ may use no other)" ;; esac
+		fi
 		if [ -n "$why" ] && ! whitebox "$f" "$h"; then
 			bad="$bad $h ($why)"
 		fi
@@ -79,7 +93,8 @@ for f in $files; do
 done
 
 # the build agrees: no folder but the white-box ones has allocator/ on its
-# include path, none outside kernel/ has kernel/, trace/ has include/ only
+# include path, none outside kernel/ has kernel/, trace/ and oracle/ have
+# include/ only
 # (the Makefile's per-folder paths, `make include-paths`)
 if make -s --no-print-directory include-paths >"$tmp/paths" 2>"$tmp/paths.err"; then
 	while IFS= read -r line; do
@@ -96,9 +111,9 @@ if make -s --no-print-directory include-paths >"$tmp/paths" 2>"$tmp/paths.err"; 
 		kernel | kernel/*) ;;
 		*) case $flags in *" -Ikernel"*) why="kernel/ on its path" ;; esac ;;
 		esac
-		if [ "$folder" = trace ] && [ "$flags" != " -Iinclude " ]; then
-			why="trace/ with more than include/:$flags"
-		fi
+		case $folder in trace | oracle)
+			[ "$flags" = " -Iinclude " ] || why="$folder/ with more than include/:$flags" ;;
+		esac
 		if [ -z "$why" ]; then ok; else ko "make include-paths: $folder: $why"; fi
 	done <"$tmp/paths"
 	[ -s "$tmp/paths" ] || ko "make include-paths printed nothing"

@@ -70,20 +70,33 @@ int view(struct backend *b, int id, struct pcpu_chunk_view *v)
 	return -1;
 }
 
+int area_map(struct backend *b, int id, struct pcpu_area_map_view *am)
+{
+	struct pcpu_chunk_view v;
+
+	for (int i = 0; i < backend_nr_chunks(b); i++) {
+		backend_chunk(b, i, &v);
+		if (v.id == id)
+			return backend_area_map(b, i, am);
+	}
+	*am = (struct pcpu_area_map_view){ 0 };
+	return -1;
+}
+
 const char *map_str(struct backend *b, int id)
 {
 	static char buf[4096];
-	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 	size_t n = 0;
 
 	buf[0] = 0;
-	if (view(b, id, &v))
+	if (area_map(b, id, &am))
 		return "(dead)";
-	for (int i = 0; i <= v.map_used && n < sizeof(buf) - 32; i++)
+	for (int i = 0; i <= am.map_used && n < sizeof(buf) - 32; i++)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%d%s",
-				      i ? " " : "", v.map[i] & ~1,
-				      i == v.map_used	? "|" :
-				      (v.map[i] & 1) ? "A" : "f");
+				      i ? " " : "", am.map[i] & ~1,
+				      i == am.map_used	? "|" :
+				      (am.map[i] & 1) ? "A" : "f");
 	return buf;
 }
 

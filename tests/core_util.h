@@ -5,6 +5,7 @@
 #define PCPU_FUZZ_CORE_UTIL_H
 
 #include "pcpu.h"
+#include "pcpu_area_map.h"
 
 /* A backend for a geometry given field by field; aborts if refused. */
 struct backend *mk(unsigned cpus, size_t unit, size_t static_size,
@@ -22,6 +23,9 @@ long at(struct pcpu_alloc_res r, int chunk);
 
 /* View of chunk `id`; returns 0, or -1 when no such chunk is alive. */
 int view(struct backend *b, int id, struct pcpu_chunk_view *v);
+/* Area map of chunk `id` (include/pcpu_area_map.h); 0, or -1 when no
+ * such chunk is alive or the backend has no area map. */
+int area_map(struct backend *b, int id, struct pcpu_area_map_view *am);
 /* "0A 20480f 32768|": the map of chunk id, into a static buffer. */
 const char *map_str(struct backend *b, int id);
 /* "2 3 1": ids on a slot list, head first, into a static buffer. */

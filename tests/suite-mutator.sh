@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The op-aware custom mutator (fuzzers/mutator.c) and the operation
-# boundaries it relies on (fuzzers/input_ops.c):
+# boundaries it relies on (trace/input_ops.c):
 #  1. the test driver (tests/mutator/driver.c): boundaries agree with the
 #     decoder on random inputs and at its limits, cut-and-rejoin keeps the
 #     decoded trace, same seed and input give the same output (and no state

@@ -44,22 +44,26 @@ static void test_map_extension_sizes(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 
 	for (int i = 0; i < 63; i++)
 		al(b, 2, 2);
 	view(b, 0, &v);
-	EXPECT_EQ(v.map_used, 65);
-	EXPECT_EQ(v.map_alloc, 128);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.map_used, 65);
+	EXPECT_EQ(am.map_alloc, 128);
 	al(b, 2, 2);
 	view(b, 0, &v);
-	EXPECT_EQ(v.map_used, 66);
-	EXPECT_EQ(v.map_alloc, 256);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.map_used, 66);
+	EXPECT_EQ(am.map_alloc, 256);
 	EXPECT_EQ(counters(b).map_ext_sync, 1);
 
 	/* a new chunk: created with 16 entries, grown to 128 before use */
 	EXPECT_EQ(at(al(b, 32768, 2), 1), 0);
 	view(b, 1, &v);
-	EXPECT_EQ(v.map_alloc, 128);
+	EXPECT_EQ(area_map(b, 1, &am), 0);
+	EXPECT_EQ(am.map_alloc, 128);
 	EXPECT_EQ(counters(b).map_ext_sync, 2);
 	backend_destroy(b);
 }
@@ -107,6 +111,7 @@ static void test_atomic_map_margin(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 	int ok = 0;
 
 	al(b, 12288, 2);
@@ -117,13 +122,15 @@ static void test_atomic_map_margin(void)
 		ok += al_atomic(b, 2, 2).status == PCPU_OK;
 	EXPECT_EQ(ok, 13);
 	view(b, 1, &v);
-	EXPECT(v.on_extend_list);
-	EXPECT_EQ(v.map_alloc, 16);
+	EXPECT_EQ(area_map(b, 1, &am), 0);
+	EXPECT(am.on_extend_list);
+	EXPECT_EQ(am.map_alloc, 16);
 	EXPECT_EQ(empty_pop_pages(b), 3);
 	backend_balance(b);
 	view(b, 1, &v);
-	EXPECT_EQ(v.map_alloc, 128);
-	EXPECT(!v.on_extend_list);
+	EXPECT_EQ(area_map(b, 1, &am), 0);
+	EXPECT_EQ(am.map_alloc, 128);
+	EXPECT(!am.on_extend_list);
 	EXPECT_EQ(empty_pop_pages(b), 7);
 	EXPECT_EQ(counters(b).map_ext_async, 1);
 	backend_destroy(b);

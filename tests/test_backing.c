@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The backing check (oracle/check_backing.c) over a real instance of
+ * The backing check (harness/checks/check_backing.c) over a real instance of
  * geometry G1 (2 CPUs, unit 32 KiB, dyn 12 KiB at 20480): host memory
  * accessible exactly where the populated bitmap says populated.  Under
  * PCPU_VM=mprotect the port cannot tell cheaply and the check passes

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Tests of the checks' interval index (oracle/check_index.c): insert,
+ * Tests of the checks' interval index (harness/checks/check_index.c): insert,
  * remove, which ranges meet a query, ranges that only touch, chunks kept
  * apart, and agreement with a plain scan over many random operations.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Tests of the checks (oracle/check_*.c) over a real backend and a real
+ * Tests of the checks (harness/checks/check_*.c) over a real backend and a real
  * oracle: a clean state passes, and each kind of damage is reported under
  * its stable check name.  Every test uses the trace format's default
  * geometry (4 CPUs, unit 32768, static 8192, reserved 8192, dyn 16384), so

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Tests of the byte form's geometry header (fuzzers/input_geometry.c,
+ * Tests of the byte form's geometry header (trace/input_geometry.c,
  * docs/byte-format.md §1): what small and wide compact headers decode to,
  * how many headers are small, and which header the encoder writes.  The
  * decoding of the operations and the repair for the real kernels are

@@ -38,14 +38,16 @@ static void test_tail_absorbed(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 
 	EXPECT_EQ(at(al(b, 12286, 2), 0), 20480);
 	EXPECT_STREQ(map_str(b, 0), "0A 20480A 32768|");
 	view(b, 0, &v);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
 	EXPECT_EQ(v.free_size, 0);
 	EXPECT_EQ(v.contig_hint, 0);
 	EXPECT_EQ(v.slot, 0);
-	EXPECT_EQ(v.first_free, 2);
+	EXPECT_EQ(am.first_free, 2);
 	backend_destroy(b);
 }
 
@@ -59,12 +61,14 @@ static void test_split_head_and_tail(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 
 	EXPECT_EQ(at(al(b, 4, 2), 0), 20480);
 	EXPECT_EQ(at(al(b, 8, 64), 0), 20544);
 	EXPECT_STREQ(map_str(b, 0), "0A 20480A 20484f 20544A 20552f 32768|");
 	view(b, 0, &v);
-	EXPECT_EQ(v.first_free, 2);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.first_free, 2);
 	EXPECT_EQ(v.free_size, 12276);
 	backend_destroy(b);
 }
@@ -104,13 +108,16 @@ static void test_first_free_moves(void)
 	struct backend *b = mk_g1(0);
 	struct pcpu_alloc_res a = al(b, 4, 2);
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 
 	al(b, 8, 64);
 	view(b, 0, &v);
-	EXPECT_EQ(v.first_free, 2);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.first_free, 2);
 	EXPECT_EQ(backend_free(b, a.ptr), PCPU_OK);
 	view(b, 0, &v);
-	EXPECT_EQ(v.first_free, 1);
+	EXPECT_EQ(area_map(b, 0, &am), 0);
+	EXPECT_EQ(am.first_free, 1);
 	EXPECT_STREQ(map_str(b, 0), "0A 20480f 20544A 20552f 32768|");
 	backend_destroy(b);
 }
@@ -174,6 +181,41 @@ static void test_free_of_interior_pointer_is_bug(void)
 	backend_destroy(b);
 }
 
+/*
+ * backend_area_map (include/pcpu_area_map.h) reads the same map as the
+ * chunk view: after the head and tail split above, 5 blocks, first_free
+ * 2, map_alloc 128, not queued for extension; no extension queue.
+ */
+static void test_area_map_view(void)
+{
+	struct backend *b = mk_g1(0);
+	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
+	int idx = -1, ids[4];
+
+	EXPECT_EQ(at(al(b, 4, 2), 0), 20480);
+	EXPECT_EQ(at(al(b, 8, 64), 0), 20544);
+	for (int i = 0; i < backend_nr_chunks(b); i++) {
+		backend_chunk(b, i, &v);
+		if (v.id == 0)
+			idx = i;
+	}
+	EXPECT(idx >= 0);
+	backend_chunk(b, idx, &v);
+	EXPECT_EQ(backend_area_map(b, idx, &am), 0);
+	EXPECT(am.map == v.map);
+	EXPECT_EQ(am.map_used, 5);
+	EXPECT_EQ(am.map_used, v.map_used);
+	EXPECT_EQ(am.map_alloc, 128);
+	EXPECT_EQ(am.map_alloc, v.map_alloc);
+	EXPECT_EQ(am.first_free, 2);
+	EXPECT_EQ(am.first_free, v.first_free);
+	EXPECT(!am.on_extend_list && !v.on_extend_list);
+	EXPECT_EQ(am.map[am.map_used] & ~1, 32768);
+	EXPECT_EQ(backend_extend_queue(b, ids, 4), 0);
+	backend_destroy(b);
+}
+
 void suite_map(void)
 {
 	RUN(test_head_donated_to_previous_allocation);
@@ -184,4 +226,5 @@ void suite_map(void)
 	RUN(test_contig_hint_stale_then_exact);
 	RUN(test_slot_zero_when_hint_below_4);
 	RUN(test_free_of_interior_pointer_is_bug);
+	RUN(test_area_map_view);
 }

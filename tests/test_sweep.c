@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of PCPU_SWEEP_EVERY (harness/sweep.c) and of the checks between
- * sweeps (oracle/check_incr.c): which values are accepted, which
+ * sweeps (harness/checks/check_incr.c): which values are accepted, which
  * operations sweep, an overlap caught at the operation that makes it
  * however rarely the state is swept, and the one kind of damage that
  * waits for the next sweep.
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check_fixture.h"
+#include "pcpu_area_map.h"
 #include "run.h"
 #include "test.h"
 
@@ -107,6 +108,7 @@ static void damage_waits_for_sweep(unsigned k)
 {
 	struct trace_op nop = { .kind = OP_FAIL, .fault = PCPU_FAULT_PAGE };
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
 	struct fixture f;
 	int *last;
 
@@ -118,7 +120,8 @@ static void damage_waits_for_sweep(unsigned k)
 		EXPECT_EQ(run_one_alloc(&f, id), 0);
 	backend_chunk(f.c.b, 1, &v); /* chunk 0, after the reserved one */
 	EXPECT_EQ(v.id, 0);
-	last = (int *)&v.map[v.map_used - 1];
+	EXPECT_EQ(backend_area_map(f.c.b, 1, &am), 0);
+	last = (int *)&am.map[am.map_used - 1];
 	EXPECT_EQ(*last & 1, 0);
 	*last |= 1;
 	f.c.op_index = 2;

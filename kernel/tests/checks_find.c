@@ -509,7 +509,7 @@ int trace(const char *path, const char *want)
 	}
 	fclose(f);
 	/* the end of the run frees what is still live, in id order, as
-	 * pcpu-replay's does (oracle/check_leak.c): its findings show too */
+	 * pcpu-replay's does (harness/checks/check_leak.c): its findings show too */
 	for (int id = 0; id < allocs && n < MAXOPS; id++)
 		if (!freed[id])
 			ops[n++] = (struct op){ .kind = OP_FREE,

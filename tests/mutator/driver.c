@@ -2,7 +2,7 @@
 /*
  * Test driver for the custom mutator (fuzzers/mutator.c, included here so
  * that its single mutations can be called one by one) and for the operation
- * boundaries of fuzzers/input_ops.c.  It replaces libFuzzer's byte mutator
+ * boundaries of trace/input_ops.c.  It replaces libFuzzer's byte mutator
  * with a fixed stub, so every result depends on the seed alone.
  * Usage: mutator-test [SEED]; prints failures, then
  * "mutator-driver: N passed, N failed".

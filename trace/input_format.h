@@ -31,7 +31,7 @@ int trace_decode(const uint8_t *data, size_t len, struct trace *t);
 int trace_encode(const struct trace *t, uint8_t **out, size_t *outlen,
 		 char *err, size_t errlen);
 
-/* The inputs a tool was given (fuzzers/input_list.c). */
+/* The inputs a tool was given (trace/input_list.c). */
 struct input_list {
 	char **paths;
 	size_t n, cap;

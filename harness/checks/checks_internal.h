@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Internals shared by the checks (oracle/check_*.c).  The checks see the
+ * Internals shared by the checks (harness/checks/check_*.c).  The checks see the
  * backend only through pcpu.h and the oracle only through oracle.h.
  *
  * View lifetime rule the checks rely on: a view's pointers (map,

@@ -51,7 +51,7 @@ static inline size_t input_min_unit(size_t page)
 }
 
 /*
- * Where the decoder finds each operation of an input (fuzzers/input_ops.c),
+ * Where the decoder finds each operation of an input (trace/input_ops.c),
  * for tools that edit inputs an operation at a time (the custom mutator).
  * An operation's length depends on its own bytes only, never on the state,
  * so moving whole operations around never splits one.

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "pcpu_area_map.h"
 #include "checks_internal.h"
 
 /* "r 0 3" (at most len bytes, "..." when cut) for reports. */
