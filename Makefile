@@ -34,6 +34,9 @@ src_inc = $(or $(inc_$(1)),$(inc_$(patsubst %/,%,$(dir $(1)))),-Iinclude)
 INCLUDES = $(call src_inc,$<)
 INC_FOLDERS := allocator trace oracle harness harness/checks fuzzers tools tools/lib tools/bench_calls.c \
 	tests tests/mutator kernel kernel/tests
+# plain `make` builds the replay driver and the encoder (the rule below is
+# only the first one written down)
+.DEFAULT_GOAL := all
 # `make include-paths`: each folder's, for tests/check-includes.sh
 .PHONY: include-paths
 include-paths:
