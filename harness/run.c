@@ -291,6 +291,7 @@ static void stats_collect(const struct run_ctx *c, struct run_stats *s)
 		if (c->allocs[op->id].done && !c->allocs[op->id].succeeded)
 			s->allocs_failed++;
 	}
+	s->backing_blind += c->backing_blind;
 	backend_global(c->b, &g);
 	run_stats_add_counters(&s->sum, &g.counters);
 }

@@ -28,6 +28,8 @@ struct run_stats {
 	unsigned long atomic_allocs;
 	unsigned long allocs_failed; /* allocations that returned NULL */
 	struct pcpu_counters sum;   /* max_chunks_alive: the largest seen */
+	/* backing checks the backend could not answer (PCPU_VM=mprotect) */
+	unsigned long backing_blind;
 };
 
 /* PCPU_NONFATAL: grades and check names that do not stop a run. */
@@ -149,6 +151,8 @@ struct run_ctx {
 	char failed_name[32];      /* a backend finding's check name */
 	/* counters at the last backing check (harness/checks/check_backing.c) */
 	unsigned long backing_events, backing_created;
+	/* backing checks the backend could not answer (-1): blind to it */
+	unsigned long backing_blind;
 	/* the live allocations by chunk and offset (harness/checks/check_index.c),
 	 * made by the first check that needs it */
 	struct check_index *index;

@@ -90,6 +90,9 @@ check "pcpu-stats PCPU_FIXES=bogus: no error line" grep -q "PCPU_FIXES: unknown 
 nrepro=0
 for d in crashes/*/; do
 	[ -f "$d/expected" ] || continue
+	# the coverage build has no ASan, so no poison page model: a backing
+	# finding is replayed but reported as a skip, not counted
+	[ "$("$BUILD/pcpu-replay" --expect "$d" --expect-value=check)" = backing ] && continue
 	for r in "$d"reproducer.trace "$d"reproducer.bin; do
 		[ -f "$r" ] && nrepro=$((nrepro + 1))
 	done

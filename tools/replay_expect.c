@@ -40,6 +40,7 @@ struct outcome {
 	char check[64];           /* the failed check, "" when none */
 	unsigned long counted;    /* non-fatal findings of the expected check */
 	char *results;            /* --results text when asked for */
+	unsigned long blind;       /* backing checks that could not compare */
 };
 
 static int replay_one(const char *input, unsigned fixes,
@@ -50,6 +51,7 @@ static int replay_one(const char *input, unsigned fixes,
 	struct run_nonfatal nf = { 0 };
 	struct run_signature sig = { 0 };
 	struct trace t;
+	struct run_stats stats = { 0 };
 	size_t rlen = 0;
 	FILE *rf = NULL;
 
@@ -58,6 +60,7 @@ static int replay_one(const char *input, unsigned fixes,
 		return -1;
 	opt.nonfatal = &nf;
 	opt.signature = &sig;
+	opt.stats = &stats;
 	opt.name = input;
 	if (results) {
 		rf = open_memstream(&out->results, &rlen);
@@ -75,6 +78,7 @@ static int replay_one(const char *input, unsigned fixes,
 		return -1;
 	}
 	out->st = run_trace(&t, &opt);
+	out->blind = stats.backing_blind;
 	trace_free(&t);
 	if (rf)
 		fclose(rf);
@@ -130,6 +134,12 @@ static int expect_area_map(const struct expected *e, const char *input)
 		return 2;
 	}
 	fixes_text(faithful, fx, sizeof(fx));
+	/* the backing check asks the host memory, which only poison shows */
+	if (o.st == 0 && !strcmp(e->check, CHECK_BACKING) && o.blind) {
+		printf("skip %s: the backing check cannot see host memory under this page model (PCPU_VM=poison, in an ASan build, can)\n",
+		       input);
+		return 0;
+	}
 	if (o.st != 1 || strcmp(o.check, e->check)) {
 		describe(&o, how, sizeof(how));
 		fprintf(stderr, "pcpu-replay: %s faithful (fixes %s): %s, expected check '%s' (%s)\n",

@@ -62,8 +62,10 @@ static int check_chunk_backing(struct run_ctx *c, const struct check_geom *g,
 		from = 0;
 	for (unsigned int cpu = 0; cpu < g->nr_cpus && from < to; cpu++) {
 		if (backend_chunk_backing(c->b, idx, cpu, (int)from, (int)to,
-					  bits))
+					  bits)) {
+			c->backing_blind++;
 			return 0;
+		}
 		/* backend_chunk_backing may not keep v's pointers: refetch */
 		backend_chunk(c->b, idx, &v);
 		for (long p = from; p < to; p++) {
