@@ -17,6 +17,11 @@
 #     only the patched kernel shows, or a crash of the patched campaign,
 #     is a new finding the fix brought.
 #
+# RUNS=0 is the reproducer only: step 1 without step 2, and only
+# pcpu-replay is built (about half the build; what tests/suite-linux.sh
+# runs for every fix.patch but one).  The patch must then sit in a
+# crashes/NAME/ folder with a reproducer.
+#
 # Exit status: 0 the finding is gone and nothing new showed; 1 otherwise;
 # 2 usage; 3 the kernel sources cannot be had (scripts/fetch-kernel.sh).
 # The kernel file itself is never changed in place: the patched copy lives
@@ -34,8 +39,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 2
 build=${BUILD:-build}
 runs=${RUNS:-2000}
-case $runs in '' | *[!0-9]* | 0)
-	echo "$me: RUNS=$runs: expected a positive number of executions" >&2
+case $runs in '' | *[!0-9]*)
+	echo "$me: RUNS=$runs: expected a number of executions (0: the reproducer only)" >&2
 	exit 2 ;;
 esac
 case $patch in /*) ;; *) patch=$OLDPWD/$patch ;; esac
@@ -54,6 +59,10 @@ command -v patch >/dev/null 2>&1 || {
 
 dir=$(dirname "$patch")
 case $dir in */crashes/* | crashes/*) name=$(basename "$dir") ;; *) name=$(basename "$patch" .patch) ;; esac
+if [ "$runs" -eq 0 ] && { [ ! -f "$dir/expected" ] || [ ! -f "$dir/reproducer.linux.trace" ]; }; then
+	echo "$me: RUNS=0 replays the finding's reproducer only, and $dir has none" >&2
+	exit 2
+fi
 work=$build/fix/$name-$ver
 log=$work/build.log
 
@@ -70,11 +79,17 @@ echo "$me: $patch applied to linux-$ver; building both kernels' tools (log: $log
 
 orig=$build/linux-$ver
 fixed=$work/build/linux-$ver
+# the campaign's programs only when there is a campaign
+if [ "$runs" -eq 0 ]; then
+	o_fuzz="" f_fuzz=""
+else
+	o_fuzz="$orig/fuzz-pcpu $build/pcpu-encode" f_fuzz=$fixed/fuzz-pcpu
+fi
 if ! make --no-print-directory -C "$root" -j2 BUILD="$build" LINUX_VERSIONS="$ver" \
-	"$orig/pcpu-replay" "$orig/fuzz-pcpu" "$build/pcpu-encode" >"$log" 2>&1 ||
+	"$orig/pcpu-replay" $o_fuzz >"$log" 2>&1 ||
    ! make --no-print-directory -C "$root" -j2 BUILD="$work/build" LINUX_VERSIONS="$ver" \
 	KERNEL_SRC="$work/src" KERNEL_SHIM_FORCE=1 \
-	"$fixed/pcpu-replay" "$fixed/fuzz-pcpu" >>"$log" 2>&1; then
+	"$fixed/pcpu-replay" $f_fuzz >>"$log" 2>&1; then
 	tail -n 20 "$log" >&2
 	echo "$me: the build failed (log: $log)" >&2
 	exit 1
@@ -107,6 +122,15 @@ if [ -f "$dir/expected" ] && [ -f "$dir/reproducer.linux.trace" ]; then
 	else
 		echo "$me: patched linux-$ver: '$check' is gone, but: $(head -n 1 "$tmp/fixed.err")"
 	fi
+fi
+
+if [ "$runs" -eq 0 ]; then
+	if [ "$verdict" -eq 0 ]; then
+		echo "$me: $name: its reproducer is fixed on linux-$ver (RUNS=0: no campaign)"
+	else
+		echo "$me: $name: not shown fixed on linux-$ver (see above)"
+	fi
+	exit "$verdict"
 fi
 
 # 2. one campaign of fixed length on each
