@@ -42,15 +42,21 @@ static int chunk_slot_of(const struct backend *b,
 	return -1;
 }
 
-void backend_chunk(const struct backend *b, int idx,
-		   struct pcpu_chunk_view *out)
+/* The chunk at position idx of the id-ordered list (backend_chunk's index). */
+static const struct pcpu_chunk *chunk_at(const struct backend *b, int idx)
 {
 	const struct list_head *pos = b->all_chunks.next;
-	const struct pcpu_chunk *chunk;
 
 	while (idx-- > 0)
 		pos = pos->next;
-	chunk = list_entry(pos, struct pcpu_chunk, all);
+	return list_entry(pos, struct pcpu_chunk, all);
+}
+
+void backend_chunk(const struct backend *b, int idx,
+		   struct pcpu_chunk_view *out)
+{
+	const struct pcpu_chunk *chunk = chunk_at(b, idx);
+
 
 	out->id = chunk->id;
 	out->kind = chunk->kind;
@@ -104,12 +110,8 @@ int backend_slot_list(const struct backend *b, int slot, int *ids, int max)
 int backend_area_map(const struct backend *b, int idx,
 		     struct pcpu_area_map_view *out)
 {
-	const struct list_head *pos = b->all_chunks.next;
-	const struct pcpu_chunk *chunk;
+	const struct pcpu_chunk *chunk = chunk_at(b, idx);
 
-	while (idx-- > 0)
-		pos = pos->next;
-	chunk = list_entry(pos, struct pcpu_chunk, all);
 	out->map = chunk->map;
 	out->map_used = chunk->map_used;
 	out->map_alloc = chunk->map_alloc;
@@ -134,12 +136,8 @@ int backend_extend_queue(const struct backend *b, int *ids, int max)
 int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 			  int from, int to, unsigned long *bits)
 {
-	const struct list_head *pos = b->all_chunks.next;
-	const struct pcpu_chunk *chunk;
+	const struct pcpu_chunk *chunk = chunk_at(b, idx);
 
-	while (idx-- > 0)
-		pos = pos->next;
-	chunk = list_entry(pos, struct pcpu_chunk, all);
 	return host_vm_pages_accessible(
 		(const char *)chunk->base_addr + b->pcpu_unit_offsets[cpu],
 		b->page_size, from, to, bits);
