@@ -20,4 +20,4 @@ $(BUILD)/mutator-test: $(call obj,tests/mutator/driver.c) $(LIB_OBJ)
 .PHONY: find-known
 find-known: fuzz-deps
 	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-mut $(BUILD)/pcpu-replay
-	@TRIALS=$(TRIALS) LIMIT=$(LIMIT) scripts/find-known.sh
+	@TRIALS=$(TRIALS) LIMIT=$(LIMIT) RUNS=$(RUNS) scripts/find-known.sh

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Time-to-find of the two known 4.9 bugs from an EMPTY corpus:
-# `make find-known [TRIALS=n] [LIMIT=s] [JOBS=n]`.  For each bug, each
+# `make find-known [TRIALS=n] [LIMIT=s] [RUNS=n] [JOBS=n]`.  For each bug, each
 # binary (fuzz-pcpu: libFuzzer's own mutations; fuzz-pcpu-mut: the op-aware
 # custom mutator) and each seed 1..TRIALS, one libFuzzer run in faithful
 # mode with the other bugs' fixes on (so only the wanted bug can fire), with
-# pcpu.dict, -max_len=4096 and -max_total_time=LIMIT.  A run counts as
+# pcpu.dict, -max_len=4096, -max_total_time=LIMIT and, with RUNS=n, at most
+# n executions (-runs; LIMIT=0 then means no time limit, which is how a
+# test asks for executions rather than seconds).  A run counts as
 # found only if its artifact replays (build/pcpu-replay) to the expected
 # failed check.  Prints per bug and binary: found k/TRIALS, median and max
 # seconds and executions; runs that found nothing count as "more than what
@@ -24,6 +26,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 TRIALS=${TRIALS:-5}
 LIMIT=${LIMIT:-300}
+RUNS=${RUNS:-0}
 JOBS=${JOBS:-1}
 BUGS=${BUGS:-align-pow2 slot-walk}
 BINARIES=${BINARIES:-fuzz-pcpu fuzz-pcpu-mut}
@@ -37,7 +40,10 @@ posint() { # posint NAME VALUE
 	esac
 }
 posint TRIALS "$TRIALS"
-posint LIMIT "$LIMIT"
+case $RUNS in '' | *[!0-9]*) echo "find-known.sh: RUNS must be a whole number (0: no cap), not '$RUNS'" >&2; exit 2 ;; esac
+if [ "$RUNS" -eq 0 ] || [ "$LIMIT" != 0 ]; then posint LIMIT "$LIMIT"; fi
+cap=""
+[ "$RUNS" -eq 0 ] || cap="-runs=$RUNS"
 posint JOBS "$JOBS"
 
 # bug -> the fixes that keep the other bugs quiet, the check it must fail
@@ -68,7 +74,7 @@ run_one() { # run_one BUG BINARY SEED
 	PCPU_FIXES=$other "$BUILD/$2" -seed="$3" -dict=fuzzers/pcpu.dict \
 		-max_len=4096 -max_total_time="$LIMIT" -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="$d/artifacts/" \
-		$FUZZ_ARGS "$d/corpus" >"$d/log" 2>&1 || st=$? # split on purpose
+		$cap $FUZZ_ARGS "$d/corpus" >"$d/log" 2>&1 || st=$? # split on purpose
 	t1=$(now)
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d/log" | tail -n 1)

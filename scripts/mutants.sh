@@ -102,8 +102,13 @@ specs=${MUTANT_SPECS:-tests/mutants}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
 dir=$WORK/mutants
 
-case $MUTANT_TIME in '' | *[!0-9]* | 0) die "MUTANT_TIME must be a positive number of seconds, not '$MUTANT_TIME'" ;; esac
 case $MUTANT_RUNS in '' | *[!0-9]*) die "MUTANT_RUNS must be a number of executions (0: no cap), not '$MUTANT_RUNS'" ;; esac
+# MUTANT_TIME=0: no time limit, allowed only with an execution cap (how a
+# test asks for executions rather than seconds)
+case $MUTANT_TIME in
+'' | *[!0-9]*) die "MUTANT_TIME must be a number of seconds, not '$MUTANT_TIME'" ;;
+0) [ "$MUTANT_RUNS" -gt 0 ] || die "MUTANT_TIME=0 (no time limit) needs MUTANT_RUNS" ;;
+esac
 case $MUTANT_SEEDS in
 corpus | empty) modes=$MUTANT_SEEDS ;;
 both) modes="corpus empty" ;;
@@ -169,7 +174,11 @@ fuzz_one() {
 	[ "$MUTANT_RUNS" -eq 0 ] || set -- -runs="$MUTANT_RUNS" "$@"
 	start=$(now)
 	st=0
-	PCPU_FIXES=all timeout $((MUTANT_TIME + 60)) "$bin" \
+	# a hard stop a minute past the time limit, if there is one
+	guard=""
+	[ "$MUTANT_TIME" -eq 0 ] || guard="timeout $((MUTANT_TIME + 60))"
+	# shellcheck disable=SC2086
+	PCPU_FIXES=all $guard "$bin" \
 		-max_total_time="$MUTANT_TIME" -dict=fuzzers/pcpu.dict -seed=1 \
 		-max_len=4096 -timeout=10 -print_final_stats=0 \
 		-artifact_prefix="$md/artifacts/" "$@" >"$md/fuzz.log" 2>&1 || st=$?
@@ -193,7 +202,9 @@ fuzz_one() {
 
 cap=""
 [ "$MUTANT_RUNS" -eq 0 ] || cap=" or $MUTANT_RUNS executions"
-echo "mutants: $total mutant(s), up to ${MUTANT_TIME}s$cap of libFuzzer each, mode(s) $modes, PCPU_FIXES=all, work dir $dir"
+limit="${MUTANT_TIME}s$cap"
+[ "$MUTANT_TIME" -ne 0 ] || limit="$MUTANT_RUNS executions"
+echo "mutants: $total mutant(s), up to $limit of libFuzzer each, mode(s) $modes, PCPU_FIXES=all, work dir $dir"
 i=0
 killed_corpus=0
 killed_empty=0

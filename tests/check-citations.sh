@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Citations of docs/: every `docs/NAME.md §N` in the tree must name a file
+# Citations of docs/: every citation such as `docs/allocator.md §5.2` must name a file
 # that exists and a section whose heading (`## §N ...`, `### §N ...`) it
 # has.  A list goes with the file before it: in `docs/allocator.md §5.2,
 # §6 and §13.1` all three are checked against docs/allocator.md.  A bare

@@ -5,8 +5,8 @@
 # `make coverage` (the whole corpus and every finding both ways: about
 # 15 s here, so not reduced), the ClusterFuzzLite build script run by hand
 # as OSS-Fuzz would run it, with its target replaying its own seed corpus,
-# scripts/cmin.sh on a scratch copy of corpus/, and a few seconds of
-# scripts/fuzz.sh for its progress and summary lines.  Run from the
+# scripts/cmin.sh on a scratch copy of corpus/, and scripts/fuzz.sh for a
+# fixed number of executions, for its progress and summary lines.  Run from the
 # repository root with BUILD set (tests/run-all.sh does).  Ends with
 # "campaign: N passed, N failed".
 set -u

@@ -86,11 +86,11 @@ if [ $st -ne 0 ] && grep -q 'no-such-mutant.mutant: no such mutant' "$tmp/out"; 
 # two compiles at a time.
 if $MAKE_Q -j2 "$BUILD/fuzz-pcpu" >"$tmp/build" 2>&1; then ok; else
 	ko "build $BUILD/fuzz-pcpu"; tail -n 5 "$tmp/build" >&2; fi
-# A number of executions, not seconds: MUTANT_TIME only bounds a machine
-# that is far too slow.  Both modes: from the seeds, and from an empty
+# A number of executions, not seconds (MUTANT_TIME=0: no time limit).
+# Both modes: from the seeds, and from an empty
 # corpus with the custom mutator.
 $MAKE_Q mutants MUTANTS="free-no-hint relocate-order" MUTANT_RUNS=20000 \
-	MUTANT_TIME=900 WORK="$tmp/work" >"$tmp/out" 2>&1; st=$?
+	MUTANT_TIME=0 WORK="$tmp/work" >"$tmp/out" 2>&1; st=$?
 for m in free-no-hint relocate-order; do
 	if grep -Eq "^mutant $m killed by [A-Za-z_:-]+ in [0-9]+\.[0-9]s$" "$tmp/out"; then ok; else
 		ko "make mutants: $m not reported killed"; fi
@@ -103,13 +103,16 @@ if [ $st -eq 0 ] && grep -qx 'mutants: 2/2 killed (100%)' "$tmp/out" &&
 $MAKE_Q mutants MUTANTS=free-no-hint MUTANT_SEEDS=some >"$tmp/out" 2>&1; st=$?
 if [ $st -ne 0 ] && grep -q "MUTANT_SEEDS must be corpus, empty or both, not 'some'" "$tmp/out"; then ok; else
 	ko "make mutants MUTANT_SEEDS=some: exit $st"; tail -n 3 "$tmp/out" >&2; fi
+$MAKE_Q mutants MUTANTS=free-no-hint MUTANT_TIME=0 >"$tmp/out" 2>&1; st=$?
+if [ $st -ne 0 ] && grep -q "MUTANT_TIME=0 (no time limit) needs MUTANT_RUNS" "$tmp/out"; then ok; else
+	ko "make mutants MUTANT_TIME=0 without MUTANT_RUNS: exit $st"; tail -n 3 "$tmp/out" >&2; fi
 printf '%s\n' '# SPDX-License-Identifier: GPL-2.0-only' \
 	'# Equivalent mutant (control): only a comment changes.' \
 	'file: percpu_slot.c' 'check: slot' \
 	'sed: s/Slots: chunks are kept/Slots: chunks are held/' >"$tmp/specs/selftest-equivalent.mutant"
 rm -rf "$BUILD/mutants/selftest-equivalent"
 $MAKE_Q mutants MUTANTS=selftest-equivalent MUTANT_SPECS="$tmp/specs" MUTANT_SEEDS=corpus \
-	MUTANT_RUNS=1000 MUTANT_TIME=900 WORK="$tmp/work" >"$tmp/out" 2>&1; st=$?
+	MUTANT_RUNS=1000 MUTANT_TIME=0 WORK="$tmp/work" >"$tmp/out" 2>&1; st=$?
 if [ $st -ne 0 ] && grep -qx 'mutant selftest-equivalent survived 1000 runs' "$tmp/out" &&
     grep -qx 'mutants: 0/1 killed (0%)' "$tmp/out" &&
     ! grep -q 'empty corpus' "$tmp/out"; then ok; else
