@@ -70,7 +70,7 @@ LIB_SRC := $(ALLOC_SRC) $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $
 TEST_SRC := $(wildcard tests/*.c)
 # what the tools share (tools/lib/), and pcpu-replay's own sources
 TOOLS_LIB_SRC := $(wildcard tools/lib/*.c)
-REPLAY_SRC := tools/replay.c tools/replay_expect.c $(TOOLS_LIB_SRC)
+REPLAY_SRC := tools/replay.c tools/replay_expect.c tools/sandbox.c $(TOOLS_LIB_SRC)
 # the files built without coverage feedback (NOCOV_SRC)
 include mk/nocov.mk
 

@@ -16,7 +16,7 @@
  * shows for consequence.linux.trace with hint findings non-fatal.  On a
  * version it does not name, `check` does not fail.  PCPU_FIXES and
  * PCPU_NONFATAL are not read: the expected file decides; PCPU_VM is.
- * A finding that is a death (`dies: FUNCTION`) is replayed in a child with
+ * A finding that is a death (`dies: FUNCTION`) is replayed in the sandbox with
  * hint findings counted: on a version the file names it must die in a
  * kernel BUG in FUNCTION, on any other it must not die.
  * --expect-value=KEY prints a key of the file instead, as parsed.
@@ -26,12 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "expected.h"
 #include "input_format.h"
 #include "run.h"
+#include "sandbox.h"
 #include "signature.h"
 #include "trace.h"
 
@@ -175,103 +174,62 @@ static bool has_line(const char *text, const char *line)
 }
 
 /*
- * Replay input in a child with hint findings counted, its stderr kept in
- * text: a kernel BUG ends the process (abort), and the finding is that
- * death, so it must not end this one.  *died: killed by a signal.  0, or
- * -1 with a reason in err.
+ * A finding that is a death (dies:): a kernel BUG in e->dies.  The run is
+ * made in the sandbox the minimiser and triage use (tools/sandbox.c), with
+ * hint findings counted: the BUG ends the process, and it must not end
+ * this one.  0, 1 or 2.
  */
-static int replay_in_child(const char *input, unsigned fixes, bool *died,
-			   int *status, char *text, size_t len, char *err,
-			   size_t errlen)
-{
-	int fd[2], st;
-	size_t n = 0;
-	ssize_t r;
-	pid_t pid;
-
-	fflush(NULL);
-	if (pipe(fd)) {
-		snprintf(err, errlen, "%s: pipe: %m", input);
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "%s: fork: %m", input);
-		close(fd[0]);
-		close(fd[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		struct outcome o;
-		char cerr[PATH_MAX + 400];
-
-		close(fd[0]);
-		dup2(fd[1], STDERR_FILENO);
-		close(fd[1]);
-		if (replay_one(input, fixes, "hint", false, "", &o, cerr,
-			       sizeof(cerr))) {
-			fprintf(stderr, "%s\n", cerr);
-			_exit(2);
-		}
-		_exit(o.st);
-	}
-	close(fd[1]);
-	while ((r = read(fd[0], text + n, len - 1 - n)) != 0) {
-		if (r < 0)
-			continue; /* EINTR */
-		n += (size_t)r;
-		if (n == len - 1) {
-			char sink[4096];
-
-			while (read(fd[0], sink, sizeof(sink)) > 0)
-				;
-			break;
-		}
-	}
-	text[n] = '\0';
-	close(fd[0]);
-	while (waitpid(pid, &st, 0) < 0)
-		;
-	*died = WIFSIGNALED(st);
-	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	return 0;
-}
-
-/* A finding that is a death (dies:): a kernel BUG in e->dies.  0, 1, 2. */
 static int expect_linux_death(const struct expected *e, const char *input)
 {
-	static char text[1 << 16];
 	const char *name = backend_name();
+	struct nonfatal_policy hint;
 	struct run_signature sig = { 0 };
+	struct sandbox *sb = NULL;
+	struct trace t;
 	char err[PATH_MAX + 400], want[SIG_TEXT_MAX];
-	int status;
 	bool died;
+	int r = -1;
 
-	if (replay_in_child(input, e->other_bits, &died, &status, text,
-			    sizeof(text), err, sizeof(err))) {
+	trace_init(&t);
+	if (grades_parse("hint", &hint, err, sizeof(err)) ||
+	    input_load(input, &t, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-replay: %s\n", err);
+		trace_free(&t);
 		return 2;
 	}
-	if (!died && status == 2) {
-		fprintf(stderr, "pcpu-replay: %s", text);
+	sb = sandbox_create(sandbox_default_timeout());
+	if (sb) {
+		sandbox_set_nonfatal(sb, &hint);
+		r = sandbox_run(sb, &t, e->other_bits, 0, &sig);
+		sandbox_destroy(sb);
+	}
+	trace_free(&t);
+	if (r) {
+		fprintf(stderr, "pcpu-replay: %s: cannot replay it in a child process\n",
+			input);
 		return 2;
 	}
+	if (sig.kind == SIG_ERROR) {
+		fprintf(stderr, "pcpu-replay: %s on %s: %s\n", input, name, sig.text);
+		return 2;
+	}
+	died = sig.kind == SIG_SANITIZER || sig.kind == SIG_SIGNAL ||
+	       sig.kind == SIG_CRASH;
 	if (!expected_for_backend(e)) {
 		if (died) {
-			fprintf(stderr, "pcpu-replay: %s on %s: died, but %s does not name this backend\n",
-				input, name, e->path);
+			fprintf(stderr, "pcpu-replay: %s on %s: died (%s), but %s does not name this backend\n",
+				input, name, sig.text, e->path);
 			return 1;
 		}
-		printf("ok %s on %s: does not die (exit %d), not a finding of this backend\n",
-		       input, name, status);
+		printf("ok %s on %s: does not die (%s), not a finding of this backend\n",
+		       input, name, sig.kind == SIG_PASS ? "passed" : sig.text);
 		return 0;
 	}
 	snprintf(want, sizeof(want), "sanitizer=kernel-bug frame=%s", e->dies);
-	if (!died || !signature_from_report(text, &sig) || strcmp(sig.text, want)) {
+	if (!died || strcmp(sig.text, want)) {
 		fprintf(stderr, "pcpu-replay: %s on %s: %s, expected a kernel BUG in %s (%s)\n",
-			input, name,
-			!died ? "did not die" : sig.text[0] ? sig.text : "died without a BUG line",
-			e->dies, e->path);
+			input, name, died ? sig.text : "did not die", e->dies,
+			e->path);
 		return 1;
 	}
 	printf("ok %s on %s: dies in a kernel BUG in %s\n", input, name, e->dies);
