@@ -195,6 +195,27 @@ void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count);
 void backend_fail_after(struct backend *b, enum pcpu_fault kind,
 			unsigned count, unsigned after);
 
+/*
+ * Preemption points (docs/interleavings.md §2).  With a hook set, the
+ * backend calls fn right after every release of pcpu_lock, with the
+ * point's name (the port: a documented name such as "populate"; a linux
+ * backend: the name of the kernel function that released the lock) and
+ * whether pcpu_alloc_mutex is held.  fn may call backend_alloc,
+ * backend_free, backend_fail_after and backend_balance on the same
+ * instance, as another CPU would, within what the kernel allows (no
+ * sleeping allocation and no balance while the mutex is held: the caller
+ * enforces it).  Points reached inside those calls are reported to fn
+ * too.  fn NULL removes the hook; without one nothing changes.
+ */
+typedef void (*pcpu_preempt_fn)(void *arg, const char *point,
+				bool mutex_held);
+void backend_set_preempt(struct backend *b, pcpu_preempt_fn fn, void *arg);
+/*
+ * The point names this backend can report, NULL-terminated; a name not
+ * listed is never reached (pcpu-stats counts each listed one).
+ */
+const char *const *backend_preempt_points(void);
+
 /* Views. Chunks are listed in ascending id order, reserved (-1) first. */
 int backend_nr_chunks(const struct backend *b);
 void backend_chunk(const struct backend *b, int idx,

@@ -13,6 +13,11 @@
 
 #include "pcpu.h"
 
+/* Longest preemption-point name, NUL included (docs/interleavings.md §2). */
+#define TRACE_POINT_MAX 32
+/* Largest occurrence count a nested op may name. */
+#define TRACE_MAX_AT_NTH 1000000
+
 enum trace_op_kind {
 	OP_ALLOC,
 	OP_FREE,
@@ -34,7 +39,35 @@ struct trace_op {
 	enum pcpu_fault fault;
 	unsigned int count;
 	unsigned int after; /* attempts that succeed before the count fail */
+	/*
+	 * Nesting (docs/interleavings.md): a nested op belongs to the closest
+	 * top-level op before it in ops[] and runs, as another CPU would,
+	 * when that op releases pcpu_lock at point `at` for the at_nth time.
+	 * Top-level ops have nested false, at "" and at_nth 0.
+	 */
+	bool nested;
+	unsigned int at_nth; /* 1 = the first time the point is reached */
+	char at[TRACE_POINT_MAX];
 };
+
+/*
+ * May op run nested inside outer?  Only what the kernel allows while
+ * outer holds pcpu_alloc_mutex (a sleeping allocation, the balance work):
+ * frees, atomic allocations and fault arming; inside an atomic allocation
+ * or a free anything may run (docs/interleavings.md §3).
+ */
+static inline bool trace_nest_allowed(const struct trace_op *outer,
+				      const struct trace_op *op)
+{
+	bool outer_mutex = outer->kind == OP_BALANCE ||
+			   (outer->kind == OP_ALLOC && !outer->atomic);
+	bool op_mutex = op->kind == OP_BALANCE ||
+			(op->kind == OP_ALLOC && !op->atomic);
+
+	if (outer->kind == OP_FAIL)
+		return false; /* arming a fault releases no lock */
+	return !(outer_mutex && op_mutex);
+}
 
 struct trace {
 	struct pcpu_geometry geo;
