@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 	suite_host_ranges();
 	suite_injection();
 	suite_input_geometry();
+	suite_input_ops();
 	suite_backing();
 	suite_signature();
 	suite_check_index();

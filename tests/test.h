@@ -58,6 +58,7 @@ void suite_checks(void);
 void suite_host_ranges(void);
 void suite_injection(void);
 void suite_input_geometry(void);
+void suite_input_ops(void);
 void suite_backing(void);
 void suite_signature(void);
 void suite_check_index(void);

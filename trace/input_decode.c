@@ -2,8 +2,9 @@
 /*
  * The total decoder: any byte string becomes a valid trace.  Bytes past
  * the end read as zero, so a truncated operation still decodes.  Frees pick
- * an allocation that was not freed yet by index, so every decoded trace
- * passes the text form's rules.
+ * an allocation that was not freed yet by index, and nesting the text form
+ * would refuse is dropped, so every decoded trace passes the text form's
+ * rules.  Version 3 inputs read as version 3 did (docs/byte-format.md §1.4).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "input_format.h"
 #include "input_geometry.h"
 #include "input_ops.h"
+#include "points.h"
 
 struct reader {
 	const uint8_t *data;
@@ -102,71 +104,236 @@ static size_t decode_align(struct reader *r)
 	return (size_t)rd(r, 8);
 }
 
-int trace_decode(const uint8_t *data, size_t len, struct trace *t)
-{
-	struct reader r = { .data = data, .len = len };
+/*
+ * One decoding: the trace so far, the allocations not freed yet (in id
+ * order) and the block nested operations go to.
+ */
+struct decoder {
+	struct reader r;
+	struct trace *t;
+	unsigned int version;
 	unsigned int not_freed[INPUT_MAX_LIVE];
-	unsigned int nr_not_freed = 0;
+	unsigned int nr_not_freed;
+	/* the last top-level operation appended, ops[outer], if any */
+	bool have_outer;
+	size_t outer;
+	/* allocation ids from here on were made by that operation or its block */
+	unsigned int block_first_id;
+};
 
-	trace_init(t);
-	rd(&r, 1); /* version: every input reads as the current one */
-	decode_geometry(&r, &t->geo);
-	t->has_geometry = true;
+/* An operation as its bytes give it, before the state picks ids. */
+struct raw_op {
+	struct trace_op op;
+	unsigned int free_index; /* OP_FREE: index before the modulo */
+};
 
-	while (r.pos < r.len && t->nr_ops < INPUT_MAX_OPS) {
-		uint8_t o = (uint8_t)rd(&r, 1);
-		struct trace_op op = { 0 };
+/* The opcode's operands (the prefixes are read already). */
+static void read_op(struct decoder *d, uint8_t o, struct raw_op *raw)
+{
+	struct reader *r = &d->r;
+	struct trace_op *op = &raw->op;
 
-		switch (o >> 5) {
-		case IK_ALLOC0:
-		case IK_ALLOC1:
-		case IK_ALLOC2:
-		case IK_ALLOC_ATOMIC:
-			op.kind = OP_ALLOC;
-			op.atomic = (o >> 5) == IK_ALLOC_ATOMIC;
-			op.reserved = o & ALLOC_RESERVED;
-			op.size = decode_size(&r, o & 7, t->geo.page_size);
-			op.align = (o & ALLOC_HAS_ALIGN) ? decode_align(&r) : 0;
-			if (nr_not_freed == INPUT_MAX_LIVE)
-				continue; /* bounded: too many outstanding */
-			not_freed[nr_not_freed++] = t->nr_allocs;
-			break;
-		case IK_FREE0:
-		case IK_FREE1: {
-			unsigned idx = o & 31;
-
-			if (idx == FREE_LONG_INDEX)
-				idx = (unsigned)rd(&r, 2);
-			if (!nr_not_freed)
-				continue;
-			idx %= nr_not_freed;
-			op.kind = OP_FREE;
-			op.id = not_freed[idx];
-			memmove(&not_freed[idx], &not_freed[idx + 1],
-				(nr_not_freed - idx - 1) * sizeof(not_freed[0]));
-			nr_not_freed--;
-			break;
-		}
-		case IK_BALANCE:
-			op.kind = OP_BALANCE;
-			break;
-		default:
-			op.kind = OP_FAIL;
-			op.fault = (enum pcpu_fault)((o >> 3) & 3);
-			if ((o & 7) != FAIL_LONG_COUNT) {
-				op.count = (o & 7) + 1u;
-				break;
-			}
-			op.count = (unsigned)(rd(&r, 4) %
-					      (TRACE_MAX_FAIL_COUNT + 1));
-			op.after = (unsigned)rd(&r, 1);
-			if (op.after == FAIL_AFTER_RAW)
-				op.after = (unsigned)(rd(&r, 4) %
-						      (TRACE_MAX_FAIL_AFTER + 1));
+	memset(raw, 0, sizeof(*raw));
+	switch (o >> 5) {
+	case IK_ALLOC0:
+	case IK_ALLOC1:
+	case IK_ALLOC2:
+	case IK_ALLOC_ATOMIC:
+		op->kind = OP_ALLOC;
+		op->atomic = (o >> 5) == IK_ALLOC_ATOMIC;
+		op->reserved = o & ALLOC_RESERVED;
+		op->size = decode_size(r, o & 7, d->t->geo.page_size);
+		op->align = (o & ALLOC_HAS_ALIGN) ? decode_align(r) : 0;
+		break;
+	case IK_FREE0:
+	case IK_FREE1:
+		op->kind = OP_FREE;
+		raw->free_index = o & 31;
+		if (raw->free_index == FREE_LONG_INDEX)
+			raw->free_index = (unsigned)rd(r, 2);
+		break;
+	case IK_BALANCE:
+		op->kind = OP_BALANCE;
+		break;
+	default:
+		op->kind = OP_FAIL;
+		op->fault = (enum pcpu_fault)((o >> 3) & 3);
+		if ((o & 7) != FAIL_LONG_COUNT) {
+			op->count = (o & 7) + 1u;
 			break;
 		}
-		if (trace_append(t, &op))
+		op->count = (unsigned)(rd(r, 4) % (TRACE_MAX_FAIL_COUNT + 1));
+		op->after = (unsigned)rd(r, 1);
+		if (op->after == FAIL_AFTER_RAW)
+			op->after = (unsigned)(rd(r, 4) %
+					       (TRACE_MAX_FAIL_AFTER + 1));
+		break;
+	}
+}
+
+/*
+ * Append one copy of raw (nested when op.nested is set), as the state
+ * allows: 1 appended, 0 dropped or no operation, -1 out of memory.
+ */
+static int apply_op(struct decoder *d, const struct raw_op *raw)
+{
+	struct trace *t = d->t;
+	struct trace_op op = raw->op;
+	unsigned int eligible = d->nr_not_freed, idx;
+	unsigned int first_id = t->nr_allocs;
+
+	if (op.nested) {
+		const struct trace_op *outer;
+
+		if (!d->have_outer)
+			return 0; /* nothing before it to nest in */
+		outer = &t->ops[d->outer];
+		if (!trace_nest_allowed(outer, &op))
+			return 0; /* a fail outer, or a mutex taken twice */
+		/* a nested free frees only what was made before the block */
+		while (eligible && d->not_freed[eligible - 1] >= d->block_first_id)
+			eligible--;
+	}
+	switch (op.kind) {
+	case OP_ALLOC:
+		if (d->nr_not_freed == INPUT_MAX_LIVE)
+			return 0; /* bounded: too many outstanding */
+		d->not_freed[d->nr_not_freed++] = t->nr_allocs;
+		break;
+	case OP_FREE:
+		if (!eligible)
+			return 0;
+		idx = raw->free_index % eligible;
+		op.id = d->not_freed[idx];
+		memmove(&d->not_freed[idx], &d->not_freed[idx + 1],
+			(d->nr_not_freed - idx - 1) * sizeof(d->not_freed[0]));
+		d->nr_not_freed--;
+		break;
+	default:
+		break;
+	}
+	if (trace_append(t, &op))
+		return -1;
+	if (!op.nested) {
+		d->have_outer = true;
+		d->outer = t->nr_ops - 1;
+		d->block_first_id = first_id;
+	}
+	return 1;
+}
+
+/* The nest prefix's operands: point byte, then the occurrence if long. */
+static void read_nest(struct decoder *d, uint8_t o, struct trace_op *op)
+{
+	unsigned int p = (unsigned)rd(&d->r, 1);
+	unsigned int nth = (o & 3) + 1u;
+
+	if (o & NEST_LONG_NTH) {
+		nth = (unsigned)rd(&d->r, 1);
+		if (nth == NTH_RAW)
+			nth = (unsigned)(rd(&d->r, 4) % TRACE_MAX_AT_NTH);
+		nth++;
+	}
+	p %= input_points_known(d->version);
+	snprintf(op->at, sizeof(op->at), "%s", trace_points[p]);
+	op->at_nth = nth;
+}
+
+/*
+ * One item: prefixes, then an opcode and its operands.  Fills span (when
+ * not NULL); 0, or -1 out of memory.
+ */
+static int decode_item(struct decoder *d, struct input_op_span *span)
+{
+	struct reader *r = &d->r;
+	size_t start = r->pos, before = d->t->nr_ops;
+	unsigned int copies = 1, nests = 0;
+	struct trace_op nest = { 0 };
+	struct raw_op raw;
+	uint8_t o;
+
+	for (;;) {
+		if (r->pos >= r->len) { /* prefixes and no opcode */
+			if (span)
+				*span = (struct input_op_span){
+					.off = start, .len = r->pos - start,
+					.op = r->pos - start, .kind = IK_BALANCE,
+					.noop = 1, .nested = nests > 0,
+					.bare = 1 };
+			return 0;
+		}
+		o = (uint8_t)rd(r, 1);
+		if (d->version < 4 || (o >> 5) != IK_BALANCE || o < OP_NEST)
+			break;
+		if (o < OP_BURST) {
+			nests++;
+			read_nest(d, o, &nest);
+			continue;
+		}
+		if ((o & 7) == BURST_LONG)
+			copies *= 2 + (unsigned)rd(r, 1) % 63;
+		else
+			copies *= (o & 7) + 2u;
+		if (copies > INPUT_BURST_MAX)
+			copies = INPUT_BURST_MAX;
+	}
+	if (span) {
+		span->off = start;
+		span->op = r->pos - 1 - start;
+		span->kind = o >> 5;
+		span->nested = nests > 0;
+		span->bare = 0;
+	}
+	read_op(d, o, &raw);
+	if (nests) {
+		raw.op.nested = true;
+		raw.op.at_nth = nest.at_nth;
+		memcpy(raw.op.at, nest.at, sizeof(raw.op.at));
+	}
+	/* one level only: a nested operation nests nothing (dropped) */
+	for (unsigned int k = 0; nests < 2 && k < copies &&
+				 d->t->nr_ops < INPUT_MAX_OPS; k++)
+		if (apply_op(d, &raw) < 0)
 			return -1;
+	if (span) {
+		span->len = r->pos - start;
+		span->nr = (unsigned)(d->t->nr_ops - before);
+		span->noop = span->nr == 0;
 	}
 	return 0;
+}
+
+int input_decode_spans(const uint8_t *data, size_t len, struct trace *t,
+		       struct input_op_span *ops, size_t max, size_t *nr_items)
+{
+	struct decoder *d = malloc(sizeof(*d));
+	size_t n = 0;
+	int ret = 0;
+
+	trace_init(t);
+	if (!d)
+		return -1;
+	memset(d, 0, sizeof(*d));
+	d->r = (struct reader){ .data = data, .len = len };
+	d->t = t;
+	d->version = input_version((uint8_t)rd(&d->r, 1));
+	decode_geometry(&d->r, &t->geo);
+	t->has_geometry = true;
+
+	while (d->r.pos < d->r.len && t->nr_ops < INPUT_MAX_OPS) {
+		if (decode_item(d, ops && n < max ? &ops[n] : NULL)) {
+			ret = -1;
+			break;
+		}
+		n++;
+	}
+	if (nr_items)
+		*nr_items = n;
+	free(d);
+	return ret;
+}
+
+int trace_decode(const uint8_t *data, size_t len, struct trace *t)
+{
+	return input_decode_spans(data, len, t, NULL, 0, NULL);
 }

@@ -2,7 +2,8 @@
 /*
  * The encoder: a trace to bytes that decode to the same trace, using the
  * shortest form the decoder offers for each field and the raw forms for
- * everything else.
+ * everything else, and a burst prefix for a run of operations with the
+ * same bytes where that is shorter.  It writes the newest version only.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,10 @@
 #include "input_format.h"
 #include "input_geometry.h"
 #include "input_ops.h"
+#include "points.h"
+
+/* The longest item: a nest prefix (7 bytes), then an alloc (1 + 8 + 9). */
+#define ITEM_MAX 32
 
 struct writer {
 	uint8_t *buf;
@@ -100,33 +105,216 @@ static unsigned size_class(size_t size, size_t page, uint8_t *p, int *n)
 	return SC_RAW64;
 }
 
-static void encode_align(struct writer *w, size_t align)
+/* The align byte(s) into b; how many. */
+static int encode_align(uint8_t *b, size_t align)
 {
 	for (int e = 0; e <= 12; e++)
 		if (align == (size_t)1 << e) {
-			wr(w, (uint64_t)e, 1);
-			return;
+			b[0] = (uint8_t)e;
+			return 1;
 		}
 	for (int e = 13; e <= 16; e++)
 		if (align == (size_t)1 << e) {
-			wr(w, ALIGN_BIG_POW2 + (uint64_t)(e - 13), 1);
-			return;
+			b[0] = (uint8_t)(ALIGN_BIG_POW2 + e - 13);
+			return 1;
 		}
 	for (int i = 0; i < 16; i++)
 		if (align == odd_aligns[i]) {
-			wr(w, ALIGN_ODD + (uint64_t)i, 1);
-			return;
+			b[0] = (uint8_t)(ALIGN_ODD + i);
+			return 1;
 		}
-	wr(w, ALIGN_RAW, 1);
-	wr(w, align, 8);
+	b[0] = ALIGN_RAW;
+	for (int k = 0; k < 8; k++)
+		b[1 + k] = (uint8_t)((uint64_t)align >> (8 * k));
+	return 9;
+}
+
+/* What the encoder tracks: the decoder's state, as it will be. */
+struct enc_state {
+	unsigned int not_freed[INPUT_MAX_LIVE];
+	unsigned int nr_not_freed;
+	const struct trace_op *outer; /* the last top-level op, if any */
+	size_t outer_index;
+	unsigned int nr_allocs;
+	unsigned int block_first_id;
+};
+
+/* The bytes of a nest prefix naming op's point; -1 when it has none. */
+static int nest_prefix(const struct trace_op *op, uint8_t *p, char *err,
+		       size_t errlen, size_t i)
+{
+	int idx = trace_point_index(op->at);
+	int n = 0;
+
+	if (idx < 0 || (unsigned)idx >= input_points_known(INPUT_FORMAT_VERSION)) {
+		snprintf(err, errlen,
+			 "operation %zu: point '%s' has no byte form (trace/points.c lists the names it can carry)",
+			 i + 1, op->at);
+		return -1;
+	}
+	if (op->at_nth < 1 || op->at_nth > TRACE_MAX_AT_NTH) {
+		snprintf(err, errlen, "operation %zu: occurrence %u out of 1..%d",
+			 i + 1, op->at_nth, TRACE_MAX_AT_NTH);
+		return -1;
+	}
+	if (op->at_nth <= 4) {
+		p[n++] = (uint8_t)(OP_NEST | (op->at_nth - 1));
+		p[n++] = (uint8_t)idx;
+		return n;
+	}
+	p[n++] = OP_NEST | NEST_LONG_NTH;
+	p[n++] = (uint8_t)idx;
+	if (op->at_nth - 1 < NTH_RAW) {
+		p[n++] = (uint8_t)(op->at_nth - 1);
+		return n;
+	}
+	p[n++] = NTH_RAW;
+	for (int k = 0; k < 4; k++)
+		p[n++] = (uint8_t)((op->at_nth - 1) >> (8 * k));
+	return n;
+}
+
+/*
+ * The bytes of op i (its nest prefix and the operation), advancing the
+ * state as the decoder will; the length, or -1 with a reason in err.
+ */
+static int encode_op(struct enc_state *s, const struct trace *t, size_t i,
+		     uint8_t *b, char *err, size_t errlen)
+{
+	const struct trace_op *op = &t->ops[i];
+	unsigned int eligible = s->nr_not_freed, idx;
+	uint8_t p[8];
+	int n = 0, k;
+	unsigned cls;
+	unsigned int first_id = s->nr_allocs;
+
+	if (op->nested) {
+		if (!s->outer) {
+			snprintf(err, errlen,
+				 "operation %zu: nested, with no operation before it to nest in",
+				 i + 1);
+			return -1;
+		}
+		if (!trace_nest_allowed(s->outer, op)) {
+			snprintf(err, errlen,
+				 "operation %zu: cannot run nested in operation %zu",
+				 i + 1, s->outer_index + 1);
+			return -1;
+		}
+		n = nest_prefix(op, b, err, errlen, i);
+		if (n < 0)
+			return -1;
+		while (eligible &&
+		       s->not_freed[eligible - 1] >= s->block_first_id)
+			eligible--;
+	}
+	switch (op->kind) {
+	case OP_ALLOC:
+		if (s->nr_not_freed == INPUT_MAX_LIVE) {
+			snprintf(err, errlen,
+				 "operation %zu: more than %d allocations outstanding",
+				 i + 1, INPUT_MAX_LIVE);
+			return -1;
+		}
+		cls = size_class(op->size, t->geo.page_size, p, &k);
+		b[n++] = (uint8_t)(((op->atomic ? IK_ALLOC_ATOMIC : IK_ALLOC0)
+				    << 5) |
+				   (op->align ? ALLOC_HAS_ALIGN : 0) |
+				   (op->reserved ? ALLOC_RESERVED : 0) | cls);
+		memcpy(b + n, p, (size_t)k);
+		n += k;
+		if (op->align)
+			n += encode_align(b + n, op->align);
+		s->not_freed[s->nr_not_freed++] = op->id;
+		s->nr_allocs++;
+		break;
+	case OP_FREE:
+		for (idx = 0; idx < s->nr_not_freed; idx++)
+			if (s->not_freed[idx] == op->id)
+				break;
+		if (idx == s->nr_not_freed) {
+			snprintf(err, errlen,
+				 "operation %zu: free of id %u that is not outstanding",
+				 i + 1, op->id);
+			return -1;
+		}
+		if (idx >= eligible) {
+			snprintf(err, errlen,
+				 "operation %zu: nested free of id %u, made by its own block",
+				 i + 1, op->id);
+			return -1;
+		}
+		if (idx < FREE_LONG_INDEX) {
+			b[n++] = (uint8_t)((IK_FREE0 << 5) | idx);
+		} else {
+			b[n++] = (IK_FREE0 << 5) | FREE_LONG_INDEX;
+			b[n++] = (uint8_t)idx;
+			b[n++] = (uint8_t)(idx >> 8);
+		}
+		memmove(&s->not_freed[idx], &s->not_freed[idx + 1],
+			(s->nr_not_freed - idx - 1) * sizeof(s->not_freed[0]));
+		s->nr_not_freed--;
+		break;
+	case OP_BALANCE:
+		b[n++] = IK_BALANCE << 5;
+		break;
+	case OP_FAIL:
+		if (op->count >= 1 && op->count <= 7 && !op->after) {
+			b[n++] = (uint8_t)((IK_FAIL << 5) |
+					   ((unsigned)op->fault << 3) |
+					   (op->count - 1));
+			break;
+		}
+		b[n++] = (uint8_t)((IK_FAIL << 5) | ((unsigned)op->fault << 3) |
+				   FAIL_LONG_COUNT);
+		for (k = 0; k < 4; k++)
+			b[n++] = (uint8_t)(op->count >> (8 * k));
+		if (op->after < FAIL_AFTER_RAW) {
+			b[n++] = (uint8_t)op->after;
+		} else {
+			b[n++] = FAIL_AFTER_RAW;
+			for (k = 0; k < 4; k++)
+				b[n++] = (uint8_t)(op->after >> (8 * k));
+		}
+		break;
+	}
+	if (!op->nested) {
+		s->outer = op;
+		s->outer_index = i;
+		s->block_first_id = first_id;
+	}
+	return n;
+}
+
+/* count copies of an item's bytes b: a burst prefix when it is shorter */
+static void write_run(struct writer *w, const uint8_t *b, size_t len,
+		      unsigned count)
+{
+	size_t burst = count <= BURST_SHORT_MAX ? 1 : 2;
+
+	if (count >= 2 && burst + len < count * len) {
+		if (count <= BURST_SHORT_MAX) {
+			wr(w, OP_BURST | (count - 2), 1);
+		} else {
+			wr(w, OP_BURST | BURST_LONG, 1);
+			wr(w, count - 2, 1);
+		}
+		count = 1;
+	}
+	while (count--)
+		for (size_t j = 0; j < len; j++)
+			wr(w, b[j], 1);
 }
 
 int trace_encode(const struct trace *t, uint8_t **out, size_t *outlen,
 		 char *err, size_t errlen)
 {
 	struct writer w = { 0 };
-	unsigned int not_freed[INPUT_MAX_LIVE];
-	unsigned int nr_not_freed = 0;
+	struct enc_state *s;
+	uint8_t run[ITEM_MAX], cur[ITEM_MAX];
+	size_t run_len = 0;
+	unsigned count = 0;
+	int n;
 
 	if (t->nr_ops > INPUT_MAX_OPS) {
 		snprintf(err, errlen,
@@ -134,80 +322,40 @@ int trace_encode(const struct trace *t, uint8_t **out, size_t *outlen,
 			 t->nr_ops, INPUT_MAX_OPS);
 		return -1;
 	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	wr(&w, INPUT_FORMAT_VERSION, 1);
 	encode_geometry(&w, &t->geo);
 
+	/*
+	 * Runs of operations with the same bytes are one burst: the decoder
+	 * reads the bytes again for each copy, in the state the copy before
+	 * left (the same free index frees the next allocation outstanding).
+	 */
 	for (size_t i = 0; i < t->nr_ops; i++) {
-		const struct trace_op *op = &t->ops[i];
-		uint8_t p[8];
-		int n;
-		unsigned cls, idx;
-
-		switch (op->kind) {
-		case OP_ALLOC:
-			if (nr_not_freed == INPUT_MAX_LIVE) {
-				snprintf(err, errlen,
-					 "operation %zu: more than %d allocations outstanding",
-					 i + 1, INPUT_MAX_LIVE);
-				free(w.buf);
-				return -1;
-			}
-			cls = size_class(op->size, t->geo.page_size, p, &n);
-			wr(&w, ((uint64_t)(op->atomic ? IK_ALLOC_ATOMIC :
-							IK_ALLOC0) << 5) |
-				       (op->align ? ALLOC_HAS_ALIGN : 0) |
-				       (op->reserved ? ALLOC_RESERVED : 0) | cls,
-			   1);
-			for (int j = 0; j < n; j++)
-				wr(&w, p[j], 1);
-			if (op->align)
-				encode_align(&w, op->align);
-			not_freed[nr_not_freed++] = op->id;
-			break;
-		case OP_FREE:
-			for (idx = 0; idx < nr_not_freed; idx++)
-				if (not_freed[idx] == op->id)
-					break;
-			if (idx == nr_not_freed) {
-				snprintf(err, errlen,
-					 "operation %zu: free of id %u that is not outstanding",
-					 i + 1, op->id);
-				free(w.buf);
-				return -1;
-			}
-			if (idx < FREE_LONG_INDEX) {
-				wr(&w, (IK_FREE0 << 5) | idx, 1);
-			} else {
-				wr(&w, (IK_FREE0 << 5) | FREE_LONG_INDEX, 1);
-				wr(&w, idx, 2);
-			}
-			memmove(&not_freed[idx], &not_freed[idx + 1],
-				(nr_not_freed - idx - 1) * sizeof(not_freed[0]));
-			nr_not_freed--;
-			break;
-		case OP_BALANCE:
-			wr(&w, IK_BALANCE << 5, 1);
-			break;
-		case OP_FAIL:
-			if (op->count >= 1 && op->count <= 7 && !op->after) {
-				wr(&w, (IK_FAIL << 5) | ((unsigned)op->fault << 3) |
-					       (op->count - 1),
-				   1);
-				break;
-			}
-			wr(&w, (IK_FAIL << 5) | ((unsigned)op->fault << 3) |
-				       FAIL_LONG_COUNT,
-			   1);
-			wr(&w, op->count, 4);
-			if (op->after < FAIL_AFTER_RAW) {
-				wr(&w, op->after, 1);
-			} else {
-				wr(&w, FAIL_AFTER_RAW, 1);
-				wr(&w, op->after, 4);
-			}
-			break;
+		n = encode_op(s, t, i, cur, err, errlen);
+		if (n < 0) {
+			free(w.buf);
+			free(s);
+			return -1;
 		}
+		if (count && count < INPUT_BURST_MAX && (size_t)n == run_len &&
+		    !memcmp(cur, run, run_len)) {
+			count++;
+			continue;
+		}
+		if (count)
+			write_run(&w, run, run_len, count);
+		memcpy(run, cur, (size_t)n);
+		run_len = (size_t)n;
+		count = 1;
 	}
+	if (count)
+		write_run(&w, run, run_len, count);
+	free(s);
 	if (w.oom) {
 		free(w.buf);
 		snprintf(err, errlen, "out of memory");

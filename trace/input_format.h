@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The binary form of a trace (fuzz inputs), version 3.  The layout is
+ * The binary form of a trace (fuzz inputs), version 4.  The layout is
  * documented in docs/byte-format.md; any change that makes an old corpus file
- * decode differently must bump INPUT_FORMAT_VERSION.
+ * decode differently must bump INPUT_FORMAT_VERSION, and the decoder keeps
+ * reading the older versions' inputs as they did (input_version()).
  */
 #ifndef PCPU_FUZZ_INPUT_FORMAT_H
 #define PCPU_FUZZ_INPUT_FORMAT_H
@@ -12,10 +13,32 @@
 
 #include "trace.h"
 
-#define INPUT_FORMAT_VERSION 3
+#define INPUT_FORMAT_VERSION 4
+/* Version bytes 1 to 3 read as version 3 (every decoder before 4 did). */
+#define INPUT_LEGACY_VERSION 3
 /* Bounds per input: longer inputs are cut, extra allocs become no-ops. */
 #define INPUT_MAX_OPS 4096
 #define INPUT_MAX_LIVE 512
+/* Most copies one operation with burst prefixes decodes to. */
+#define INPUT_BURST_MAX 64
+
+/*
+ * The rules an input is read by, from its version byte: 1 to 3 read as
+ * version 3 (no nesting, no bursts), everything else as the newest.  A
+ * later version keeps its own byte for itself and decodes 4 as 4.
+ */
+static inline unsigned input_version(uint8_t byte0)
+{
+	return byte0 >= 1 && byte0 <= INPUT_LEGACY_VERSION ?
+		       INPUT_LEGACY_VERSION :
+		       INPUT_FORMAT_VERSION;
+}
+
+/* How many names of trace_points[] (points.h) a version's point byte picks from. */
+static inline unsigned input_points_known(unsigned version)
+{
+	return version >= 4 ? 22 : 0;
+}
 
 /*
  * Decode any byte string into a valid trace; no input is rejected.

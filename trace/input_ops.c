@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Operation boundaries of the binary trace form (docs/byte-format.md): the
- * decoder's reading order without building a trace, so that a mutator can
- * cut an input into whole operations.  It must agree with input_decode.c
- * byte for byte; tests/suite-mutator.sh checks that on random inputs.
+ * Item boundaries of the binary trace form (docs/byte-format.md): an
+ * item's length from its own bytes, without building a trace, so that a
+ * mutator can cut an input into whole items; and the split itself, which
+ * the decoder reports (input_decode_spans()).  input_op_len() must agree
+ * with the decoder byte for byte; tests/suite-mutator.sh checks that on
+ * random inputs.
  */
 #include "input_format.h"
 #include "input_geometry.h"
@@ -28,9 +30,27 @@ size_t input_header_len(const uint8_t *data, size_t len)
 
 size_t input_op_len(const uint8_t *data, size_t len, size_t off)
 {
-	uint8_t o = byte_at(data, len, off);
-	size_t n = 1;
+	bool v4 = input_version(byte_at(data, len, 0)) >= 4;
+	size_t pre = 0, n = 1;
+	uint8_t o;
 
+	/* prefixes (version 4): nest and burst, any number of either */
+	for (;;) {
+		if (off + pre >= len)
+			return pre; /* the input ended before an opcode */
+		o = data[off + pre];
+		if (!v4 || (o >> 5) != IK_BALANCE || o < OP_NEST)
+			break;
+		if (o < OP_BURST) {
+			pre += 2; /* opcode, point */
+			if (o & NEST_LONG_NTH)
+				pre += byte_at(data, len, off + pre) == NTH_RAW ?
+					       5 : 1;
+		} else {
+			pre += (o & 7) == BURST_LONG ? 2 : 1;
+		}
+	}
+	off += pre;
 	switch (o >> 5) {
 	case IK_ALLOC0:
 	case IK_ALLOC1:
@@ -39,50 +59,29 @@ size_t input_op_len(const uint8_t *data, size_t len, size_t off)
 		n += size_bytes[o & 7];
 		if (o & ALLOC_HAS_ALIGN)
 			n += byte_at(data, len, off + n) == ALIGN_RAW ? 9 : 1;
-		return n;
+		break;
 	case IK_FREE0:
 	case IK_FREE1:
-		return (o & 31) == FREE_LONG_INDEX ? 3 : 1;
+		n += (o & 31) == FREE_LONG_INDEX ? 2 : 0;
+		break;
 	case IK_BALANCE:
-		return 1;
+		break;
 	default:
-		if ((o & 7) != FAIL_LONG_COUNT)
-			return 1;
-		return byte_at(data, len, off + 5) == FAIL_AFTER_RAW ? 10 : 6;
+		if ((o & 7) == FAIL_LONG_COUNT)
+			n += byte_at(data, len, off + 5) == FAIL_AFTER_RAW ? 9 : 5;
+		break;
 	}
+	return pre + n;
 }
 
 size_t input_split_ops(const uint8_t *data, size_t len,
 		       struct input_op_span *ops, size_t max)
 {
-	size_t pos = input_header_len(data, len);
-	size_t n = 0, decoded = 0;
-	unsigned outstanding = 0; /* allocations not freed yet */
+	struct trace t;
+	size_t n = 0;
 
-	while (pos < len && decoded < INPUT_MAX_OPS) {
-		uint8_t kind = data[pos] >> 5;
-		uint8_t noop = 0;
-
-		if (kind <= IK_ALLOC_ATOMIC) {
-			if (outstanding == INPUT_MAX_LIVE)
-				noop = 1;
-			else
-				outstanding++;
-		} else if (kind <= IK_FREE1) {
-			if (!outstanding)
-				noop = 1;
-			else
-				outstanding--;
-		}
-		if (n < max) {
-			ops[n].off = pos;
-			ops[n].len = input_op_len(data, len, pos);
-			ops[n].kind = kind;
-			ops[n].noop = noop;
-		}
-		pos += input_op_len(data, len, pos);
-		n++;
-		decoded += !noop;
-	}
+	if (input_decode_spans(data, len, &t, ops, max, &n))
+		n = 0;
+	trace_free(&t);
 	return n;
 }
