@@ -7,8 +7,12 @@
  * allocations, holes punched between them, a chunk filled to the byte), so
  * the operations here insert, delete, duplicate and swap operations,
  * re-point frees, and set sizes and alignments to page and unit boundaries
- * (and to what exactly fills the area left), falling back to libFuzzer's
- * own byte mutations part of the time.
+ * (and to what exactly fills the area left); they nest operations at the
+ * preemption points of others, take nested operations and whole blocks out,
+ * move them to other points, and repeat operations in bursts (the prefixes
+ * of docs/byte-format.md §2.1), falling back to libFuzzer's own byte
+ * mutations part of the time.  Inputs of version 3 are rewritten as
+ * version 4 with the same meaning before they are edited.
  *
  * Deterministic: every choice comes from the seed libFuzzer passes in
  * (same seed, same input: same output; no state between calls).  AFL++
@@ -22,6 +26,7 @@
 #include "input_format.h"
 #include "input_geometry.h"
 #include "input_ops.h"
+#include "points.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
@@ -33,6 +38,13 @@ size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1, size_t size1,
 
 /* The longest operation: opcode, u64 size, align 0xff and its u64. */
 #define OP_MAX_LEN 18
+/*
+ * The longest prefixes the mutator writes: a burst with its count byte,
+ * then up to two nest prefixes (two: a nesting the decoder drops, kept as
+ * such) of at most 7 bytes each.
+ */
+#define PREFIX_MAX 16
+#define ITEM_MAX_LEN (PREFIX_MAX + OP_MAX_LEN)
 /* Room for the operations one call writes from scratch. */
 #define ARENA_OPS 16
 /* Longest run of operations duplicated or deleted at once. */
@@ -57,10 +69,14 @@ static size_t below(struct rng *r, size_t n)
 	return n ? (size_t)(rnd(r) % n) : 0;
 }
 
-/* An input cut into a header and operations (pointers into copy/arena). */
+/*
+ * An input cut into a header and items (pointers into copy/arena): an
+ * item is its prefixes, then one operation whose opcode is p[at].
+ */
 struct op {
 	const uint8_t *p;
 	size_t len;
+	size_t at;
 };
 
 struct cut {
@@ -70,7 +86,7 @@ struct cut {
 	size_t n, cap;
 	struct pcpu_geometry geo; /* the header's */
 	uint8_t *copy; /* the input, then OP_MAX_LEN zero bytes */
-	uint8_t arena[ARENA_OPS][OP_MAX_LEN];
+	uint8_t arena[ARENA_OPS][ITEM_MAX_LEN];
 	size_t arena_used;
 };
 
@@ -118,8 +134,19 @@ static int cut_input(struct cut *c, const uint8_t *data, size_t size)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
+		uint8_t *o = c->copy + spans[i].off + spans[i].op;
+
+		/*
+		 * Version 3 read 0xd0..0xdf as balance too; version 4 reads
+		 * them as prefixes, so the copy says balance the one way both
+		 * read alike (a version-3 item has no prefix).
+		 */
+		if (input_version(c->copy[0]) < 4 && !spans[i].bare &&
+		    spans[i].kind == IK_BALANCE)
+			*o = IK_BALANCE << 5;
 		c->ops[i].p = c->copy + spans[i].off;
 		c->ops[i].len = spans[i].len;
+		c->ops[i].at = spans[i].op;
 	}
 	c->n = n;
 	free(spans);
@@ -140,9 +167,15 @@ static size_t emit(const struct cut *c, size_t from, size_t to, uint8_t *out,
 	return pos;
 }
 
+/* The item's opcode (an item the input ended in has none: a balance). */
+static uint8_t opcode(const struct op *op)
+{
+	return op->at < op->len ? op->p[op->at] : IK_BALANCE << 5;
+}
+
 static bool is_alloc(const struct op *op)
 {
-	return (op->p[0] >> 5) <= IK_ALLOC_ATOMIC;
+	return (opcode(op) >> 5) <= IK_ALLOC_ATOMIC;
 }
 
 /* Index of a random operation matching want, or c->n if none. */
@@ -250,8 +283,12 @@ struct prefix_state {
 
 static int prefix_state(const struct cut *c, size_t i, struct prefix_state *s)
 {
-	size_t max = c->hdr_len + i * OP_MAX_LEN;
-	uint8_t *buf = malloc(max);
+	size_t max = c->hdr_len;
+	uint8_t *buf;
+
+	for (size_t k = 0; k < i; k++)
+		max += c->ops[k].len;
+	buf = malloc(max);
 	struct trace t;
 	size_t *live;
 	bool *res;
@@ -404,7 +441,7 @@ static bool insert_op(struct cut *c, struct rng *r)
 
 	if (!p || !(len = random_op(c, r, at, p)) || !open_gap(c, at, 1))
 		return false;
-	c->ops[at] = (struct op){ p, len };
+	c->ops[at] = (struct op){ p, len, 0 };
 	return true;
 }
 
@@ -466,21 +503,129 @@ static bool swap_ops(struct cut *c, struct rng *r)
 	return true;
 }
 
+/*
+ * The prefixes of an item, as the decoder reads them: the copies its
+ * bursts ask for and its nest prefixes (the first one's bytes kept).
+ */
+struct prefixes {
+	unsigned int copies;
+	unsigned int nests;
+	uint8_t nest[7];
+	size_t nest_len;
+};
+
+/* Bytes of the nest prefix at p (opcode, point, occurrence if long). */
+static size_t nest_len(const uint8_t *p)
+{
+	if (!(p[0] & NEST_LONG_NTH))
+		return 2;
+	return p[2] == NTH_RAW ? 7 : 3;
+}
+
+static void parse_prefixes(const struct op *op, struct prefixes *pf)
+{
+	memset(pf, 0, sizeof(*pf));
+	pf->copies = 1;
+	for (size_t k = 0; k < op->at;) {
+		const uint8_t *q = op->p + k;
+
+		if (q[0] < OP_BURST) {
+			if (!pf->nests++) {
+				pf->nest_len = nest_len(q);
+				memcpy(pf->nest, q, pf->nest_len);
+			}
+			k += nest_len(q);
+			continue;
+		}
+		if ((q[0] & 7) == BURST_LONG) {
+			pf->copies *= 2 + q[1] % 63u;
+			k += 2;
+		} else {
+			pf->copies *= (q[0] & 7) + 2u;
+			k++;
+		}
+		if (pf->copies > INPUT_BURST_MAX)
+			pf->copies = INPUT_BURST_MAX;
+	}
+}
+
+/* The prefixes pf in the shortest bytes that read the same; their length. */
+static size_t put_prefixes(uint8_t *p, const struct prefixes *pf)
+{
+	size_t n = 0;
+
+	if (pf->copies > BURST_SHORT_MAX) {
+		p[n++] = OP_BURST | BURST_LONG;
+		p[n++] = (uint8_t)(pf->copies - 2);
+	} else if (pf->copies > 1) {
+		p[n++] = (uint8_t)(OP_BURST | (pf->copies - 2));
+	}
+	/* a second nest prefix keeps a dropped nesting dropped */
+	for (unsigned int k = 0; k < pf->nests && k < 2; k++) {
+		memcpy(p + n, pf->nest, pf->nest_len);
+		n += pf->nest_len;
+	}
+	return n;
+}
+
+/* An item the input ended in: prefixes and no opcode. */
+static bool is_bare(const struct op *op)
+{
+	return op->at >= op->len;
+}
+
+static bool is_item(const struct op *op)
+{
+	return !is_bare(op);
+}
+
+static bool has_nest(const struct op *op)
+{
+	for (size_t k = 0; k < op->at;) {
+		if (op->p[k] < OP_BURST)
+			return true;
+		k += (op->p[k] & 7) == BURST_LONG ? 2 : 1;
+	}
+	return false;
+}
+
+static bool is_nested(const struct op *op)
+{
+	return !is_bare(op) && has_nest(op);
+}
+
+static bool is_top(const struct op *op)
+{
+	return !is_bare(op) && !has_nest(op);
+}
+
+/* Item i rebuilt: its prefixes (from pf) in p, then its operation's n bytes. */
+static void set_item(struct cut *c, size_t i, uint8_t *p,
+		     const struct prefixes *pf, const uint8_t *opb, size_t n)
+{
+	size_t pre = put_prefixes(p, pf);
+
+	memmove(p + pre, opb, n);
+	c->ops[i] = (struct op){ p, pre + n, pre };
+}
+
 /* Rewrite an alloc's size to a boundary, keeping its other fields. */
 static bool nudge_size(struct cut *c, struct rng *r)
 {
-	size_t i = pick(c, r, is_alloc), sl;
+	size_t i = pick(c, r, is_alloc), sl, n;
 	struct prefix_state s;
+	struct prefixes pf;
 	const struct op *old;
-	uint8_t *p;
+	uint8_t *p, b[OP_MAX_LEN];
 
 	if (i == c->n || !(p = arena_op(c)) || prefix_state(c, i, &s))
 		return false;
 	old = &c->ops[i];
-	sl = 1 + size_len(old->p[0]);
-	c->ops[i].len = put_alloc(p, old->p[0], boundary_size(&s, r),
-				  s.geo.page_size, old->p + sl, old->len - sl);
-	c->ops[i].p = p;
+	parse_prefixes(old, &pf);
+	sl = 1 + size_len(opcode(old));
+	n = put_alloc(b, opcode(old), boundary_size(&s, r), s.geo.page_size,
+		      old->p + old->at + sl, old->len - old->at - sl);
+	set_item(c, i, p, &pf, b, n);
 	return true;
 }
 
@@ -488,43 +633,301 @@ static bool nudge_size(struct cut *c, struct rng *r)
 static bool nudge_align(struct cut *c, struct rng *r)
 {
 	size_t i = pick(c, r, is_alloc), sl;
+	struct prefixes pf;
 	const struct op *old;
-	uint8_t *p, align;
+	uint8_t *p, b[OP_MAX_LEN];
 
 	if (i == c->n || !(p = arena_op(c)))
 		return false;
 	old = &c->ops[i];
-	sl = 1 + size_len(old->p[0]);
-	memcpy(p, old->p, sl);
-	if ((old->p[0] & ALLOC_HAS_ALIGN) && below(r, 4) == 0) {
-		p[0] &= (uint8_t)~ALLOC_HAS_ALIGN;
-		c->ops[i] = (struct op){ p, sl };
+	parse_prefixes(old, &pf);
+	sl = 1 + size_len(opcode(old));
+	memcpy(b, old->p + old->at, sl);
+	if ((b[0] & ALLOC_HAS_ALIGN) && below(r, 4) == 0) {
+		b[0] &= (uint8_t)~ALLOC_HAS_ALIGN;
+		set_item(c, i, p, &pf, b, sl);
 		return true;
 	}
-	align = random_align(r);
-	p[0] |= ALLOC_HAS_ALIGN;
-	p[sl] = align;
-	c->ops[i] = (struct op){ p, sl + 1 };
+	b[0] |= ALLOC_HAS_ALIGN;
+	b[sl] = random_align(r);
+	set_item(c, i, p, &pf, b, sl + 1);
 	return true;
 }
 
 static bool is_free(const struct op *op)
 {
-	uint8_t k = op->p[0] >> 5;
+	uint8_t k = opcode(op) >> 5;
 
-	return k == IK_FREE0 || k == IK_FREE1;
+	return !is_bare(op) && (k == IK_FREE0 || k == IK_FREE1);
 }
 
 /* Point a free at another outstanding allocation (short index). */
 static bool repoint_free(struct cut *c, struct rng *r)
 {
 	size_t i = pick(c, r, is_free);
+	struct prefixes pf;
+	uint8_t *p, b;
+
+	if (i == c->n || !(p = arena_op(c)))
+		return false;
+	parse_prefixes(&c->ops[i], &pf);
+	b = (uint8_t)((IK_FREE0 << 5) | below(r, below(r, 2) ? 4 : 31));
+	set_item(c, i, p, &pf, &b, 1);
+	return true;
+}
+
+/*
+ * The points where each kind of outer operation releases pcpu_lock, on
+ * the area-map port and on Linux (docs/interleavings.md §2): most nested
+ * operations go there, the rest to any point of the table.
+ */
+static const char *const alloc_points[] = {
+	"extend", "extend-done", "create", "area-found", "populated", "fail",
+	"pcpu_alloc", "pcpu_extend_area_map", "pcpu_create_chunk", NULL,
+};
+static const char *const atomic_points[] = {
+	"extend", "create", "area-found", "fail", "pcpu_alloc", NULL,
+};
+static const char *const free_points[] = {
+	"free", "free_percpu", NULL,
+};
+static const char *const balance_points[] = {
+	"extend-done", "balance-reclaim", "balance-depopulated",
+	"balance-extend", "balance-populate", "balance-populated",
+	"balance-create", "pcpu_balance_free", "pcpu_balance_populated",
+	"pcpu_reclaim_populated", "pcpu_balance_workfn", "pcpu_create_chunk",
+	"pcpu_depopulate_chunk", "pcpu_extend_area_map", NULL,
+};
+
+/* A point byte for a nested operation of an outer one with opcode o. */
+static uint8_t random_point(struct rng *r, uint8_t o)
+{
+	const char *const *list;
+	size_t n = 0;
+	int idx;
+
+	if (below(r, 4) == 0)
+		return (uint8_t)below(r, input_points_known(INPUT_FORMAT_VERSION));
+	switch (o >> 5) {
+	case IK_ALLOC_ATOMIC:
+		list = atomic_points;
+		break;
+	case IK_FREE0:
+	case IK_FREE1:
+		list = free_points;
+		break;
+	case IK_BALANCE:
+		list = balance_points;
+		break;
+	default:
+		list = alloc_points;
+		break;
+	}
+	while (list[n])
+		n++;
+	idx = trace_point_index(list[below(r, n)]);
+	return (uint8_t)(idx < 0 ? 0 : idx);
+}
+
+/* An occurrence: 1 half of the time, 2 to 4 mostly, now and then up to 32. */
+static unsigned int random_nth(struct rng *r)
+{
+	switch (below(r, 8)) {
+	case 0: case 1: case 2: case 3:
+		return 1;
+	case 4: case 5:
+		return 2;
+	case 6:
+		return 3 + (unsigned)below(r, 2);
+	default:
+		return 5 + (unsigned)below(r, 28);
+	}
+}
+
+/* A nest prefix (docs/byte-format.md §2.1) into p; its length. */
+static size_t put_nest(uint8_t *p, uint8_t point, unsigned int nth)
+{
+	if (nth <= 4) {
+		p[0] = (uint8_t)(OP_NEST | (nth - 1));
+		p[1] = point;
+		return 2;
+	}
+	p[0] = OP_NEST | NEST_LONG_NTH;
+	p[1] = point;
+	if (nth - 1 < NTH_RAW) {
+		p[2] = (uint8_t)(nth - 1);
+		return 3;
+	}
+	p[2] = NTH_RAW;
+	for (int k = 0; k < 4; k++)
+		p[3 + k] = (uint8_t)((nth - 1) >> (8 * k));
+	return 7;
+}
+
+/* The closest top-level item before item i (c->n when there is none). */
+static size_t outer_of(const struct cut *c, size_t i)
+{
+	while (i-- > 0)
+		if (is_top(&c->ops[i]))
+			return i;
+	return c->n;
+}
+
+/* Could the item be an outer operation (a top-level op that is no fail)? */
+static bool can_nest_in(const struct op *op)
+{
+	return is_top(op) && (opcode(op) >> 5) != IK_FAIL;
+}
+
+/*
+ * A new nested operation at a point of a top-level one: at the end of its
+ * block or first in it.  Inside a sleeping alloc or a balance only what
+ * the kernel lets run there is drawn (frees, atomic allocs, faults).
+ */
+static bool insert_nested(struct cut *c, struct rng *r)
+{
+	size_t i = pick(c, r, can_nest_in), at, pre, n;
+	uint8_t *p, o;
+	bool mutex;
+
+	if (i == c->n || !(p = arena_op(c)))
+		return false;
+	o = opcode(&c->ops[i]);
+	mutex = (o >> 5) <= IK_ALLOC2 || (o >> 5) == IK_BALANCE;
+	at = i + 1;
+	if (below(r, 4))
+		while (at < c->n && !is_top(&c->ops[at]))
+			at++;
+	pre = put_nest(p, random_point(r, o), random_nth(r));
+	n = random_op(c, r, at, p + pre);
+	if (!n)
+		return false;
+	if (mutex && (p[pre] >> 5) <= IK_ALLOC2)
+		p[pre] = (uint8_t)((p[pre] & 0x1f) | IK_ALLOC_ATOMIC << 5);
+	else if (mutex && (p[pre] >> 5) == IK_BALANCE)
+		p[pre] = (uint8_t)((IK_FREE0 << 5) | below(r, 8));
+	if (!open_gap(c, at, 1))
+		return false;
+	c->ops[at] = (struct op){ p, pre + n, pre };
+	return true;
+}
+
+static bool remove_nested(struct cut *c, struct rng *r)
+{
+	size_t i = pick(c, r, is_nested);
+
+	if (i == c->n)
+		return false;
+	memmove(&c->ops[i], &c->ops[i + 1], (c->n - i - 1) * sizeof(c->ops[0]));
+	c->n--;
+	return true;
+}
+
+/*
+ * A block out: its nested items only (the outer op stays, plain), or
+ * the outer op with them.
+ */
+static bool remove_block(struct cut *c, struct rng *r)
+{
+	size_t start = below(r, c->n), i = c->n, end;
+
+	for (size_t k = 0; k < c->n; k++) {
+		size_t j = (start + k) % c->n;
+
+		if (j + 1 < c->n && is_top(&c->ops[j]) &&
+		    is_nested(&c->ops[j + 1])) {
+			i = j;
+			break;
+		}
+	}
+	if (i == c->n)
+		return false;
+	for (end = i + 1; end < c->n && !is_top(&c->ops[end]); end++)
+		;
+	if (below(r, 2))
+		i++; /* keep the outer op */
+	memmove(&c->ops[i], &c->ops[end], (c->n - end) * sizeof(c->ops[0]));
+	c->n -= end - i;
+	return true;
+}
+
+/* A nested item at another point, or at another occurrence of its point. */
+static bool change_point(struct cut *c, struct rng *r)
+{
+	size_t i = pick(c, r, is_nested), outer;
+	struct prefixes pf;
+	unsigned int nth, old_nth;
+	uint8_t *p, point, old_point;
+	const struct op *old;
+
+	if (i == c->n || !(p = arena_op(c)))
+		return false;
+	old = &c->ops[i];
+	parse_prefixes(old, &pf);
+	point = pf.nest[1];
+	nth = (pf.nest[0] & 3) + 1u;
+	if ((pf.nest[0] & NEST_LONG_NTH) && pf.nest[2] != NTH_RAW)
+		nth = pf.nest[2] + 1u;
+	else if (pf.nest[0] & NEST_LONG_NTH)
+		nth = 1 + (unsigned)((pf.nest[3] | pf.nest[4] << 8 |
+				      pf.nest[5] << 16 |
+				      (uint32_t)pf.nest[6] << 24) %
+				     TRACE_MAX_AT_NTH);
+	old_point = point;
+	old_nth = nth;
+	if (below(r, 2)) {
+		outer = outer_of(c, i);
+		point = random_point(r, outer < c->n ? opcode(&c->ops[outer]) :
+						       IK_BALANCE << 5);
+	} else if (below(r, 2)) {
+		nth = nth > 1 && below(r, 2) ? nth - 1 : nth + 1;
+	} else {
+		nth = random_nth(r);
+	}
+	if (point == old_point && nth == old_nth)
+		nth = nth < TRACE_MAX_AT_NTH ? nth + 1 : 1; /* a change, always */
+	pf.nest_len = put_nest(pf.nest, point, nth);
+	set_item(c, i, p, &pf, old->p + old->at, old->len - old->at);
+	return true;
+}
+
+/*
+ * A burst on an item, or its count changed: mostly a few copies, now and
+ * then a chunk's worth (14, 16, 32, 64); a burst taken off again.
+ */
+static bool change_burst(struct cut *c, struct rng *r)
+{
+	static const unsigned int many[] = { 14, 16, 32, 64 };
+	size_t i = pick(c, r, is_item);
+	unsigned int was;
+	struct prefixes pf;
+	const struct op *old;
 	uint8_t *p;
 
 	if (i == c->n || !(p = arena_op(c)))
 		return false;
-	p[0] = (uint8_t)((IK_FREE0 << 5) | below(r, below(r, 2) ? 4 : 31));
-	c->ops[i] = (struct op){ p, 1 };
+	old = &c->ops[i];
+	parse_prefixes(old, &pf);
+	was = pf.copies;
+	switch (pf.copies > 1 ? below(r, 4) : 3) {
+	case 0:
+		pf.copies = 1;
+		break;
+	case 1:
+		pf.copies = pf.copies * 2 > INPUT_BURST_MAX ? INPUT_BURST_MAX :
+							    pf.copies * 2;
+		break;
+	case 2:
+		pf.copies = pf.copies / 2 < 2 ? 2 : pf.copies / 2;
+		break;
+	default:
+		pf.copies = below(r, 4) ? 2 + (unsigned)below(r, 7) :
+					  many[below(r, 4)];
+		break;
+	}
+	if (pf.copies == was) /* a change, always */
+		pf.copies = was > 2 ? was - 1 : was + 1;
+	set_item(c, i, p, &pf, old->p + old->at, old->len - old->at);
 	return true;
 }
 
@@ -545,7 +948,7 @@ static bool new_header(struct cut *c, struct rng *r)
 
 static bool mutate_ops(struct cut *c, struct rng *r)
 {
-	switch (below(r, 16)) {
+	switch (below(r, 22)) {
 	case 0: case 1: case 2:
 		return insert_op(c, r);
 	case 3: case 4:
@@ -560,8 +963,18 @@ static bool mutate_ops(struct cut *c, struct rng *r)
 		return nudge_align(c, r);
 	case 14:
 		return repoint_free(c, r);
-	default:
+	case 15:
 		return new_header(c, r);
+	case 16: case 17:
+		return insert_nested(c, r);
+	case 18:
+		return remove_nested(c, r);
+	case 19:
+		return remove_block(c, r);
+	case 20:
+		return change_point(c, r);
+	default:
+		return change_burst(c, r);
 	}
 }
 

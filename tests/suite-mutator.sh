@@ -7,7 +7,10 @@
 #     decoder on random inputs and at its limits, cut-and-rejoin keeps the
 #     decoded trace, same seed and input give the same output (and no state
 #     is kept between calls), single mutations do what they say (sizes land
-#     on page/unit boundaries, align and size fields survive each other);
+#     on page/unit boundaries, align and size fields survive each other;
+#     nested operations are inserted where they may run, removed alone or
+#     with their block, moved to other points; burst counts change), and a
+#     version-3 input is edited as version 4 with the same trace;
 #  2. scripts/find-known.sh refuses bad knobs (exit 2);
 #  3. a short find run: fuzz-pcpu-mut finds align-pow2 from an empty
 #     corpus within 60 s and the artifact replays to check 'overlap'.

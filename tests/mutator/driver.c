@@ -32,7 +32,9 @@ static bool same_op(const struct trace_op *a, const struct trace_op *b)
 	return a->kind == b->kind && a->size == b->size &&
 	       a->align == b->align && a->atomic == b->atomic &&
 	       a->reserved == b->reserved && a->id == b->id &&
-	       a->fault == b->fault && a->count == b->count;
+	       a->fault == b->fault && a->count == b->count &&
+	       a->after == b->after && a->nested == b->nested &&
+	       a->at_nth == b->at_nth && !strcmp(a->at, b->at);
 }
 
 /* Is x's operation list the first x->nr_ops of y's? */
@@ -47,13 +49,23 @@ static bool is_prefix(const struct trace *x, const struct trace *y)
 	return true;
 }
 
-/* Random bytes, raw headers now and then, runs of one opcode. */
+/*
+ * Random bytes, raw headers now and then, runs of one opcode; a third of
+ * the inputs rich in prefixes (nest and burst opcodes), one in eight of
+ * version 3.
+ */
 static size_t random_input(struct rng *r, uint8_t *buf, size_t max)
 {
 	size_t len = below(r, max + 1);
+	bool prefixes = below(r, 3) == 0;
 
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < len; i++) {
 		buf[i] = (uint8_t)rnd(r);
+		if (prefixes && i >= 4 && below(r, 4) == 0)
+			buf[i] = (uint8_t)(OP_NEST + below(r, 16));
+	}
+	if (len && below(r, 8) == 0)
+		buf[0] = (uint8_t)(1 + below(r, 3));
 	if (len > 1 && below(r, 8) == 0)
 		buf[1] = GEO_RAW;
 	if (len > 40 && below(r, 4) == 0)
@@ -62,11 +74,12 @@ static size_t random_input(struct rng *r, uint8_t *buf, size_t max)
 }
 
 /*
- * input_split_ops() agrees with trace_decode(): operations tile the input
- * from the header on, every prefix ending at an operation boundary decodes
- * to a prefix of the whole trace with one more operation than the last
- * (none for a no-op), and the count matches.  Checks one input; counts one
- * pass or failure.
+ * input_split_ops() agrees with trace_decode() and input_op_len(): items
+ * tile the input from the header on, each as long as input_op_len() says,
+ * every prefix ending at an item boundary decodes to a prefix of the whole
+ * trace with as many more operations as the item says it decoded to (none
+ * for a no-op, several for a burst), and the count matches.  Checks one
+ * input; counts one pass or failure.
  */
 static bool check_split(const uint8_t *data, size_t len, const char *what)
 {
@@ -82,10 +95,14 @@ static bool check_split(const uint8_t *data, size_t len, const char *what)
 	for (size_t i = 0; ok && i < n; i++) {
 		size_t end = sp[i].off + sp[i].len;
 
-		ok = sp[i].off == pos && sp[i].kind == data[pos] >> 5;
+		ok = sp[i].off == pos &&
+		     sp[i].len == input_op_len(data, len, pos) &&
+		     (sp[i].bare ||
+		      sp[i].kind == data[pos + sp[i].op] >> 5) &&
+		     sp[i].noop == !sp[i].nr;
 		if (trace_decode(data, end < len ? end : len, &part))
 			abort();
-		ops += !sp[i].noop;
+		ops += sp[i].nr;
 		ok = ok && part.nr_ops == ops && is_prefix(&part, &whole);
 		trace_free(&part);
 		pos = end;
@@ -315,6 +332,152 @@ static void test_single_mutations(struct rng *r)
 			  "align changed the size");
 }
 
+/* How many nested operations t has; *kept_ok false if one is illegal. */
+static size_t nested_ops(const struct trace *t, bool *legal)
+{
+	size_t n = 0, outer = t->nr_ops;
+
+	for (size_t i = 0; i < t->nr_ops; i++) {
+		if (!t->ops[i].nested) {
+			outer = i;
+			continue;
+		}
+		n++;
+		if (outer == t->nr_ops ||
+		    !trace_nest_allowed(&t->ops[outer], &t->ops[i]))
+			*legal = false;
+	}
+	return n;
+}
+
+/*
+ * The nesting and burst mutations, one at a time, on a small known input:
+ * alloc 2; alloc 100 { at area-found: free 0; at populated 2: alloc 8
+ * atomic }; balance; 4 x alloc 2 atomic; free.
+ */
+static void test_nesting_mutations(void)
+{
+	static const uint8_t in[] = { 4, 0x03, 0x00, 0x00, 0x05, 0x01, 0x63,
+				      0xd0, 0x03, 0x80, 0xd1, 0x04, 0x60, 0x07,
+				      0xc0, 0xda, 0x65, 0x80 };
+	uint8_t out[512];
+	struct trace before, after;
+	bool legal = true, counts_ok = true, kept_ok = true;
+	unsigned inserted = 0, tries = 0, moved = 0, bursts = 0;
+
+	if (trace_decode(in, sizeof(in), &before))
+		abort();
+	CHECK(before.nr_ops == 10 && nested_ops(&before, &legal) == 2,
+	      "the test input decodes to %zu operations", before.nr_ops);
+	for (unsigned s = 0; s < 500; s++) {
+		struct rng rr = { s };
+		struct cut c;
+		size_t n, nb;
+		bool done = false;
+
+		if (cut_input(&c, in, sizeof(in)))
+			abort();
+		switch (s % 5) {
+		case 0:
+			done = insert_nested(&c, &rr) && c.n == 8;
+			break;
+		case 1:
+			done = remove_nested(&c, &rr) && c.n == 6;
+			break;
+		case 2:
+			done = remove_block(&c, &rr) && (c.n == 4 || c.n == 5);
+			break;
+		case 3:
+			done = change_point(&c, &rr) && c.n == 7;
+			break;
+		default:
+			done = change_burst(&c, &rr) && c.n == 7;
+			break;
+		}
+		counts_ok &= done;
+		n = emit(&c, 0, c.n, out, sizeof(out));
+		if (trace_decode(out, n, &after))
+			abort();
+		nb = nested_ops(&after, &legal);
+		switch (s % 5) {
+		case 0: /* kept unless a free found nothing made before its outer */
+			tries++;
+			inserted += nb == 3;
+			break;
+		case 1:
+			kept_ok &= nb == 1;
+			break;
+		case 2: /* the block's nested ops go, the outer may stay */
+			kept_ok &= nb == 0 &&
+				   after.nr_ops == (c.n == 5 ? 8 : 7);
+			break;
+		case 3: { /* same ops, one nested op at another point or time */
+			unsigned diff = 0;
+
+			kept_ok &= after.nr_ops == before.nr_ops && nb == 2;
+			for (size_t i = 0; i < after.nr_ops && i < before.nr_ops; i++) {
+				const struct trace_op *x = &after.ops[i],
+						      *y = &before.ops[i];
+
+				kept_ok &= x->kind == y->kind && x->id == y->id;
+				diff += x->at_nth != y->at_nth ||
+					strcmp(x->at, y->at);
+			}
+			kept_ok &= diff <= 1;
+			moved += diff == 1;
+			break;
+		}
+		default: /* one item's copies change: the count moves */
+			kept_ok &= nb >= 1;
+			bursts += after.nr_ops != before.nr_ops;
+			break;
+		}
+		trace_free(&after);
+		cut_free(&c);
+	}
+	trace_free(&before);
+	CHECK(counts_ok, "a nesting or burst mutation changed the item count "
+			 "wrongly");
+	CHECK(legal, "a decoded trace holds nesting the decoder should drop");
+	CHECK(kept_ok, "removing, moving or repeating changed more than it "
+		       "says");
+	CHECK(inserted * 10 >= tries * 6,
+	      "only %u of %u inserted nested ops survive decoding", inserted,
+	      tries);
+	CHECK(moved >= 80, "only %u of 100 point changes moved an op", moved);
+	CHECK(bursts >= 70, "only %u of 100 burst changes changed the count",
+	      bursts);
+}
+
+/*
+ * A version-3 input with balances at 0xd0..0xdf is edited as version 4
+ * with the same trace: its balances become 0xc0 before anything moves.
+ */
+static void test_version3_upgrade(void)
+{
+	static const uint8_t in[] = { 3, 0x03, 0x00, 0x00, 0x05, 0xd3, 0x05,
+				      0xdf, 0x05, 0xd8, 0xc7, 0x80 };
+	uint8_t out[64];
+	struct trace a, b;
+	struct cut c;
+	size_t n;
+
+	if (cut_input(&c, in, sizeof(in)))
+		abort();
+	n = emit(&c, 0, c.n, out, sizeof(out));
+	if (trace_decode(in, sizeof(in), &a) || trace_decode(out, n, &b))
+		abort();
+	CHECK(out[0] == INPUT_FORMAT_VERSION && n == sizeof(in) &&
+	      a.nr_ops == 8 && b.nr_ops == 8 && is_prefix(&a, &b),
+	      "a version-3 input re-emitted decodes differently");
+	CHECK(out[5] == 0xc0 && out[7] == 0xc0 && out[9] == 0xc0 &&
+	      out[10] == 0xc0,
+	      "version-3 balances not rewritten as 0xc0");
+	trace_free(&a);
+	trace_free(&b);
+	cut_free(&c);
+}
+
 int main(int argc, char **argv)
 {
 	struct rng r = { argc > 1 ? strtoull(argv[1], NULL, 0) : 1 };
@@ -322,6 +485,8 @@ int main(int argc, char **argv)
 	test_split(&r);
 	test_determinism(&r);
 	test_single_mutations(&r);
+	test_nesting_mutations();
+	test_version3_upgrade();
 	printf("mutator-driver: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
