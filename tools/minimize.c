@@ -59,6 +59,8 @@ static bool same_op(const struct trace_op *a, const struct trace_op *b)
 	       a->align == b->align && a->atomic == b->atomic &&
 	       a->reserved == b->reserved && a->fault == b->fault &&
 	       a->count == b->count && a->after == b->after &&
+	       a->nested == b->nested && a->at_nth == b->at_nth &&
+	       !strcmp(a->at, b->at) &&
 	       (a->kind != OP_FREE || a->id == b->id);
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The reduction loop and its passes over whole operations: ddmin over
- * runs of operations, then whole kinds of operations at once (every free,
- * every balance, every fault injection); the geometry and the operations'
+ * runs of blocks (an op with its nested ops), then nesting (a block's
+ * nested ops, its outer op, each nested op), runs of equal ops (bursts)
+ * cut short, whole kinds of operations at once (every free, every
+ * balance, every fault injection); the geometry and the operations'
  * arguments have passes of their own.  Every accepted candidate is
  * strictly smaller or simpler than the current trace (fewer operations,
  * smaller numbers, fewer flags), so the loop ends; rejected candidates
@@ -44,36 +46,71 @@ static void drop_orphans(struct reduce_work *w)
 	free(have);
 }
 
+/*
+ * May the nested op w->ops[i] stay, with outer op w->ops[outer] (appended
+ * as t's op outer_t)?  What the text form refuses goes: an op that nests
+ * where the mutex is held twice, in a fail, or with no op before it, and a
+ * nested free of an allocation not made before the outer op (pos: where
+ * each key's alloc is in w).
+ */
+static bool nested_allowed(const struct reduce_work *w, size_t i,
+			   const struct trace *t, size_t outer_t, size_t outer,
+			   const size_t *pos)
+{
+	const struct trace_op *op = &w->ops[i];
+
+	if (outer == SIZE_MAX || !trace_nest_allowed(&t->ops[outer_t], op))
+		return false;
+	return op->kind != OP_FREE || pos[op->id] < outer;
+}
+
 int reduce_build(const struct reduce_work *w, struct trace *t)
 {
-	unsigned int *id = malloc((w->nr_keys ? w->nr_keys : 1) * sizeof(*id));
+	size_t nk = w->nr_keys ? w->nr_keys : 1;
+	unsigned int *id = malloc(nk * sizeof(*id));
+	size_t *pos = malloc(nk * sizeof(*pos));
+	size_t outer = SIZE_MAX, outer_t = 0;
+	int ret = 0;
 
-	if (!id)
+	if (!id || !pos) {
+		free(id);
+		free(pos);
 		return -1;
-	for (unsigned int k = 0; k < w->nr_keys; k++)
+	}
+	for (unsigned int k = 0; k < w->nr_keys; k++) {
 		id[k] = UINT32_MAX;
+		pos[k] = SIZE_MAX;
+	}
 	trace_init(t);
 	t->geo = w->geo;
 	t->has_geometry = true;
 	for (size_t i = 0; i < w->n; i++) {
 		struct trace_op op = w->ops[i];
 
+		if (op.kind == OP_FREE && id[op.id] == UINT32_MAX)
+			continue; /* its alloc is gone */
+		if (op.nested && !nested_allowed(w, i, t, outer_t, outer, pos))
+			continue;
 		if (op.kind == OP_ALLOC) {
 			id[op.id] = t->nr_allocs;
+			pos[op.id] = i;
 		} else if (op.kind == OP_FREE) {
-			if (id[op.id] == UINT32_MAX)
-				continue;
 			op.id = id[op.id];
 		}
 		op.line = 0;
 		if (trace_append(t, &op)) {
-			free(id);
 			trace_free(t);
-			return -1;
+			ret = -1;
+			break;
+		}
+		if (!op.nested) {
+			outer = i;
+			outer_t = t->nr_ops - 1;
 		}
 	}
 	free(id);
-	return 0;
+	free(pos);
+	return ret;
 }
 
 static void hash_mix(uint64_t *h, uint64_t v)
@@ -104,6 +141,10 @@ static uint64_t trace_hash(const struct trace *t)
 		hash_mix(&h, op->align);
 		hash_mix(&h, op->kind == OP_FREE ? op->id : 0);
 		hash_mix(&h, op->count);
+		hash_mix(&h, op->after);
+		hash_mix(&h, op->nested ? op->at_nth : 0);
+		for (const char *p = op->nested ? op->at : ""; *p; p++)
+			hash_mix(&h, (uint8_t)*p);
 	}
 	return h;
 }
@@ -243,23 +284,51 @@ static bool try_without(struct reducer *r, size_t from, size_t len)
 }
 
 /*
- * ddmin over runs of operations, halving the run length down to single
- * operations.  After a removal the same position is tried again: it
+ * Units of the work: a top-level op with the nested ops after it (its
+ * block), so that removing units never leaves nested ops to the op
+ * before.  The op index where unit u starts (w->n past the last one).
+ */
+static size_t unit_start(const struct reduce_work *w, size_t u)
+{
+	size_t i = 0;
+
+	while (u--) {
+		i++;
+		while (i < w->n && w->ops[i].nested)
+			i++;
+	}
+	return i < w->n ? i : w->n;
+}
+
+static size_t nr_units(const struct reduce_work *w)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->n; i++)
+		n += i == 0 || !w->ops[i].nested;
+	return n;
+}
+
+/*
+ * ddmin over runs of units (whole blocks), halving the run length down
+ * to single units.  After a removal the same position is tried again: it
  * now holds the next run.
  */
 static bool pass_ddmin(struct reducer *r)
 {
 	bool changed = false;
-	size_t len = r->cur.n / 2 ? r->cur.n / 2 : 1;
+	size_t n = nr_units(&r->cur);
+	size_t len = n / 2 ? n / 2 : 1;
 
 	for (;;) {
-		for (size_t from = 0; from < r->cur.n;) {
-			size_t l = len < r->cur.n - from ? len : r->cur.n - from;
+		for (size_t u = 0; u < nr_units(&r->cur);) {
+			size_t from = unit_start(&r->cur, u);
+			size_t to = unit_start(&r->cur, u + len);
 
-			if (try_without(r, from, l))
+			if (try_without(r, from, to - from))
 				changed = true;
 			else
-				from += l;
+				u += len;
 		}
 		if (len == 1 || r->exhausted)
 			return changed;
@@ -267,17 +336,107 @@ static bool pass_ddmin(struct reducer *r)
 	}
 }
 
-/* Every op of one kind at once: all frees, all balances, all faults. */
+/*
+ * Nesting, block by block: without its nested ops (the outer op stays, a
+ * plain one); without the outer op, its nested ops top-level in its
+ * place; then each nested op alone.
+ */
+static bool pass_nested(struct reducer *r)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < r->cur.n && !r->exhausted; i++) {
+		struct reduce_work c;
+		size_t end = i + 1;
+
+		if (r->cur.ops[i].nested)
+			continue;
+		while (end < r->cur.n && r->cur.ops[end].nested)
+			end++;
+		if (end == i + 1)
+			continue;
+		if (try_without(r, i + 1, end - i - 1)) {
+			changed = true;
+			continue;
+		}
+		if (reduce_copy(&r->cur, &c))
+			return changed;
+		memmove(&c.ops[i], &c.ops[i + 1], (c.n - i - 1) * sizeof(c.ops[0]));
+		c.n--;
+		for (size_t k = i; k < end - 1; k++) {
+			c.ops[k].nested = false;
+			c.ops[k].at_nth = 0;
+			c.ops[k].at[0] = '\0';
+		}
+		if (reduce_try(r, &c)) {
+			changed = true;
+			continue; /* ops i.. are top-level now: no block */
+		}
+		for (size_t k = i + 1; k < r->cur.n && r->cur.ops[k].nested;)
+			if (try_without(r, k, 1))
+				changed = true;
+			else
+				k++;
+	}
+	return changed;
+}
+
+/* Would the decoder's burst repeat a as b (ids aside)? */
+static bool same_copy(const struct trace_op *a, const struct trace_op *b)
+{
+	return a->kind == b->kind && a->size == b->size &&
+	       a->align == b->align && a->atomic == b->atomic &&
+	       a->reserved == b->reserved && a->fault == b->fault &&
+	       a->count == b->count && a->after == b->after &&
+	       a->nested == b->nested && a->at_nth == b->at_nth &&
+	       !strcmp(a->at, b->at);
+}
+
+/*
+ * Runs of equal consecutive ops (a burst, docs/byte-format.md §2.1, or
+ * any repeated op) cut to fewer copies: 1, 2, 3, 4, 6, 8, ... copies
+ * first, the first that keeps the failure wins.  The copies removed are
+ * the first ones, so a top-level run keeps the last copy's block.
+ */
+static bool pass_bursts(struct reducer *r)
+{
+	static const size_t keep[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48 };
+	bool changed = false;
+
+	for (size_t i = 0; i < r->cur.n && !r->exhausted; i++) {
+		size_t n = 1;
+
+		while (i + n < r->cur.n &&
+		       same_copy(&r->cur.ops[i], &r->cur.ops[i + n]))
+			n++;
+		for (size_t k = 0; n >= 3 && k < sizeof(keep) / sizeof(keep[0]) &&
+				   keep[k] < n; k++)
+			if (try_without(r, i, n - keep[k])) {
+				changed = true;
+				n = keep[k];
+				break;
+			}
+		i += n - 1; /* past the run (ddmin takes single ops out) */
+	}
+	return changed;
+}
+
+/*
+ * Every op of one kind at once: all frees, all balances, all faults; a
+ * top-level one goes with its block.
+ */
 static bool pass_drop_kind(struct reducer *r, enum trace_op_kind kind)
 {
 	struct reduce_work c;
 	size_t j = 0;
-	bool any = false;
+	bool any = false, in_dropped = false;
 
 	if (reduce_copy(&r->cur, &c))
 		return false;
 	for (size_t i = 0; i < c.n; i++) {
-		if (c.ops[i].kind == kind) {
+		if (!c.ops[i].nested)
+			in_dropped = c.ops[i].kind == kind;
+		if (c.ops[i].kind == kind || in_dropped) {
 			any = true;
 			continue;
 		}
@@ -333,6 +492,8 @@ void reduce_run(struct reducer *r)
 
 	do {
 		changed = pass_ddmin(r);
+		changed |= pass_nested(r);
+		changed |= pass_bursts(r);
 		changed |= pass_drop_kind(r, OP_FREE);
 		changed |= pass_drop_kind(r, OP_FAIL);
 		changed |= pass_drop_kind(r, OP_BALANCE);

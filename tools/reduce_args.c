@@ -2,7 +2,8 @@
 /*
  * Shrinking the arguments of single operations: allocation sizes and
  * alignments toward small and round values, the atomic and reserved
- * flags off, fault counts down.  Values are tried in ascending order and
+ * flags off, fault counts down, nested operations to earlier occurrences
+ * of their point.  Values are tried in ascending order and
  * the first that keeps the failure wins, so one pass gives each argument
  * the smallest value of its list that still reproduces.
  */
@@ -11,7 +12,8 @@
 #include "reduce.h"
 
 /* Try one field of op i at the given values (ascending); first fit wins. */
-enum field { F_SIZE, F_ALIGN, F_COUNT, F_AFTER, F_ATOMIC, F_RESERVED };
+enum field { F_SIZE, F_ALIGN, F_COUNT, F_AFTER, F_ATOMIC, F_RESERVED,
+	     F_AT_NTH };
 
 static bool try_value(struct reducer *r, size_t i, enum field f, size_t v)
 {
@@ -39,6 +41,9 @@ static bool try_value(struct reducer *r, size_t i, enum field f, size_t v)
 		break;
 	case F_RESERVED:
 		op->reserved = false;
+		break;
+	case F_AT_NTH:
+		op->at_nth = (unsigned int)v;
 		break;
 	}
 	return reduce_try(r, &c);
@@ -122,6 +127,15 @@ bool reduce_args(struct reducer *r)
 			n = smaller_values(r->cur.ops[i].after, 0, vals);
 			for (size_t k = 0; k < n; k++)
 				if (try_value(r, i, F_AFTER, vals[k])) {
+					changed = true;
+					break;
+				}
+		}
+		/* an earlier release of the lock: 1 reads best */
+		if (r->cur.ops[i].nested && r->cur.ops[i].at_nth > 1) {
+			n = smaller_values(r->cur.ops[i].at_nth, 1, vals);
+			for (size_t k = 0; k < n; k++)
+				if (try_value(r, i, F_AT_NTH, vals[k])) {
 					changed = true;
 					break;
 				}
