@@ -157,7 +157,8 @@ restart:
 			 */
 			if (pcpu_chunk_slot(b, chunk) != slot) {
 				b->pcpu_lock_held = false;
-				b->pcpu_alloc_mutex_held = false;
+				if (!is_atomic)
+					b->pcpu_alloc_mutex_held = false;
 				res.status = PCPU_HANG;
 				return res;
 			}
