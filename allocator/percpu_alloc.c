@@ -206,9 +206,17 @@ area_found:
 
 			pcpu_lock(b);
 			if (ret) {
+				int alloc_occ = occ_pages;
+
 				/* the just-allocated area goes back; its
-				 * occupied-page count is discarded */
+				 * occupied-page count is discarded, which is
+				 * right only if nobody freed next to it while
+				 * the lock was dropped (docs/allocator.md §14.8) */
 				pcpu_free_area(b, chunk, off, &occ_pages);
+				if ((b->fixes & PCPU_FIX_POP_FAIL_COUNT) &&
+				    chunk != b->pcpu_reserved_chunk)
+					b->pcpu_nr_empty_pop_pages +=
+						occ_pages - alloc_occ;
 				goto fail_unlock;
 			}
 			pcpu_chunk_populated(b, chunk, rs, re);

@@ -5,8 +5,10 @@
  * ported functions and fields.  Deviations from the kernel, all forced by
  * running in userspace as one instance among many:
  *  - the kernel's file-scope globals live in struct backend (one instance);
- *  - locks are gone: the harness is sequential, and every step keeps the
- *    kernel's order, including the restarts that lock drops force;
+ *  - locks are flags: one operation runs at a time, but every release of
+ *    pcpu_lock is reported as a preemption point (docs/interleavings.md),
+ *    and every step keeps the kernel's order, including the restarts
+ *    that lock drops force;
  *  - the balance work item is a "pending" flag run by backend_balance();
  *  - WARN()s and pr_warn()s become counters the harness can read;
  *  - BUG()s and the hang of the slot walk become status codes;

@@ -33,7 +33,7 @@ static void usage(FILE *f)
 	      "                `PATH: ` in front when there are several inputs (a\n"
 	      "                sanitizer death prints none: pcpu-triage reads those)\n"
 	      "  --fix=LIST    kernel-bug fixes to switch on: comma-separated names\n"
-	      "                (align-pow2, slot-walk, map-unwind), all or none; overrides PCPU_FIXES\n"
+	      "                (align-pow2, slot-walk, map-unwind, pop-fail-count), all or none; overrides PCPU_FIXES\n"
 	      "  --no-check    run the core alone, without oracle and checks (for\n"
 	      "                measuring only)\n"
 	      "  --expect DIR  replay the finding folder DIR (crashes/NAME) as its\n"

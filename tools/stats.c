@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	      "skipped).\n"
 	      "\n"
 	      "  --fix=LIST    kernel-bug fixes to switch on: comma-separated names\n"
-	      "                (align-pow2, slot-walk, map-unwind), all or none; overrides PCPU_FIXES\n"
+	      "                (align-pow2, slot-walk, map-unwind, pop-fail-count), all or none; overrides PCPU_FIXES\n"
 	      "  -h, --help    this text\n"
 	      "\n"
 	      "Exit status: 0 every input passed every check, 1 some input failed\n"
