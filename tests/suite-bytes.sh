@@ -5,17 +5,20 @@
 # input of corpus/ and crashes/ decodes to the trace the version-3
 # decoder gave it (tests/bytes/v3-traces.sha1 holds the SHA-1 of each
 # `pcpu-replay --trace` of commit de56954), and every version-3 input
-# there is listed.  Crafted version-4 inputs and round trips are unit
-# tests (tests/test_input_ops.c).
+# there is listed; crafted version-4 bytes print the expected nested
+# trace; nested text traces survive text -> bytes -> text, with their
+# bursts; a point outside the table has no byte form.  The decoder's and
+# encoder's rules one by one are unit tests (tests/test_input_ops.c).
 # Ends with "bytes: N passed, N failed"; exits non-zero on failure.
 set -u
 BUILD=${BUILD:-build}
 REPLAY=$BUILD/pcpu-replay
+ENCODE=$BUILD/pcpu-encode
 GOLDEN=tests/bytes/v3-traces.sha1
 SUITE=bytes
 . tests/lib.sh
 
-if make --no-print-directory BUILD="$BUILD" "$REPLAY" >"$tmp/make.log" 2>&1; then ok; else
+if make --no-print-directory BUILD="$BUILD" "$REPLAY" "$ENCODE" >"$tmp/make.log" 2>&1; then ok; else
 	ko "build of pcpu-replay"; tail -20 "$tmp/make.log" >&2
 	finish
 fi
@@ -71,5 +74,64 @@ for f in corpus/* crashes/*/*; do
 	fi
 done
 check "every version-3 input listed" test "$unlisted" -eq 0
+
+# 3. crafted version-4 bytes print the expected nested trace: alloc 8;
+#    alloc 100 with a nested free, a nested atomic alloc and a nested
+#    fault at the second populated point; balance (the same bytes as
+#    tests/test_input_ops.c's test_decode_nested_block)
+printf '\004\003\000\000\000\007\001\143\320\003\200\320\003\140\007\321\004\340\300' >"$tmp/crafted"
+printf 'geometry cpus=4 page=4096 unit=32768 static=8192 reserved=0 dyn=24576
+alloc 8
+alloc 100 {
+\tat area-found: free 0
+\tat area-found: alloc 8 atomic
+\tat populated 2: fail page
+}
+balance
+' >"$tmp/crafted.want"
+"$REPLAY" --trace "$tmp/crafted" >"$tmp/crafted.got" 2>&1
+if cmp -s "$tmp/crafted.want" "$tmp/crafted.got"; then ok; else
+	ko "crafted version-4 input: another trace"; diff "$tmp/crafted.want" "$tmp/crafted.got" >&2; fi
+# the same bytes with version byte 3: 0xd0..0xdf are balances, no nesting
+printf '\003' | dd of="$tmp/crafted" bs=1 conv=notrunc 2>/dev/null
+check "the same bytes as version 3 nest nothing" sh -c \
+	"! '$REPLAY' --trace '$tmp/crafted' | grep -q '[{}]'"
+
+# 4. text -> bytes -> text gives the text back for nested traces: every
+#    form of the version (tests/bytes/nested-forms.trace) and every trace
+#    of the repository with a block (a golden trace naming a point
+#    outside the table is refused: step 5)
+for t in tests/bytes/nested-forms.trace tests/golden/*.trace crashes/*/*.trace \
+	tests/mutants/*.trace tests/minimize/*.trace; do
+	grep -q '{' "$t" || continue
+	grep -q 'at nowhere' "$t" && continue
+	"$REPLAY" --trace "$t" >"$tmp/text1" 2>&1
+	if "$ENCODE" "$t" "$tmp/bin" 2>"$tmp/err" &&
+	    "$REPLAY" --trace "$tmp/bin" >"$tmp/text2" 2>&1 &&
+	    cmp -s "$tmp/text1" "$tmp/text2"; then ok; else
+		ko "nested round trip $t"; cat "$tmp/err" >&2; diff "$tmp/text1" "$tmp/text2" >&2; fi
+done
+# the bursts: 14 atomic allocs are 0xdf 0x0c 0x60 0x07 after the header,
+# 70 balances 0xdf 0x3e 0xc0 0xdc 0xc0; the whole trace in 147 bytes
+"$ENCODE" tests/bytes/nested-forms.trace "$tmp/forms"
+check "14 atomic allocs: one burst" test \
+	"$(od -An -tx1 -j4 -N4 "$tmp/forms" | tr -d ' ')" = "df0c6007"
+check "70 balances: two bursts" sh -c \
+	"od -An -tx1 -v '$tmp/forms' | tr -d ' \n' | grep -q 'df3ec0dcc0'"
+check "nested-forms.trace: $(wc -c <"$tmp/forms") bytes, 147 expected" \
+	test "$(wc -c <"$tmp/forms")" -eq 147
+
+# 5. a point outside trace/points.c has no byte form: exit 2, one line
+printf 'alloc 8\nalloc 16 {\n\tat nowhere: free 0\n}\n' >"$tmp/nowhere.trace"
+st=0
+"$ENCODE" "$tmp/nowhere.trace" "$tmp/nowhere" 2>"$tmp/err" || st=$?
+check "pcpu-encode, unknown point: exit $st, one line" test "$st:$(wc -l <"$tmp/err")" = "2:1"
+check "pcpu-encode, unknown point: the message" test "$(cat "$tmp/err")" = \
+	"$tmp/nowhere.trace: operation 3: point 'nowhere' has no byte form (trace/points.c lists the names it can carry)"
+check "pcpu-encode, unknown point: nothing written" test ! -e "$tmp/nowhere"
+st=0
+"$ENCODE" tests/golden/nested-windows.trace "$tmp/nw" 2>"$tmp/err" || st=$?
+check "pcpu-encode refuses nested-windows.trace ('at nowhere')" test \
+	"$st:$(wc -l <"$tmp/err")" = "2:1"
 
 finish

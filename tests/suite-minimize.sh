@@ -107,6 +107,56 @@ check "noisy slot-walk minimised without faults or balances" sh -c \
 check "noisy align-pow2 minimised to at most 2 operations" \
 	test "$(ops "$tmp/m/align-pow2-noisy.trace.min.trace")" -le 2
 
+# 2b. nesting and bursts (docs/interleavings.md §6, docs/byte-format.md
+# §2.1), on crashes/pop-fail-concurrent-free buried in nesting noise and
+# on the same finding with two bursts: each minimises to as many
+# operations as the known reproducer, fails the same way with nesting,
+# and is cured by its fix. The noisy one shows each nesting step: ddmin
+# removes whole blocks only (the alloc 24 block goes), so the needed
+# block's two useless nested ops went one by one; the first alloc stays
+# without its block; the allocation made inside a failing atomic alloc
+# is left top-level without it. The burst one is cut to one copy of each
+# run (twelve allocs, twelve nested frees) by the very first candidate.
+PF_KNOWN=crashes/pop-fail-concurrent-free/reproducer.trace
+# operations of a trace with blocks: not the geometry, not a block's end
+nops() { "$REPLAY" --trace "$1" | grep -Evc '^(geometry|\})' || true; }
+cp tests/minimize/pop-fail-nested-noisy.trace tests/minimize/pop-fail-burst.trace "$tmp/m/"
+"$ENCODE" tests/minimize/pop-fail-burst.trace "$tmp/m/pop-fail-burst-bytes"
+check "the burst input's bytes hold its two bursts (2 x 4 + 4 + 1 + 3 bytes)" \
+	test "$(wc -c <"$tmp/m/pop-fail-burst-bytes")" -eq 20
+for f in pop-fail-nested-noisy.trace pop-fail-burst.trace pop-fail-burst-bytes; do
+	in=$tmp/m/$f
+	st=0
+	"$MIN" -q -v "$in" 2>"$tmp/$f.log" || st=$?
+	if [ $st -ne 0 ] || [ ! -f "$in.min" ] || [ ! -f "$in.min.trace" ]; then
+		ko "minimize $f: exit $st, outputs missing"
+		tail -5 "$tmp/$f.log" >&2
+		continue
+	fi
+	ok
+	after=$(nops "$in.min.trace")
+	echo "minimize $f: $(nops "$in") -> $after operations"
+	check "minimised $f fails check=populated at an alloc, nested" sh -c \
+		"'$REPLAY' -q --signature '$in.min.trace' | grep -q '^signature check=populated op=alloc .* nested=yes$'"
+	check "minimised $f: $after operations, the known reproducer's" \
+		test "$after" -le "$(nops "$PF_KNOWN")"
+	check "$f.min (bytes) decodes to the same trace" test \
+		"$("$REPLAY" --trace "$in.min")" = "$("$REPLAY" --trace "$in.min.trace")"
+	check "minimised $f passes with fix pop-fail-count" test \
+		"$(sig --fix=pop-fail-count "$in.min.trace")" = "signature pass"
+done
+m=$tmp/m/pop-fail-nested-noisy.trace.min.trace
+check "noisy nested: one block left, holding only the needed free" test \
+	"$(grep -c '{' "$m"):$(grep -c '^	at ' "$m"):$(grep -c '^	at area-found: free ' "$m")" = "1:1:1"
+check "noisy nested: the first alloc kept, without its block" grep -qx 'alloc 16384' "$m"
+check "noisy nested: the allocation made in a failing atomic alloc is top-level" \
+	sh -c "grep -A1 -x 'alloc 16384' '$m' | tail -n 1 | grep -Eqx 'alloc [0-9]+'"
+for f in pop-fail-burst.trace pop-fail-burst-bytes; do
+	check "$f: the first candidate cuts both bursts (5 operations, accepted)" test \
+		"$(grep -m1 '^== candidate' "$tmp/$f.log"):$(grep -m1 -E '^   (accepted|rejected)$' "$tmp/$f.log")" = \
+		"== candidate of 5 operations:   accepted"
+done
+
 # determinism: the same input elsewhere gives the same trace
 mkdir -p "$tmp/again"
 cp tests/minimize/slot-walk-noisy.trace "$tmp/again/"

@@ -115,8 +115,7 @@ static char *trace_text(const struct trace *t, const char *header)
 			trace_print_geometry(f, &t->geo);
 		else
 			print_short_geometry(f, &t->geo);
-		for (size_t i = 0; i < t->nr_ops; i++)
-			trace_print_op(f, &t->ops[i]);
+		trace_print_ops(f, t, t->nr_ops);
 		fclose(f);
 		trace_init(&back);
 		if (full || (!trace_parse_text("minimised", buf, len, &back, err,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The reduction loop and its passes over whole operations: ddmin over
- * runs of blocks (an op with its nested ops), then nesting (a block's
- * nested ops, its outer op, each nested op), runs of equal ops (bursts)
- * cut short, whole kinds of operations at once (every free, every
+ * The reduction loop and its passes over whole operations: runs of equal
+ * ops (bursts) cut short, ddmin over runs of blocks (an op with its
+ * nested ops), then nesting (a block's nested ops, its outer op, each
+ * nested op), whole kinds of operations at once (every free, every
  * balance, every fault injection); the geometry and the operations'
  * arguments have passes of their own.  Every accepted candidate is
  * strictly smaller or simpler than the current trace (fewer operations,
@@ -491,9 +491,10 @@ void reduce_run(struct reducer *r)
 	bool changed;
 
 	do {
-		changed = pass_ddmin(r);
+		/* bursts first: a few runs cut what ddmin takes one by one */
+		changed = pass_bursts(r);
+		changed |= pass_ddmin(r);
 		changed |= pass_nested(r);
-		changed |= pass_bursts(r);
 		changed |= pass_drop_kind(r, OP_FREE);
 		changed |= pass_drop_kind(r, OP_FAIL);
 		changed |= pass_drop_kind(r, OP_BALANCE);
