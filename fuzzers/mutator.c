@@ -699,15 +699,29 @@ static const char *const balance_points[] = {
 	"pcpu_depopulate_chunk", "pcpu_extend_area_map", NULL,
 };
 
-/* A point byte for a nested operation of an outer one with opcode o. */
+/* Is name one the linked backend reports (and so ever reached)? */
+static bool reported(const char *name)
+{
+	for (const char *const *p = backend_preempt_points(); *p; p++)
+		if (!strcmp(*p, name))
+			return true;
+	return false;
+}
+
+/*
+ * A point byte for a nested operation of an outer one with opcode o: a
+ * point of the table the linked backend reports, one where that kind of
+ * operation releases the lock three times in four; any point of the table
+ * when the backend reports none of them.
+ */
 static uint8_t random_point(struct rng *r, uint8_t o)
 {
+	unsigned int known = input_points_known(INPUT_FORMAT_VERSION);
+	uint8_t cand[256];
 	const char *const *list;
 	size_t n = 0;
 	int idx;
 
-	if (below(r, 4) == 0)
-		return (uint8_t)below(r, input_points_known(INPUT_FORMAT_VERSION));
 	switch (o >> 5) {
 	case IK_ALLOC_ATOMIC:
 		list = atomic_points;
@@ -723,10 +737,17 @@ static uint8_t random_point(struct rng *r, uint8_t o)
 		list = alloc_points;
 		break;
 	}
-	while (list[n])
-		n++;
-	idx = trace_point_index(list[below(r, n)]);
-	return (uint8_t)(idx < 0 ? 0 : idx);
+	if (below(r, 4))
+		for (size_t k = 0; list[k]; k++) {
+			idx = trace_point_index(list[k]);
+			if (idx >= 0 && (unsigned)idx < known && reported(list[k]))
+				cand[n++] = (uint8_t)idx;
+		}
+	if (!n) /* one time in four, or none of the kind's reported */
+		for (unsigned int k = 0; k < known; k++)
+			if (reported(trace_points[k]))
+				cand[n++] = (uint8_t)k;
+	return n ? cand[below(r, n)] : (uint8_t)below(r, known);
 }
 
 /* An occurrence: 1 half of the time, 2 to 4 mostly, now and then up to 32. */

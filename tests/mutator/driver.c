@@ -364,6 +364,7 @@ static void test_nesting_mutations(void)
 	struct trace before, after;
 	bool legal = true, counts_ok = true, kept_ok = true;
 	unsigned inserted = 0, tries = 0, moved = 0, bursts = 0;
+	unsigned unreported = 0;
 
 	if (trace_decode(in, sizeof(in), &before))
 		abort();
@@ -403,6 +404,9 @@ static void test_nesting_mutations(void)
 		case 0: /* kept unless a free found nothing made before its outer */
 			tries++;
 			inserted += nb == 3;
+			for (size_t k = 0; k < after.nr_ops; k++)
+				unreported += after.ops[k].nested &&
+					      !reported(after.ops[k].at);
 			break;
 		case 1:
 			kept_ok &= nb == 1;
@@ -444,6 +448,8 @@ static void test_nesting_mutations(void)
 	CHECK(inserted * 10 >= tries * 6,
 	      "only %u of %u inserted nested ops survive decoding", inserted,
 	      tries);
+	CHECK(!unreported, "%u inserted nested ops name a point this backend "
+	      "never reports", unreported);
 	CHECK(moved >= 80, "only %u of 100 point changes moved an op", moved);
 	CHECK(bursts >= 70, "only %u of 100 burst changes changed the count",
 	      bursts);
