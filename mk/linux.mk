@@ -102,7 +102,7 @@ endef
 $(foreach v,$(LINUX_VERSIONS),$(foreach f,vm km,$(eval $(call LINUX_VERSION_RULES,$(v),$(f)))))
 
 # The smoke tests of a version: vm (the default backend) and km.
-LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/smoke_run.c
+LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/smoke_run.c kernel/tests/preempt.c
 define LINUX_SMOKE_RULES
 $(call linux_dir,$(1))/linux-smoke: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_COMMON_OBJ) \
 		$(call linux_glue,$(1),vm)

@@ -62,6 +62,54 @@ for v in $VERSIONS; do
 	done
 done
 
+# 2b. the preemption points (docs/linux.md §2.5): what each glue compiled
+#     (the header kernel/preempt-points.sh generated) is the table of
+#     docs/linux.md for that kernel and flavour, and not empty; the script
+#     refuses sources where it would guess: no release of pcpu_lock at
+#     all, or one under #if.  linux-smoke (step 2) checks the other side:
+#     every name reported at run time is in the list.
+docs_points() { # docs_points VERSION COLUMN (1 vm, 2 km): one name a line
+	sed -n "s/^| $1 | \(.*\) | \(.*\) |\$/\\$2/p" docs/linux.md |
+		tr -d '`' | tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^$'
+}
+for v in $VERSIONS; do
+	col=1
+	for f in vm km; do
+		echo "scenario: preempt points $v $f: the compiled list is docs/linux.md's"
+		hdr=$BUILD/linux-$v/gen-$f/preempt_points.h
+		sed -n 's/^"\([a-z_0-9]*\)",$/\1/p' "$hdr" >"$tmp/points.got" 2>/dev/null
+		docs_points "$v" $col >"$tmp/points.want"
+		check "preempt points $v $f: not empty" test -s "$tmp/points.got"
+		if cmp -s "$tmp/points.got" "$tmp/points.want"; then ok; else
+			ko "preempt points $v $f: $hdr and docs/linux.md §2.5 differ"
+			diff "$tmp/points.want" "$tmp/points.got" | head -n 5 >&2
+		fi
+		col=2
+	done
+done
+for v in $VERSIONS; do newest=$v; done
+src=$BUILD/kernel-src/linux-$newest/mm
+mkdir -p "$tmp/pp-none" "$tmp/pp-if"
+cp "$src/percpu.c" "$src/percpu-vm.c" "$src/percpu-km.c" "$tmp/pp-none/"
+cp "$src/percpu.c" "$src/percpu-vm.c" "$src/percpu-km.c" "$tmp/pp-if/"
+echo "scenario: preempt-points.sh on sources without a release of pcpu_lock; expected: exit 1, saying so"
+for f in percpu.c percpu-vm.c percpu-km.c; do
+	sed 's/spin_unlock_irq\(restore\)*(&pcpu_lock/spin_unlock_irq\1(\&other_lock/' \
+		"$src/$f" >"$tmp/pp-none/$f"
+done
+st=0
+sh kernel/preempt-points.sh "$tmp/pp-none" vm >/dev/null 2>"$tmp/pp.err" || st=$?
+check "preempt-points.sh: no release: exit $st, one line" sh -c \
+	"[ $st -eq 1 ] && [ \$(wc -l <'$tmp/pp.err') -eq 1 ] && grep -q 'no function of .* releases pcpu_lock' '$tmp/pp.err'"
+echo "scenario: preempt-points.sh on sources with free_percpu under #ifdef; expected: exit 1, naming it"
+awk '/^void free_percpu\(/ { print "#ifdef CONFIG_SOMETHING" } { print }
+	/^EXPORT_SYMBOL_GPL\(free_percpu\);/ { print "#endif" }' \
+	"$src/percpu.c" >"$tmp/pp-if/percpu.c"
+st=0
+sh kernel/preempt-points.sh "$tmp/pp-if" vm >/dev/null 2>"$tmp/pp.err" || st=$?
+check "preempt-points.sh: a release under #ifdef: exit $st" sh -c \
+	"[ $st -eq 1 ] && grep -q 'free_percpu() inside #if' '$tmp/pp.err'"
+
 # 3. corpus and crash reproducers, every kernel, hint findings non-fatal
 for v in $VERSIONS; do
 	R=$BUILD/linux-$v/pcpu-replay
