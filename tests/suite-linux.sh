@@ -397,9 +397,9 @@ for v in $VERSIONS; do
 	check "triage $v: summary" test "$(head -n 1 "$o/out")" = \
 		"triage: 5 inputs, 2 buckets, 1 passed, 0 unreadable (backend linux-$v-vm)"
 	check "triage $v: 2 x right_free named linux-right-free-promoted-scan" grep -q \
-		'^2 x check=right_free op=alloc chunk=first fault=no | known: linux-right-free-promoted-scan | smallest: ' "$o/out"
+		'^2 x check=right_free op=alloc chunk=first fault=no nested=no | known: linux-right-free-promoted-scan | smallest: ' "$o/out"
 	check "triage $v: 2 x scan_hint named linux-scan-hint-equal-before" grep -q \
-		'^2 x check=scan_hint op=free chunk=first fault=no | known: linux-scan-hint-equal-before | smallest: ' "$o/out"
+		'^2 x check=scan_hint op=free chunk=first fault=no nested=no | known: linux-scan-hint-equal-before | smallest: ' "$o/out"
 	check "triage $v: exactly 2 bucket lines and no notes" \
 		test "$(wc -l <"$o/out")" -eq 3
 	# the slot-walk reproducer fails a check of this kernel (first_free,
@@ -424,7 +424,7 @@ for v in $VERSIONS; do
 	} >"$o/created.trace"
 	PCPU_NONFATAL=none "$TRI" --report="$o/created.txt" "$o/created.trace" >/dev/null 2>&1
 	check "triage $v: first_free in a created chunk is the known finding, in another chunk" grep -q \
-		'^1 x check=first_free op=alloc chunk=created fault=no | known: linux-first-free-middle-block (the same check, operation and fault flag in a created chunk; its reproducer.s is first) | ' \
+		'^1 x check=first_free op=alloc chunk=created fault=no nested=no | known: linux-first-free-middle-block (the same check, operation and fault flag in a created chunk; its reproducer.s is first) | ' \
 		"$o/created.txt"
 	"$TRI" --report="$o/created-default.txt" "$o/created.trace" >/dev/null 2>&1
 	check "triage $v: a benign finding does not fail by default" \
@@ -436,7 +436,7 @@ for v in $VERSIONS; do
 	check "triage $v: PCPU_NONFATAL=scan_hint: summary" test "$(head -n 1 "$o/nf.txt")" = \
 		"triage: 5 inputs, 1 buckets, 3 passed, 0 unreadable (backend linux-$v-vm, PCPU_NONFATAL=scan_hint)"
 	check "triage $v: PCPU_NONFATAL=scan_hint: right_free still named" grep -q \
-		'^2 x check=right_free op=alloc chunk=first fault=no | known: linux-right-free-promoted-scan | ' "$o/nf.txt"
+		'^2 x check=right_free op=alloc chunk=first fault=no nested=no | known: linux-right-free-promoted-scan | ' "$o/nf.txt"
 	check "triage $v: PCPU_NONFATAL=scan_hint: no note on the hidden finding" sh -c \
 		"! grep -q '^known finding' '$o/nf.txt'"
 	# the first artifact of a 6.12 campaign from an empty corpus: one
@@ -448,7 +448,7 @@ for v in $VERSIONS; do
 		>"$o/end.trace"
 	"$TRI" --report="$o/end.txt" "$o/end.trace" >/dev/null 2>&1
 	check "triage $v: hint_same_run at op=end named after the free findings" grep -q \
-		'^1 x check=hint_same_run op=end chunk=first fault=no | known: linux-scan-hint-absorbed or linux-scan-hint-inside-contig (at the end-of-run frees; its reproducer frees itself) | ' \
+		'^1 x check=hint_same_run op=end chunk=first fault=no nested=no | known: linux-scan-hint-absorbed or linux-scan-hint-inside-contig (at the end-of-run frees; its reproducer frees itself) | ' \
 		"$o/end.txt"
 done
 
@@ -510,7 +510,7 @@ PCPU_FIXES=map-unwind "$BUILD/pcpu-triage" --report="$tmp/area-map.txt" "$c" >/d
 check "triage area-map: summary" test "$(head -n 1 "$tmp/area-map.txt")" = \
 	"triage: $((nlinux + 1)) inputs, 1 buckets, $nlinux passed, 0 unreadable (fixes map-unwind)"
 check "triage area-map: the noisy linux crash is align-pow2 there" grep -q \
-	'^1 x check=overlap op=alloc chunk=first fault=no | known: align-pow2 | ' "$tmp/area-map.txt"
+	'^1 x check=overlap op=alloc chunk=first fault=no nested=no | known: align-pow2 | ' "$tmp/area-map.txt"
 check "triage area-map: no linux finding named, no notes about them" sh -c \
 	"! grep -Eq 'known: linux-|^known finding' '$tmp/area-map.txt'"
 

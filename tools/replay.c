@@ -29,7 +29,7 @@ static void usage(FILE *f)
 	      "  --trace       print the decoded text trace instead of running it\n"
 	      "  --signature   print the failure signature of each input on stdout:\n"
 	      "                `signature pass` or `signature check=NAME op=KIND\n"
-	      "                chunk=first|reserved|created|none fault=yes|no`, with\n"
+	      "                chunk=first|reserved|created|none fault=yes|no nested=yes|no`, with\n"
 	      "                `PATH: ` in front when there are several inputs (a\n"
 	      "                sanitizer death prints none: pcpu-triage reads those)\n"
 	      "  --fix=LIST    kernel-bug fixes to switch on: comma-separated names\n"
