@@ -37,7 +37,16 @@ LINUX_LDFLAGS :=
 linux_glue_cflags = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
 	$(CFLAGS) $(SAN) -fno-sanitize=alignment -fno-strict-aliasing -MMD -MP \
 	-I$(LINUX_SHIM) -I$(call linux_src,$(1))/include -I$(call linux_src,$(1))/mm \
-	-iquote kernel/shim -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM)
+	-iquote kernel/shim -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM) \
+	-I$(call linux_points_dir,$(1),$(2))
+
+# The preemption points of a version and flavour: the functions of the
+# fetched sources that release pcpu_lock (kernel/preempt-points.sh), as a
+# header the glue compiles into backend_preempt_points().  Generated, not
+# written by hand, so a new kernel revision cannot leave the list behind;
+# the script fails the build when it cannot tell.
+linux_points_dir = $(call linux_dir,$(1))/gen-$(2)
+linux_points = $(call linux_points_dir,$(1),$(2))/preempt_points.h
 
 .PHONY: linux linux-src linux-force linux-pin $(addprefix linux-,$(LINUX_VERSIONS))
 
@@ -80,8 +89,12 @@ $(BUILD)/kernel-src/linux-%/mm/percpu.c: kernel/linux-%.sha256 scripts/fetch-ker
 	@BUILD=$(BUILD) scripts/fetch-kernel.sh $* $(BUILD)/kernel-src/linux-$*
 
 define LINUX_VERSION_RULES
+$(call linux_points,$(1),$(2)): $(call linux_src,$(1))/mm/percpu.c kernel/preempt-points.sh
+	@mkdir -p $$(dir $$@)
+	sh kernel/preempt-points.sh $(call linux_src,$(1))/mm $(2) >$$@.tmp.$$$$$$$$ && \
+	mv -f $$@.tmp.$$$$$$$$ $$@
 $(call linux_glue,$(1),$(2)): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),$(2))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(call linux_glue_cflags,$(1),$(2)) -MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
 	kernel/state-sections.sh $$@.tmp.$$$$$$$$ $$@.new.$$$$$$$$ && rm -f $$@.tmp.$$$$$$$$ && mv -f $$@.new.$$$$$$$$ $$@
@@ -89,7 +102,7 @@ endef
 $(foreach v,$(LINUX_VERSIONS),$(foreach f,vm km,$(eval $(call LINUX_VERSION_RULES,$(v),$(f)))))
 
 # The smoke tests of a version: vm (the default backend) and km.
-LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/smoke_run.c
+LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/smoke_run.c kernel/tests/preempt.c
 define LINUX_SMOKE_RULES
 $(call linux_dir,$(1))/linux-smoke: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_COMMON_OBJ) \
 		$(call linux_glue,$(1),vm)
@@ -143,7 +156,7 @@ $(call linux_dir,$(1))/pcpu-triage: $(call obj,$(TRIAGE_SRC) $(LINUX_HARNESS_SRC
 
 # the kernel file with libFuzzer's coverage, sections renamed as above
 $(call linux_fuzz_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),vm)
 	@mkdir -p $$(dir $$@)
 	$$(CLANG) $$(call linux_glue_cflags,$(1),vm) -fsanitize=fuzzer-no-link \
 		-MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
@@ -157,7 +170,7 @@ $(call linux_dir,$(1))/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNES
 # -fno-sanitize=alignment and turn the alignment check back on (a trap,
 # SIGILL, in list_for_each_entry); linux_glue_cflags has UBSan already.
 $(call linux_afl_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),vm)
 	@mkdir -p $$(dir $$@)
 	$$(AFL_ENV) env -u AFL_USE_UBSAN $$(AFL_CC) $$(call linux_glue_cflags,$(1),vm) \
 		-MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
@@ -167,7 +180,7 @@ $(call linux_dir,$(1))/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS
 	$$(AFL_ENV) $$(AFL_CC) $$(AFL_CFLAGS) -fsanitize=fuzzer $$^ $$(LINUX_LDFLAGS) -o $$@
 # its CmpLog twin, for the main instance of scripts/afl.sh
 $(call linux_dir,$(1))/cmplog-obj/glue-vm.o: kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),vm)
 	@mkdir -p $$(dir $$@)
 	$$(AFL_ENV) AFL_LLVM_CMPLOG=1 env -u AFL_USE_UBSAN $$(AFL_CC) \
 		$$(call linux_glue_cflags,$(1),vm) -MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \

@@ -4,9 +4,12 @@
 # The harness on top of the linux backend (the real mm/percpu.c of Linux
 # 6.1, 6.12 and 7.2, docs/linux.md): builds each kernel's binaries (`make
 # linux` downloads the Debian source packages the first time), runs the
-# smoke tests, replays corpus/*.trace and the area-map crash reproducers
+# smoke tests (the preemption-point scenarios among them), checks each
+# build's list of preemption points against docs/linux.md, replays
+# corpus/*.trace and the area-map crash reproducers
 # with each kernel's pcpu-replay (hint findings non-fatal; a geometry the kernel
-# refuses must be refused, by name, as listed below), checks the grading
+# refuses must be refused, by name, as listed below), runs nested
+# operations at the kernel's preemption points end to end, checks the grading
 # of backend findings, proves the post-setup snapshot by replaying A, B, A
 # (and a geometry change) in one process against fresh processes, checks
 # how compact geometry headers are repaired and counts every one of them
@@ -61,6 +64,54 @@ for v in $VERSIONS; do
 			tail -n 5 "$tmp/smoke.out" >&2; ko "$t $v"; fi
 	done
 done
+
+# 2b. the preemption points (docs/linux.md §2.5): what each glue compiled
+#     (the header kernel/preempt-points.sh generated) is the table of
+#     docs/linux.md for that kernel and flavour, and not empty; the script
+#     refuses sources where it would guess: no release of pcpu_lock at
+#     all, or one under #if.  linux-smoke (step 2) checks the other side:
+#     every name reported at run time is in the list.
+docs_points() { # docs_points VERSION COLUMN (1 vm, 2 km): one name a line
+	sed -n "s/^| $1 | \(.*\) | \(.*\) |\$/\\$2/p" docs/linux.md |
+		tr -d '`' | tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^$'
+}
+for v in $VERSIONS; do
+	col=1
+	for f in vm km; do
+		echo "scenario: preempt points $v $f: the compiled list is docs/linux.md's"
+		hdr=$BUILD/linux-$v/gen-$f/preempt_points.h
+		sed -n 's/^"\([a-z_0-9]*\)",$/\1/p' "$hdr" >"$tmp/points.got" 2>/dev/null
+		docs_points "$v" $col >"$tmp/points.want"
+		check "preempt points $v $f: not empty" test -s "$tmp/points.got"
+		if cmp -s "$tmp/points.got" "$tmp/points.want"; then ok; else
+			ko "preempt points $v $f: $hdr and docs/linux.md §2.5 differ"
+			diff "$tmp/points.want" "$tmp/points.got" | head -n 5 >&2
+		fi
+		col=2
+	done
+done
+for v in $VERSIONS; do newest=$v; done
+src=$BUILD/kernel-src/linux-$newest/mm
+mkdir -p "$tmp/pp-none" "$tmp/pp-if"
+cp "$src/percpu.c" "$src/percpu-vm.c" "$src/percpu-km.c" "$tmp/pp-none/"
+cp "$src/percpu.c" "$src/percpu-vm.c" "$src/percpu-km.c" "$tmp/pp-if/"
+echo "scenario: preempt-points.sh on sources without a release of pcpu_lock; expected: exit 1, saying so"
+for f in percpu.c percpu-vm.c percpu-km.c; do
+	sed 's/spin_unlock_irq\(restore\)*(&pcpu_lock/spin_unlock_irq\1(\&other_lock/' \
+		"$src/$f" >"$tmp/pp-none/$f"
+done
+st=0
+sh kernel/preempt-points.sh "$tmp/pp-none" vm >/dev/null 2>"$tmp/pp.err" || st=$?
+check "preempt-points.sh: no release: exit $st, one line" sh -c \
+	"[ $st -eq 1 ] && [ \$(wc -l <'$tmp/pp.err') -eq 1 ] && grep -q 'no function of .* releases pcpu_lock' '$tmp/pp.err'"
+echo "scenario: preempt-points.sh on sources with free_percpu under #ifdef; expected: exit 1, naming it"
+awk '/^void free_percpu\(/ { print "#ifdef CONFIG_SOMETHING" } { print }
+	/^EXPORT_SYMBOL_GPL\(free_percpu\);/ { print "#endif" }' \
+	"$src/percpu.c" >"$tmp/pp-if/percpu.c"
+st=0
+sh kernel/preempt-points.sh "$tmp/pp-if" vm >/dev/null 2>"$tmp/pp.err" || st=$?
+check "preempt-points.sh: a release under #ifdef: exit $st" sh -c \
+	"[ $st -eq 1 ] && grep -q 'free_percpu() inside #if' '$tmp/pp.err'"
 
 # 3. corpus and crash reproducers, every kernel, hint findings non-fatal
 for v in $VERSIONS; do
@@ -124,6 +175,81 @@ done
 PCPU_FIXES=none "$BUILD/pcpu-replay" tests/faults/vmap-half-range.trace >/dev/null 2>"$tmp/err"; st=$?
 check "area tests/faults/vmap-half-range.trace faithful: backing fails (exit $st)" \
 	eval '[ $st -eq 1 ] && grep -q "check .backing. failed" "$tmp/err"'
+
+# 3c. nested operations at the kernel's preemption points
+#     (docs/interleavings.md, docs/linux.md §2.5), end to end through
+#     pcpu-replay: each trace runs to the end with every check, and the
+#     nested operations ran where the kernel released pcpu_lock
+cat >"$tmp/nest-populate.trace" <<'TRACE'
+alloc 64
+alloc 32768 {
+	at pcpu_alloc: alloc 8 atomic
+	at pcpu_alloc 2: alloc 8 atomic
+	at pcpu_alloc 3: alloc 8 atomic
+}
+TRACE
+cat >"$tmp/nest-free.trace" <<'TRACE'
+alloc 64
+alloc 32768 {
+	at pcpu_alloc 2: free 0
+	alloc 8 atomic
+}
+TRACE
+cat >"$tmp/nest-sleeping.trace" <<'TRACE'
+alloc 64
+alloc 100
+free 0 {
+	at free_percpu: alloc 32768
+	balance
+}
+TRACE
+cat >"$tmp/nest-atomic-fails.trace" <<'TRACE'
+alloc 32768 atomic {
+	at pcpu_alloc: alloc 32768
+	balance
+}
+TRACE
+cat >"$tmp/nest-balance.trace" <<'TRACE'
+alloc 32768
+alloc 32768
+alloc 64
+free 0
+free 1
+balance {
+	at pcpu_balance_free: alloc 8 atomic
+	at pcpu_balance_free 2: free 2
+	at pcpu_balance_workfn: alloc 16 atomic
+}
+TRACE
+for v in $VERSIONS; do
+	R=$BUILD/linux-$v/pcpu-replay
+	nest() { # nest NAME: --results of $tmp/NAME.trace into $tmp/nest.out
+		"$R" --results "$tmp/$1.trace" >"$tmp/nest.out" 2>"$tmp/nest.err"
+	}
+	echo "scenario: nested $v: an atomic alloc at each of the three releases of a populating alloc; expected: all three in chunk 0, the outer in a new chunk"
+	nest nest-populate; st=$?
+	check "nested $v: populate: exit $st, results" sh -c "[ $st -eq 0 ] &&
+		grep -q '^alloc 1 chunk 1 off 0\$' '$tmp/nest.out' &&
+		[ \$(grep -c '^alloc [234] chunk 0 off ' '$tmp/nest.out') -eq 3 ]"
+	echo "scenario: nested $v: a free and then an atomic alloc inside a populating alloc; expected: the atomic alloc takes the freed place"
+	nest nest-free; st=$?
+	first=$(sed -n 's/^alloc 0 //p' "$tmp/nest.out")
+	check "nested $v: free then alloc: exit $st, alloc 2 at '$first'" sh -c \
+		"[ $st -eq 0 ] && [ -n '$first' ] && grep -qx 'alloc 2 $first' '$tmp/nest.out'"
+	echo "scenario: nested $v: a sleeping alloc and a balance inside a free (no mutex held); expected: the alloc creates chunk 1"
+	nest nest-sleeping; st=$?
+	check "nested $v: sleeping inside free: exit $st" sh -c \
+		"[ $st -eq 0 ] && grep -qx 'alloc 2 chunk 1 off 0' '$tmp/nest.out'"
+	echo "scenario: nested $v: a sleeping alloc where an atomic one found no room; expected: it creates chunk 1, the atomic one still fails"
+	nest nest-atomic-fails; st=$?
+	check "nested $v: inside a failing atomic alloc: exit $st" sh -c \
+		"[ $st -eq 0 ] && grep -qx 'alloc 1 chunk 1 off 0' '$tmp/nest.out' &&
+		grep -qx 'alloc 0 fail' '$tmp/nest.out'"
+	echo "scenario: nested $v: an atomic alloc and a free at the balance work's releases; expected: it runs to the end"
+	nest nest-balance; st=$?
+	check "nested $v: inside the balance work: exit $st" test $st -eq 0
+	[ $st -eq 0 ] || head -n 3 "$tmp/nest.err" >&2
+done
 
 # 4. grading: a hint finding fails the run unless PCPU_NONFATAL says hint
 #    (or names the check),

@@ -420,6 +420,7 @@ int main(int argc, char **argv)
 	test_setup_path(&g2, "arch");
 	test_setup_path(&g3, "generic");
 	test_geometries();
+	test_preempt(&g1, km);
 	if (!km) {
 		status = vmap_failure_child(&g1);
 		if (v61)

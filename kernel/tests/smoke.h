@@ -41,4 +41,31 @@ struct outcome {
 void run(const struct pcpu_geometry *g, uint64_t seed, int nops, bool checks,
 	 struct outcome *out);
 
+/* a live or freed allocation, as the checks below see it */
+struct alloc {
+	uintptr_t ptr;
+	size_t size;
+	bool live;
+};
+
+/*
+ * The per-operation checks of run(), for the preemption tests too
+ * (preempt.c): an allocation's bytes on every CPU are zero (zero) or its
+ * tag (id's pattern); tags written; no two live allocations of allocs[0,
+ * n) share a byte on any CPU; every hint covers free bits only.
+ */
+bool check_content(struct backend *b, unsigned cpus, const struct alloc *a,
+		   int id, bool zero);
+void write_tags(struct backend *b, unsigned cpus, const struct alloc *a,
+		int id);
+bool check_overlap(struct backend *b, unsigned cpus,
+		   const struct alloc *allocs, int n);
+bool check_hints_safe(struct backend *b);
+
+/*
+ * The preemption point (docs/interleavings.md §2.2): scenarios with a
+ * hook that runs operations at the releases of pcpu_lock (preempt.c).
+ */
+void test_preempt(const struct pcpu_geometry *g, bool km);
+
 #endif /* LINUX_SMOKE_H */

@@ -27,19 +27,13 @@ static uint64_t rnd(void)
 
 #define MAX_LIVE 200
 
-struct alloc {
-	uintptr_t ptr;
-	size_t size;
-	bool live;
-};
-
 static unsigned char tag(int id, unsigned cpu, size_t i)
 {
 	return (unsigned char)(id * 31 + cpu * 7 + i + 1);
 }
 
-static bool check_content(struct backend *b, unsigned cpus,
-			  const struct alloc *a, int id, bool zero)
+bool check_content(struct backend *b, unsigned cpus,
+		   const struct alloc *a, int id, bool zero)
 {
 	for (unsigned cpu = 0; cpu < cpus; cpu++) {
 		const unsigned char *p = backend_cpu_addr(b, a->ptr, cpu);
@@ -54,8 +48,8 @@ static bool check_content(struct backend *b, unsigned cpus,
 	return true;
 }
 
-static void write_tags(struct backend *b, unsigned cpus, const struct alloc *a,
-		       int id)
+void write_tags(struct backend *b, unsigned cpus, const struct alloc *a,
+		int id)
 {
 	for (unsigned cpu = 0; cpu < cpus; cpu++) {
 		unsigned char *p = backend_cpu_addr(b, a->ptr, cpu);
@@ -78,8 +72,8 @@ static int by_lo(const void *x, const void *y)
 }
 
 /* per CPU, no two live allocations share a byte */
-static bool check_overlap(struct backend *b, unsigned cpus,
-			  const struct alloc *allocs, int n)
+bool check_overlap(struct backend *b, unsigned cpus,
+		   const struct alloc *allocs, int n)
 {
 	static struct span s[MAX_ALLOCS];
 
@@ -128,7 +122,7 @@ static bool all_free(const unsigned long *map, int from, int n)
  * every block and of the chunk cover only free bits, and no contig hint
  * exceeds the largest free run.
  */
-static bool check_hints_safe(struct backend *b)
+bool check_hints_safe(struct backend *b)
 {
 	int nr = backend_nr_chunks(b);
 
