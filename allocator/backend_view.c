@@ -63,10 +63,6 @@ void backend_chunk(const struct backend *b, int idx,
 	out->base_addr = chunk->base_addr;
 	out->free_size = chunk->free_size;
 	out->contig_hint = chunk->contig_hint;
-	out->map = chunk->map;
-	out->map_used = chunk->map_used;
-	out->map_alloc = chunk->map_alloc;
-	out->first_free = chunk->first_free;
 	out->nr_populated = chunk->nr_populated;
 	out->populated = chunk->populated;
 	/* a boot chunk's block 0 covers the static area (and, for the
@@ -79,7 +75,6 @@ void backend_chunk(const struct backend *b, int idx,
 		out->area_end = chunk->map[chunk->map_used] & ~1;
 	}
 	out->slot = chunk_slot_of(b, chunk);
-	out->on_extend_list = !list_empty(&chunk->map_extend_list);
 }
 
 void backend_global(const struct backend *b, struct pcpu_global_view *out)

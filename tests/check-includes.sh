@@ -15,8 +15,11 @@
 #     harness/checks/;
 #   - trace/ includes nothing but include/ and its own headers;
 #   - include/pcpu_area_map.h (the area-map-only views) is included by
-#     neither trace/ nor kernel/, but for kernel/backend_view.c, whose
-#     stubs say the real kernel has no area map.
+#     allocator/ (which offers it), by the white-box tests, and otherwise
+#     only by the files named in AREA_MAP below: the area-map checks, the
+#     state printer, and kernel/backend_view.c, whose stubs say the real
+#     kernel has no area map.  Every other check reads a chunk through
+#     pcpu.h alone.
 #
 # White-box access, each file and header named (WHITEBOX below): the
 # unit tests that plant states in the area-map port, and make bench's
@@ -32,6 +35,18 @@ tests/test_host_ranges.c host_vm.h
 tests/test_injection.c host_vm.h
 tests/test_injection.c percpu_internal.h
 tools/bench_calls.c host_mem.h
+"
+
+# The files outside allocator/ and tests/ that may include pcpu_area_map.h.
+AREA_MAP="
+harness/checks/check_incr.c
+harness/checks/check_map.c
+harness/checks/check_op.c
+harness/checks/check_quick.c
+harness/checks/check_sizes.c
+harness/checks/check_slot.c
+harness/print.c
+kernel/backend_view.c
 "
 
 # owner FILE HEADER: the folder HEADER (as written in FILE's #include "")
@@ -57,6 +72,7 @@ owner() {
 }
 
 whitebox() { printf '%s\n' "$WHITEBOX" | grep -qx "$1 $2"; }
+area_map() { printf '%s\n' "$AREA_MAP" | grep -qx "$1"; }
 
 root=$(pwd)
 files=$(find allocator oracle trace harness fuzzers tools tests kernel \
@@ -77,9 +93,9 @@ for f in $files; do
 			case $o in include | trace) ;; *) why="not include/ (trace/ may use no other)" ;; esac
 		fi
 		if [ "$h" = pcpu_area_map.h ] && [ -z "$why" ]; then
-			case $top:$f in
-			trace:* | kernel:*)
-				[ "$f" = kernel/backend_view.c ] || why="area-map-only views" ;;
+			case $top in
+			allocator | tests) ;;
+			*) area_map "$f" || why="area-map-only views, not in AREA_MAP" ;;
 			esac
 		fi
 		if [ "$top" = oracle ] && [ -z "$why" ]; then
@@ -127,5 +143,11 @@ printf '%s\n' "$WHITEBOX" | while read -r f h; do
 	grep -q "#include \"$h\"" "$f" 2>/dev/null || echo "$f $h"
 done >"$tmp/stale"
 if [ -s "$tmp/stale" ]; then ko "stale WHITEBOX entries: $(tr '\n' ';' <"$tmp/stale")"; else ok; fi
+# and so does the area-map list
+printf '%s\n' "$AREA_MAP" | while read -r f; do
+	[ -n "$f" ] || continue
+	grep -q '#include "pcpu_area_map.h"' "$f" 2>/dev/null || echo "$f"
+done >"$tmp/stale"
+if [ -s "$tmp/stale" ]; then ko "stale AREA_MAP entries: $(tr '\n' ';' <"$tmp/stale")"; else ok; fi
 
 finish

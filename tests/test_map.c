@@ -182,9 +182,11 @@ static void test_free_of_interior_pointer_is_bug(void)
 }
 
 /*
- * backend_area_map (include/pcpu_area_map.h) reads the same map as the
- * chunk view: after the head and tail split above, 5 blocks, first_free
- * 2, map_alloc 128, not queued for extension; no extension queue.
+ * backend_area_map (include/pcpu_area_map.h) reads the chunk's map, which
+ * agrees with the chunk view: after the head and tail split above, 5
+ * blocks, first_free 2, map_alloc 128, not queued for extension, block 1
+ * starting where the view says the handed-out area starts and the
+ * sentinel where it ends; no extension queue.
  */
 static void test_area_map_view(void)
 {
@@ -203,14 +205,12 @@ static void test_area_map_view(void)
 	EXPECT(idx >= 0);
 	backend_chunk(b, idx, &v);
 	EXPECT_EQ(backend_area_map(b, idx, &am), 0);
-	EXPECT(am.map == v.map);
 	EXPECT_EQ(am.map_used, 5);
-	EXPECT_EQ(am.map_used, v.map_used);
 	EXPECT_EQ(am.map_alloc, 128);
-	EXPECT_EQ(am.map_alloc, v.map_alloc);
 	EXPECT_EQ(am.first_free, 2);
-	EXPECT_EQ(am.first_free, v.first_free);
-	EXPECT(!am.on_extend_list && !v.on_extend_list);
+	EXPECT(!am.on_extend_list);
+	EXPECT_EQ(am.map[1] & ~1, v.area_start);
+	EXPECT_EQ(am.map[am.map_used] & ~1, v.area_end);
 	EXPECT_EQ(am.map[am.map_used] & ~1, 32768);
 	EXPECT_EQ(backend_extend_queue(b, ids, 4), 0);
 	backend_destroy(b);

@@ -8,16 +8,18 @@
  * after the map check, which guarantees a well-formed map.  Cost: O(map
  * entries).
  */
+#include "pcpu_area_map.h"
 #include "checks_internal.h"
 
 int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		    const struct pcpu_area_map_view *am,
 		    const struct oracle_chunk *oc)
 {
 	long sum = 0;
 
-	for (int i = 0; i < v->map_used; i++)
-		if (!map_in_use(v->map, i))
-			sum += map_off(v->map, i + 1) - map_off(v->map, i);
+	for (int i = 0; i < am->map_used; i++)
+		if (!map_in_use(am->map, i))
+			sum += map_off(am->map, i + 1) - map_off(am->map, i);
 	if (v->free_size != sum)
 		return check_fail(
 			c, CHECK_FREE_SIZE, v->id,
@@ -32,14 +34,15 @@ int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
 }
 
 int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		      const struct pcpu_area_map_view *am,
 		      const struct oracle_chunk *oc)
 {
 	long largest = 0;
 
-	for (int i = 0; i < v->map_used; i++) {
-		long size = map_off(v->map, i + 1) - map_off(v->map, i);
+	for (int i = 0; i < am->map_used; i++) {
+		long size = map_off(am->map, i + 1) - map_off(am->map, i);
 
-		if (!map_in_use(v->map, i) && size > largest)
+		if (!map_in_use(am->map, i) && size > largest)
 			largest = size;
 	}
 	if (v->contig_hint < largest)

@@ -30,8 +30,8 @@ void check_geom_get(const struct backend *b, struct check_geom *g)
 
 /*
  * Binary search over the ascending chunk list (the chunk-set check
- * verifies the order after every operation).  Returns 0 with *v filled,
- * or -1 when no live chunk has that id.
+ * verifies the order after every operation).  Returns the chunk's index
+ * with *v filled, or -1 when no live chunk has that id.
  */
 int check_find_chunk(const struct backend *b, int id, struct pcpu_chunk_view *v)
 {
@@ -42,7 +42,7 @@ int check_find_chunk(const struct backend *b, int id, struct pcpu_chunk_view *v)
 
 		backend_chunk(b, mid, v);
 		if (v->id == id)
-			return 0;
+			return mid;
 		if (v->id < id)
 			lo = mid + 1;
 		else
