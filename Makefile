@@ -27,13 +27,19 @@ inc_tools/lib := $(inc_tools)
 inc_tools/bench_calls.c := $(inc_tools) -I$(ALLOC_DIR)
 inc_tests := -Iinclude -Itests -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Iharness/checks -Ifuzzers -Itools/lib
 inc_tests/mutator := $(inc_tests)
-inc_kernel := -Iinclude
-inc_kernel/tests := -Iinclude -Itests
+# kernel/: its memory model (kernel/mem/) is reached by the backend and
+# the checks only through mem.h, and needs nothing beyond the shim; its
+# checks (kernel/checks/) see the backend's internals, never its tests.
+# kernel/ is on its own path: checks/checks.h names glue.h unqualified.
+inc_kernel := -Iinclude -Ikernel -Ikernel/mem -Ikernel/checks
+inc_kernel/mem := -Iinclude
+inc_kernel/checks := -Iinclude -Ikernel -Ikernel/mem
+inc_kernel/tests := -Iinclude -Itests -Ikernel -Ikernel/mem -Ikernel/checks
 # the flags of a file: its own, else its folder's, else include/ alone
 src_inc = $(or $(inc_$(1)),$(inc_$(patsubst %/,%,$(dir $(1)))),-Iinclude)
 INCLUDES = $(call src_inc,$<)
 INC_FOLDERS := allocator trace oracle harness harness/checks fuzzers tools tools/lib tools/bench_calls.c \
-	tests tests/mutator kernel kernel/tests
+	tests tests/mutator kernel kernel/mem kernel/checks kernel/tests
 # plain `make` builds the replay driver and the encoder (the rule below is
 # only the first one written down)
 .DEFAULT_GOAL := all

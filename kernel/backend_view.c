@@ -198,7 +198,7 @@ int backend_slot_list(const struct backend *b, int slot, int *ids, int max)
 }
 
 /* Not supported: the kernel's pages live in its own fake memory
- * (kernel/mem_*.c), whose checks are kernel/checks_backend.c's. */
+ * (kernel/mem/), whose checks are kernel/checks/checks_backend.c's. */
 int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 			  int from, int to, unsigned long *bits)
 {

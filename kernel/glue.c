@@ -22,7 +22,7 @@
 
 #include "shim/kshim.h"
 #include "glue.h"
-#include "mem.h"
+#include "mem/mem.h"
 #include "shim_rt.h"
 
 /*
@@ -282,4 +282,4 @@ void kglue_global(struct kglue_global *out)
 }
 
 /* the checks that read the kernel's internals, in this same unit */
-#include "glue_checks.c"
+#include "checks/glue_checks.c"

@@ -15,10 +15,9 @@ linux_src = $(BUILD)/kernel-src/linux-$(1)
 linux_dir = $(BUILD)/linux-$(1)
 
 # Version-independent objects, built like every other object ($(BUILD)/obj).
-LINUX_COMMON_SRC := kernel/shim_rt.c kernel/mem_phys.c kernel/mem_memblock.c \
-	kernel/mem_vm.c kernel/mem_heap.c kernel/mem_snapshot.c kernel/kstate.c \
+LINUX_COMMON_SRC := kernel/shim_rt.c $(wildcard kernel/mem/mem_*.c) kernel/kstate.c \
 	kernel/backend_linux.c kernel/backend_snapshot.c \
-	kernel/backend_calls.c kernel/backend_view.c $(wildcard kernel/checks_*.c)
+	kernel/backend_calls.c kernel/backend_view.c $(wildcard kernel/checks/checks_*.c)
 LINUX_COMMON_OBJ := $(call obj,$(LINUX_COMMON_SRC))
 # The glue object of a version and flavour (vm, km): link it with
 # LINUX_COMMON_OBJ and LINUX_LDFLAGS to get include/pcpu.h.
@@ -114,17 +113,17 @@ linux-test: linux
 # $(BUILD)/linux-<v>/pcpu-replay, fuzz-pcpu (libFuzzer) and afl-pcpu
 # (AFL++), and the campaign tools pcpu-minimize and pcpu-triage
 # (mk/campaign-tools.mk's source lists).  The vm flavour, the kernel's
-# default.  kernel/checks_*.c hold the backend's own graded checks
+# default.  kernel/checks/checks_*.c hold the backend's own graded checks
 # (backend_check); until they exist, backend_calls.c's weak placeholder
 # finds nothing.
 LINUX_HARNESS_SRC := $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
-LINUX_CHECKS_SRC := $(wildcard kernel/checks_*.c)
+LINUX_CHECKS_SRC := $(wildcard kernel/checks/checks_*.c)
 LINUX_BACKEND_SRC := $(LINUX_COMMON_SRC) $(filter-out $(LINUX_COMMON_SRC),$(LINUX_CHECKS_SRC))
 LINUX_TOOLS := pcpu-replay fuzz-pcpu afl-pcpu pcpu-minimize pcpu-triage
 linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
 linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 
-# kernel/checks_*.c get no coverage feedback, like harness/checks/check_*.c:
+# kernel/checks/checks_*.c get no coverage feedback, like harness/checks/check_*.c:
 # mk/nocov.mk lists them, the Makefile's rules build them.
 
 define LINUX_HARNESS_RULES

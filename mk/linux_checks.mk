@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # linux-checks: the tests of the linux backend's own checks
-# (kernel/checks_*.c, backend_check) and their finder of hint findings,
+# (kernel/checks/checks_*.c, backend_check) and their finder of hint findings,
 # one binary per kernel version: $(BUILD)/linux-<v>/linux-checks (vm).
 # `make linux-checks` builds them; tests/suite-linux-checks.sh runs them.
 # Uses mk/linux.mk's variables, which are set by the time this file is

@@ -8,8 +8,10 @@
 #
 #   - allocator/ internals (its headers: percpu_internal.h, host_*.h, ...)
 #     are included from allocator/ only;
-#   - kernel/ internals (kernel/*.h, kernel/shim/, kernel/tests/) from
-#     kernel/ only;
+#   - kernel/ internals (kernel/*.h, kernel/mem/, kernel/checks/,
+#     kernel/shim/, kernel/tests/) from kernel/ only; inside it, the
+#     memory model (kernel/mem/) uses nothing but include/, kernel/shim/
+#     and itself, and kernel/tests/ is used by no other folder;
 #   - oracle/ (the naive model) includes nothing but include/ and its own
 #     headers: the checks that compare it with a backend are in
 #     harness/checks/;
@@ -59,12 +61,16 @@ owner() {
 		_p=${_p#"$root"/}
 	else
 		_p=""
-		for _d in include allocator oracle trace harness harness/checks fuzzers tools/lib tools tests kernel; do
+		for _d in include allocator oracle trace harness harness/checks fuzzers tools/lib tools tests \
+			kernel kernel/mem kernel/checks kernel/shim; do
 			if [ -f "$_d/$2" ]; then _p=$_d; break; fi
 		done
 	fi
 	case $_p in
 	allocator | allocator/*) echo allocator ;;
+	kernel/mem | kernel/mem/*) echo kernel/mem ;;
+	kernel/shim | kernel/shim/*) echo kernel/shim ;;
+	kernel/tests | kernel/tests/*) echo kernel/tests ;;
 	kernel | kernel/*) echo kernel ;;
 	"") echo unknown ;;
 	*) echo "$_p" ;;
@@ -87,8 +93,16 @@ for f in $files; do
 		why=""
 		case $o in
 		allocator) [ "$top" = allocator ] || why="allocator/ internal" ;;
-		kernel) [ "$top" = kernel ] || why="kernel/ internal" ;;
+		kernel | kernel/*) [ "$top" = kernel ] || why="kernel/ internal" ;;
 		esac
+		if [ -z "$why" ]; then
+			case $f:$o in
+			kernel/mem/*:kernel/mem | kernel/mem/*:kernel/shim | kernel/mem/*:include) ;;
+			kernel/mem/*:*) why="not include/, kernel/shim/ or kernel/mem/ (the memory model may use no other)" ;;
+			kernel/tests/*:*) ;;
+			*:kernel/tests) why="kernel/tests/ internal" ;;
+			esac
+		fi
 		if [ "$top" = trace ] && [ -z "$why" ]; then
 			case $o in include | trace) ;; *) why="not include/ (trace/ may use no other)" ;; esac
 		fi
@@ -109,8 +123,8 @@ for f in $files; do
 done
 
 # the build agrees: no folder but the white-box ones has allocator/ on its
-# include path, none outside kernel/ has kernel/, trace/ and oracle/ have
-# include/ only
+# include path, none outside kernel/ has kernel/, trace/, oracle/ and
+# kernel/mem/ have include/ only, no folder but kernel/tests has it
 # (the Makefile's per-folder paths, `make include-paths`)
 if make -s --no-print-directory include-paths >"$tmp/paths" 2>"$tmp/paths.err"; then
 	while IFS= read -r line; do
@@ -127,7 +141,11 @@ if make -s --no-print-directory include-paths >"$tmp/paths" 2>"$tmp/paths.err"; 
 		kernel | kernel/*) ;;
 		*) case $flags in *" -Ikernel"*) why="kernel/ on its path" ;; esac ;;
 		esac
-		case $folder in trace | oracle)
+		case $folder in
+		kernel/tests) ;;
+		*) case $flags in *" -Ikernel/tests"*) why="kernel/tests/ on its path" ;; esac ;;
+		esac
+		case $folder in trace | oracle | kernel/mem)
 			[ "$flags" = " -Iinclude " ] || why="$folder/ with more than include/:$flags" ;;
 		esac
 		if [ -z "$why" ]; then ok; else ko "make include-paths: $folder: $why"; fi

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The linux backend's own checks (kernel/checks_*.c, backend_check), per
+# The linux backend's own checks (kernel/checks/checks_*.c, backend_check), per
 # kernel version (build/linux-<v>/linux-checks, mk/linux_checks.mk):
 #  1. the unit tests: every check fires, with its grade, on a planted value
 #     (a fake pcpu_block_md, or a bit written into a live allocation map);

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "../backend_linux.h"
-#include "../checks.h"
+#include "../checks/checks.h"
 
 enum op_kind { OP_ALLOC, OP_FREE, OP_BALANCE, OP_FAIL };
 struct op {
