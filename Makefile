@@ -34,7 +34,7 @@ inc_tests/mutator := $(inc_tests)
 inc_kernel := -Iinclude -Ikernel -Ikernel/mem -Ikernel/checks
 inc_kernel/mem := -Iinclude
 inc_kernel/checks := -Iinclude -Ikernel -Ikernel/mem
-inc_kernel/tests := -Iinclude -Itests -Ikernel -Ikernel/mem -Ikernel/checks
+inc_kernel/tests := -Iinclude -Itests -Iharness -Ioracle -Ikernel -Ikernel/mem -Ikernel/checks
 # the flags of a file: its own, else its folder's, else include/ alone
 src_inc = $(or $(inc_$(1)),$(inc_$(patsubst %/,%,$(dir $(1)))),-Iinclude)
 INCLUDES = $(call src_inc,$<)
@@ -77,6 +77,8 @@ TEST_SRC := $(wildcard tests/*.c)
 # what the tools share (tools/lib/), and pcpu-replay's own sources
 TOOLS_LIB_SRC := $(wildcard tools/lib/*.c)
 REPLAY_SRC := tools/replay.c tools/replay_expect.c tools/sandbox.c $(TOOLS_LIB_SRC)
+SOAK_SRC := tools/soak.c $(TOOLS_LIB_SRC)
+BENCH_SRC := tools/bench.c
 # the files built without coverage feedback (NOCOV_SRC)
 include mk/nocov.mk
 
@@ -149,7 +151,7 @@ $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 # every compact geometry header against this backend (docs/byte-format.md)
 $(BUILD)/pcpu-geometry-census: $(call obj,tools/geometry_census.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-$(BUILD)/pcpu-soak: $(call obj,tools/soak.c $(TOOLS_LIB_SRC)) $(LIB_OBJ)
+$(BUILD)/pcpu-soak: $(call obj,$(SOAK_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/unit-tests: $(call obj,$(TEST_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
@@ -167,7 +169,7 @@ $(BUILD)/fuzz-pcpu-unchecked: $(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o $(
 # under the sanitized build's page model (allocator/host_vm.h)
 $(BUILD)/pcpu-bench-calls: $(call obj,tools/bench_calls.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-$(BUILD)/fast/pcpu-bench: $(call fast,tools/bench.c $(LIB_SRC))
+$(BUILD)/fast/pcpu-bench: $(call fast,$(BENCH_SRC) $(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $^ -o $@
 $(BUILD)/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
