@@ -21,9 +21,13 @@
 
 #include "checks_internal.h"
 
-/* Copied out of the views: backend_cpu_addr is not a const call. */
+/*
+ * Copied out of the views: backend_cpu_addr is not a const call.  The unit
+ * offsets come from one global view, fetched after those calls.
+ */
 struct overlap_where {
 	uintptr_t base;
+	const unsigned long *unit_offset;
 	uintptr_t addr[PCPU_MAX_CPUS];
 };
 
@@ -80,11 +84,9 @@ static int check_addresses(struct run_ctx *c, unsigned int id,
 			   const struct overlap_where *w)
 {
 	const struct live_alloc *a = &c->allocs[id];
-	struct pcpu_global_view gv;
 
-	backend_global(c->b, &gv);
 	for (unsigned int cpu = 0; cpu < g->nr_cpus; cpu++) {
-		uintptr_t unit = w->base + gv.unit_offset[cpu];
+		uintptr_t unit = w->base + w->unit_offset[cpu];
 		uintptr_t at = w->addr[cpu];
 
 		if (at < unit || at + a->size > unit + g->unit_size)
@@ -150,11 +152,9 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 			      const struct overlap_where *w)
 {
 	const struct live_alloc *a = &c->allocs[id];
-	struct pcpu_global_view gv;
 	struct pcpu_chunk_view v;
 	int n = backend_nr_chunks(c->b);
 
-	backend_global(c->b, &gv);
 	for (int idx = 0; idx < n; idx++) {
 		long lo, hi;
 
@@ -166,7 +166,7 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 		lo = v.area_start;
 		hi = v.area_end;
 		for (unsigned int cpu = 0; cpu < g->nr_cpus && lo < hi; cpu++) {
-			uintptr_t unit = v.base_addr + gv.unit_offset[cpu];
+			uintptr_t unit = v.base_addr + w->unit_offset[cpu];
 
 			if (w->addr[cpu] < unit + (uintptr_t)hi &&
 			    unit + (uintptr_t)lo < w->addr[cpu] + a->size)
@@ -184,6 +184,7 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 int check_overlap(struct run_ctx *c, unsigned int id)
 {
 	const struct live_alloc *a = &c->allocs[id];
+	struct pcpu_global_view gv;
 	struct overlap_where w;
 	struct pcpu_chunk_view v;
 	struct check_geom g;
@@ -192,6 +193,8 @@ int check_overlap(struct run_ctx *c, unsigned int id)
 	check_geom_get(c->b, &g);
 	for (unsigned int cpu = 0; cpu < g.nr_cpus; cpu++)
 		w.addr[cpu] = (uintptr_t)backend_cpu_addr(c->b, a->ptr, cpu);
+	backend_global(c->b, &gv);
+	w.unit_offset = gv.unit_offset;
 	idx = check_find_chunk(c->b, a->chunk_id, &v);
 	if (idx < 0)
 		return check_fail(

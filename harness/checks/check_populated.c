@@ -80,16 +80,10 @@ int check_chunk_pages(struct run_ctx *c, const struct check_geom *g,
 {
 	long count = check_count_bits(v->populated, 0, g->unit_pages);
 
-	if (count != v->nr_populated)
-		return check_fail(
-			c, CHECK_POPULATED, v->id,
-			"chunk %s: expected nr_populated %ld (bitmap popcount), got %d",
-			CHUNK_NAME(v->id), count, v->nr_populated);
-	if (v->nr_populated != oc->nr_populated)
-		return check_fail(
-			c, CHECK_POPULATED, v->id,
-			"chunk %s: expected nr_populated %d (oracle), got %d",
-			CHUNK_NAME(v->id), oc->nr_populated, v->nr_populated);
+	if (check_chunk_field(c, CHECK_POPULATED, v->id, "nr_populated",
+			      v->nr_populated, count, false, "bitmap popcount",
+			      oc->nr_populated))
+		return -1;
 	for (long p = 0; p < g->unit_pages; p++)
 		if (check_test_bit(v->populated, p) != oc->populated[p])
 			return check_fail(

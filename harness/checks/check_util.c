@@ -171,3 +171,19 @@ bool check_op_is(const struct run_ctx *c, enum trace_op_kind kind)
 	return c->op_index < c->t->nr_ops &&
 	       c->t->ops[c->op_index].kind == kind;
 }
+
+int check_chunk_field(struct run_ctx *c, const char *check, int chunk_id,
+		      const char *field, long got, long recount, bool at_least,
+		      const char *why, long oracle)
+{
+	if (at_least ? got < recount : got != recount)
+		return check_fail(c, check, chunk_id,
+				  "chunk %s: expected %s %s%ld (%s), got %ld",
+				  CHUNK_NAME(chunk_id), field,
+				  at_least ? ">= " : "", recount, why, got);
+	if (got != oracle)
+		return check_fail(c, check, chunk_id,
+				  "chunk %s: expected %s %ld (oracle), got %ld",
+				  CHUNK_NAME(chunk_id), field, oracle, got);
+	return 0;
+}

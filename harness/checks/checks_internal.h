@@ -59,6 +59,15 @@ long check_first_zero_bit(const unsigned long *bits, long from, long to);
 int *check_xcalloc_ids(size_t n);
 int check_sorted_unique(int *ids, int n);
 bool check_op_is(const struct run_ctx *c, enum trace_op_kind kind);
+/*
+ * A chunk's field against what its own state says (recount; why names
+ * how it was counted; at_least: a lower bound only), then against the
+ * oracle: "chunk ID: expected FIELD [>= ]N (WHY), got M", then the same
+ * with "(oracle)".  0, or -1 after check_fail().
+ */
+int check_chunk_field(struct run_ctx *c, const char *check, int chunk_id,
+		      const char *field, long got, long recount, bool at_least,
+		      const char *why, long oracle);
 
 /* Map entries: offset with the flag cleared, and the in-use flag. */
 static inline long map_off(const int *map, int i)
@@ -83,7 +92,7 @@ static inline bool map_in_use(const int *map, int i)
 #define NO_FUZZ_COVERAGE
 #endif
 
-/* check_overlap.c, check_zeroed.c, check_tags.c */
+/* check_overlap.c, check_tags.c (tags and zeroed) */
 int check_overlap(struct run_ctx *c, unsigned int id);
 int check_zeroed(struct run_ctx *c, unsigned int id);
 int check_tags_one(struct run_ctx *c, unsigned int id);

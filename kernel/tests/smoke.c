@@ -27,6 +27,16 @@ static int passed, failed;
 /* findings that only count here: the hint findings are the checks' tests' */
 #define SMOKE_NONFATAL (PCPU_GRADE_HINT | PCPU_GRADE_BENIGN)
 
+/* A new instance of g, or NULL after a failed CHECK naming the reason. */
+static struct backend *created(const struct pcpu_geometry *g)
+{
+	char err[256];
+	struct backend *b = backend_create(g, 0, err, sizeof(err));
+
+	CHECK(b != NULL, "create: %s", err);
+	return b;
+}
+
 /* The results and state of corpus trace file, run in this process. */
 static char *corpus_run(const char *corpus, const char *file,
 			struct ktest_run *r)
@@ -86,9 +96,8 @@ static void test_snapshot(const char *corpus)
 	ktest_run_free(&other);
 	same_again(corpus, a, &first, "B on the third boot");
 
-	b = backend_create(&first.geo, 0, err, sizeof(err));
+	b = created(&first.geo);
 	ktest_run_free(&first);
-	CHECK(b != NULL, "create: %s", err);
 	if (!b)
 		return;
 	linux_backend_info(b, &info);
@@ -113,11 +122,10 @@ static void test_setup_path(const struct pcpu_geometry *g, const char *path)
 	struct linux_backend_info info;
 	struct ktest_run r;
 	struct backend *b;
-	char err[256], text[2048];
+	char text[2048];
 	int n = (int)(g->dyn_size / 8192) + 2, len;
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	linux_backend_info(b, &info);
@@ -164,8 +172,7 @@ static void test_chunk_life(const struct pcpu_geometry *g, bool km)
 	char err[256];
 	int ids[16];
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	a = backend_alloc(b, &big);
@@ -259,10 +266,8 @@ static void test_illegal(const struct pcpu_geometry *g)
 	struct pcpu_global_view gv;
 	struct linux_backend_info info;
 	struct backend *b;
-	char err[256];
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -286,8 +291,7 @@ static void test_faults(const struct pcpu_geometry *g, bool km)
 	struct backend *b;
 	char err[256];
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	/* 32 KiB never fits the first chunk: every one needs a new chunk */
