@@ -26,6 +26,23 @@ int view(struct backend *b, int id, struct pcpu_chunk_view *v);
 /* Area map of chunk `id` (include/pcpu_area_map.h); 0, or -1 when no
  * such chunk is alive or the backend has no area map. */
 int area_map(struct backend *b, int id, struct pcpu_area_map_view *am);
+/*
+ * Whether chunk id's fields are as want says: "NAME VALUE ..." pairs of
+ * its view and area map (kind first|reserved|created, free_size,
+ * contig_hint, slot, nr_populated, map_used, map_alloc, first_free,
+ * queued 0|1 for the map-extension queue); only the named ones are
+ * compared.  NULL when they all hold, else what differs (static buffer).
+ */
+const char *chunk_differs(struct backend *b, int id, const char *want);
+#define EXPECT_CHUNK(b, id, want)                                           \
+	do {                                                                \
+		const char *_d = chunk_differs((b), (id), (want));          \
+		if (_d) {                                                   \
+			fprintf(stderr, "%s:%d: chunk %d: %s\n", __FILE__,  \
+				__LINE__, (id), _d);                        \
+			test_failed_checks++;                               \
+		}                                                           \
+	} while (0)
 /* "0A 20480f 32768|": the map of chunk id, into a static buffer. */
 const char *map_str(struct backend *b, int id);
 /* "2 3 1": ids on a slot list, head first, into a static buffer. */

@@ -27,11 +27,10 @@ static void usage(FILE *f)
 	      "Run N pseudo-random fuzz inputs (lengths BYTES/8 to BYTES) with every\n"
 	      "check; stop at the first failure and save its bytes in DIR.\n"
 	      "Defaults: --count=1000 --seed=1 --max-len=4096 --save=.\n"
-	      "Environment: PCPU_FIXES (the false-alarm test runs with all);\n"
-	      "PCPU_NONFATAL (a linux backend's findings that only count) and\n"
-	      "PCPU_SWEEP_EVERY=K (default 1), as in pcpu-replay.\n"
-	      "Exit status: 0 all passed, 1 a check failed, 2 usage error.\n",
+	      "Exit status: 0 all passed, 1 a check failed, 2 usage error.\n"
+	      "The false-alarm test runs with PCPU_FIXES=all.\n",
 	      f);
+	tool_usage_env(f, TOOL_NONFATAL | TOOL_SWEEP);
 }
 
 /* splitmix64: a fixed, portable generator (no libc rand state). */
@@ -70,12 +69,12 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tool tool = { .name = "pcpu-soak", .usage = usage,
-			     .common = TOOL_NONFATAL };
+			     .common = TOOL_NONFATAL | TOOL_SWEEP };
 	struct run_nonfatal counted = { 0 };
 	unsigned long count = 1000, seed = 1, max_len = 4096;
 	const char *dir = ".";
 	struct run_options opt = { .checks = true, .report = stderr };
-	char err[256], name[64];
+	char name[64];
 	uint8_t *buf;
 	int ch;
 
@@ -104,10 +103,7 @@ int main(int argc, char **argv)
 	opt.fixes = tool.fixes;
 	opt.nonfatal_policy = tool.nonfatal;
 	opt.nonfatal = &counted;
-	if (sweep_every_from_env(&opt.sweep_every, 1, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-soak: %s\n", err);
-		return 2;
-	}
+	opt.sweep_every = tool.sweep_every;
 	death_report_install();
 	buf = malloc(max_len);
 	if (!buf) {
