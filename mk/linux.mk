@@ -32,11 +32,12 @@ LINUX_LDFLAGS :=
 # &pos->list with the head.  The kernel's own UBSan leaves that check off
 # where unaligned access is cheap, as on x86-64 (CONFIG_UBSAN_ALIGNMENT),
 # and so do we, for this one object only.  Include order: the generated stubs, the kernel's
-# include/ (linux/percpu.h only), then its mm/ (percpu.c and friends).
+# include/ (linux/percpu.h only), then its mm/ (percpu.c and friends);
+# quoted includes also look in kernel/shim and include/ (glue.h's pcpu.h).
 linux_glue_cflags = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
 	$(CFLAGS) $(SAN) -fno-sanitize=alignment -fno-strict-aliasing -MMD -MP \
 	-I$(LINUX_SHIM) -I$(call linux_src,$(1))/include -I$(call linux_src,$(1))/mm \
-	-iquote kernel/shim -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM)
+	-iquote kernel/shim -iquote include -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM)
 
 .PHONY: linux linux-src linux-force linux-pin $(addprefix linux-,$(LINUX_VERSIONS))
 

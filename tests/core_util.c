@@ -191,3 +191,14 @@ struct pcpu_counters counters(struct backend *b)
 	backend_global(b, &g);
 	return g.counters;
 }
+
+struct pcpu_alloc_res chunk1_first(struct backend *b, size_t size,
+				   size_t align)
+{
+	struct pcpu_alloc_res r;
+
+	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);
+	r = al(b, size, align);
+	EXPECT_EQ(at(r, 1), 0);
+	return r;
+}

@@ -6,6 +6,7 @@
 
 #include "pcpu.h"
 #include "pcpu_area_map.h"
+#include "test.h"
 
 /* A backend for a geometry given field by field; aborts if refused. */
 struct backend *mk(unsigned cpus, size_t unit, size_t static_size,
@@ -20,6 +21,13 @@ struct pcpu_alloc_res al_reserved(struct backend *b, size_t size,
 				  size_t align);
 /* Offset of a successful allocation in chunk `chunk`, else -1. */
 long at(struct pcpu_alloc_res r, int chunk);
+/*
+ * On mk_g1: the first chunk filled (alloc 12288 at 20480), then a request
+ * of size and align that creates chunk 1 and lands at its offset 0: that
+ * request's result.
+ */
+struct pcpu_alloc_res chunk1_first(struct backend *b, size_t size,
+				   size_t align);
 
 /* View of chunk `id`; returns 0, or -1 when no such chunk is alive. */
 int view(struct backend *b, int id, struct pcpu_chunk_view *v);

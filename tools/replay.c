@@ -60,12 +60,14 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* the switches: getopt_long sets them itself */
+	static int results, state, print_trace, print_sig, no_check;
 	static const struct option longopts[] = {
-		{ "results", no_argument, NULL, 'r' },
-		{ "state", no_argument, NULL, 's' },
-		{ "trace", no_argument, NULL, 't' },
-		{ "signature", no_argument, NULL, 'S' },
-		{ "no-check", no_argument, NULL, 'n' },
+		{ "results", no_argument, &results, 1 },
+		{ "state", no_argument, &state, 1 },
+		{ "trace", no_argument, &print_trace, 1 },
+		{ "signature", no_argument, &print_sig, 1 },
+		{ "no-check", no_argument, &no_check, 1 },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "expect-value", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
@@ -79,35 +81,14 @@ int main(int argc, char **argv)
 	struct trace *traces = NULL;
 	struct run_signature sig;
 	struct run_nonfatal nonfatal = { 0 };
-	bool print_trace = false, print_sig = false;
 	const char *expect_dir = NULL, *expect_key = NULL;
 	int c, ret = 0;
 
 	while ((c = tool_getopt(&tool, argc, argv, NULL, longopts)) != -1) {
-		switch (c) {
-		case 'r':
-			opt.results = stdout;
-			break;
-		case 's':
-			opt.state = stdout;
-			break;
-		case 't':
-			print_trace = true;
-			break;
-		case 'S':
-			print_sig = true;
-			opt.signature = &sig;
-			break;
-		case 'n':
-			opt.checks = false;
-			break;
-		case 'e':
+		if (c == 'e')
 			expect_dir = optarg;
-			break;
-		case 'E':
+		else if (c == 'E')
 			expect_key = optarg;
-			break;
-		}
 	}
 	if (expect_key && !expect_dir) {
 		fprintf(stderr, "pcpu-replay: --expect-value needs --expect DIR\n");
@@ -125,6 +106,10 @@ int main(int argc, char **argv)
 	}
 	if (tool_finish(&tool, argc, argv))
 		return 2;
+	opt.results = results ? stdout : NULL;
+	opt.state = state ? stdout : NULL;
+	opt.signature = print_sig ? &sig : NULL;
+	opt.checks = !no_check;
 	opt.sweep_every = tool.sweep_every;
 	opt.fixes = tool.fixes;
 	opt.nonfatal_policy = tool.nonfatal;
