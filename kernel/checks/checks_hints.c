@@ -11,7 +11,7 @@
  *   block's contig_hint without scanning.  A hint over used bits or above
  *   the largest free run would corrupt nr_empty_pop_pages, so
  *   hint_used_bits and hint_too_large are graded accounting (fatal by
- *   default; never seen violated, real-kernel-notes.md).
+ *   default; never seen violated, docs/linux.md §3.3).
  * - first_free is only where pcpu_next_hint() and the block refreshes
  *   start looking.  Stale low (first_free, below the first clear bit) it
  *   costs a longer scan and changes no decision: graded benign.  Stale
