@@ -409,7 +409,8 @@ done
 # 8b. the shared tools in place of a random runner, finder and bench of
 #     the kernel tests' own: pcpu-soak's pseudo-random inputs (their
 #     geometries too) pass every safety and accounting check, hint
-#     findings counted; faithful grades, the newest kernel's soak stops
+#     findings counted (on 6.1 until a decoded `fail vmap` meets its known
+#     unwind death); faithful grades, the newest kernel's soak stops
 #     at a hint finding and saves it, and pcpu-minimize shrinks it keeping
 #     its check and operation; pcpu-bench measures the checks there
 for v in $VERSIONS; do
@@ -417,9 +418,20 @@ for v in $VERSIONS; do
 	st=0
 	PCPU_NONFATAL=hint "$BUILD/linux-$v/pcpu-soak" --seed=1 --count=100 --max-len=1024 \
 		--save="$tmp" >"$tmp/soak.out" 2>"$tmp/soak.err" || st=$?
-	check "soak $v: 100 inputs pass (exit $st)" test $st -eq 0
-	[ $st -eq 0 ] || tail -n 20 "$tmp/soak.err" >&2
-	check "soak $v: the hint findings are counted" grep -q '^nonfatal: ' "$tmp/soak.err"
+	if [ $st -eq 0 ]; then
+		ok
+		check "soak $v: the hint findings are counted" grep -q '^nonfatal: ' "$tmp/soak.err"
+	elif [ "$v" = 6.1 ] && grep -q "__free_pages: pfn [0-9]* is still mapped" "$tmp/soak.err"; then
+		# 6.1's pcpu_map_pages() unwind (crashes/linux-6.1-map-pages-unwind),
+		# which a decoded `fail vmap` reaches within a few inputs: a known
+		# death, not a false alarm; every input before it passed
+		check "soak 6.1: it died in an input after the first" \
+			grep -q '^percpu-fuzz: died in soak input [1-9]' "$tmp/soak.err"
+		echo "note: soak 6.1 stopped on crashes/linux-6.1-map-pages-unwind"
+	else
+		ko "soak $v: 100 inputs pass (exit $st)"
+		tail -n 20 "$tmp/soak.err" >&2
+	fi
 done
 for v in $VERSIONS; do newest=$v; done
 echo "scenario: soak $newest: the finder, then pcpu-minimize"
