@@ -245,7 +245,7 @@ help:
 	@echo "  make find-known    time to find each known 4.9 bug from an empty corpus, with and without the mutator"
 	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=, MUTANT_RUNS=, MUTANT_SEEDS=corpus|empty|both)"
 	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 / 7.2 mm/percpu.c backend"
-	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
+	@echo "  make linux-test    run its smoke tests; make linux-tools: its fuzz-pcpu, pcpu-replay, -minimize, -triage, -soak, -bench"
 	@echo "  make linux-pin V=6.12 [PKG=version]  check and record a new Debian revision of the kernel sources"
 	@echo "  make fresh-check   make test and a short make fuzz in a fresh minimal Debian 12 root (debootstrap)"
 	@echo "  make oss-fuzz      the ClusterFuzzLite build (.clusterfuzzlite/build.sh runs it: CC, CFLAGS, LIB_FUZZING_ENGINE)"
