@@ -253,7 +253,7 @@ help:
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
-	@echo "environment: PCPU_FIXES=align-pow2,slot-walk,map-unwind|all|none (FIXES= sets it for campaigns)"
+	@echo "environment: PCPU_FIXES=align-pow2,slot-walk,map-unwind,pop-fail-count|all|none (FIXES= sets it for campaigns)"
 	@echo "             PCPU_VM=poison|mprotect: page model (default poison with ASan, else mprotect)"
 	@echo "             PCPU_SWEEP_EVERY=K: sweep the whole state every K ops (tools 1, fuzz targets and bench 64)"
 	@echo "backends: BACKEND=linux-6.1|linux-6.12|linux-7.2 for fuzz, afl, repro, minimize, triage (docs/linux.md);"

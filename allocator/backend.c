@@ -42,6 +42,48 @@ void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count)
 	backend_fail_after(b, kind, count, 0);
 }
 
+void pcpu_lock(struct backend *b)
+{
+	b->pcpu_lock_held = true;
+}
+
+void pcpu_unlock(struct backend *b, const char *point)
+{
+	b->pcpu_lock_held = false;
+	if (b->preempt_fn)
+		b->preempt_fn(b->preempt_arg, point, b->pcpu_alloc_mutex_held);
+}
+
+void pcpu_mutex_lock(struct backend *b)
+{
+	b->pcpu_alloc_mutex_held = true;
+}
+
+void pcpu_mutex_unlock(struct backend *b)
+{
+	b->pcpu_alloc_mutex_held = false;
+}
+
+void backend_set_preempt(struct backend *b, pcpu_preempt_fn fn, void *arg)
+{
+	b->preempt_fn = fn;
+	b->preempt_arg = arg;
+}
+
+/* docs/interleavings.md §2.1, in the order a reader meets them. */
+const char *const *backend_preempt_points(void)
+{
+	static const char *const points[] = {
+		"extend",	    "extend-done",	 "create",
+		"area-found",	    "populated",	 "fail",
+		"free",		    "balance-reclaim",	 "balance-depopulated",
+		"balance-extend",   "balance-populate", "balance-populated",
+		"balance-create",   NULL,
+	};
+
+	return points;
+}
+
 struct pcpu_alloc_res backend_alloc(struct backend *b,
 				    const struct pcpu_alloc_req *req)
 {

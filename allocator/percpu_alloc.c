@@ -44,6 +44,9 @@ static struct pcpu_alloc_res pcpu_alloc_fail(struct backend *b,
  * @reserved: use the reserved chunk, when the geometry has one
  * @is_atomic: the request may not sleep (gfp is not GFP_KERNEL)
  *
+ * The locks are taken and released where 4.9 takes and releases them, so
+ * that each release is a preemption point (docs/interleavings.md §2.1).
+ *
  * Deviation: instead of a pointer the port returns the outcome, the chunk
  * and offset, and PCPU_HANG where the kernel's slot walk never returns.
  */
@@ -74,19 +77,26 @@ struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
 	isize = (int)size;
 	ialign = (int)align;
 
+	/* a sleeping request holds the mutex until its pages are in */
+	if (!is_atomic)
+		pcpu_mutex_lock(b);
+	pcpu_lock(b);
+
 	/* a reserved request goes to the reserved chunk only, when it
 	 * exists; otherwise it is served like any other */
 	if (reserved && b->pcpu_reserved_chunk) {
 		chunk = b->pcpu_reserved_chunk;
 
 		if (isize > chunk->contig_hint)
-			return pcpu_alloc_fail(b, is_atomic);
+			goto fail_unlock;
 
 		while ((new_alloc = pcpu_need_to_extend(b, chunk, is_atomic))) {
+			pcpu_unlock(b, "extend");
 			if (is_atomic ||
 			    pcpu_extend_area_map(b, chunk, new_alloc) < 0)
-				return pcpu_alloc_fail(b, is_atomic);
+				goto fail;
 			b->counters.map_ext_sync++;
+			pcpu_lock(b);
 		}
 
 		off = pcpu_alloc_area(b, chunk, isize, ialign, is_atomic,
@@ -94,7 +104,7 @@ struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,
 		if (off >= 0)
 			goto area_found;
 
-		return pcpu_alloc_fail(b, is_atomic);
+		goto fail_unlock;
 	}
 
 restart:
@@ -116,13 +126,14 @@ restart:
 			if (new_alloc) {
 				if (is_atomic)
 					goto next;
+				pcpu_unlock(b, "extend");
 				if (pcpu_extend_area_map(b, chunk,
 							 new_alloc) < 0)
-					return pcpu_alloc_fail(b, is_atomic);
+					goto fail;
 				b->counters.map_ext_sync++;
-				/* the kernel dropped its lock to grow the map,
-				 * so the lists may have changed: walk again from
-				 * the first slot */
+				pcpu_lock(b);
+				/* the lock was dropped, so the lists may have
+				 * changed: walk again from the first slot */
 				goto restart;
 			}
 
@@ -142,9 +153,12 @@ restart:
 			 * the failed attempt moved the chunk to another list,
 			 * the kernel walks into that list's head and never
 			 * terminates (docs/allocator.md §14.1).  Deviation: the port
-			 * stops here and reports the hang.
+			 * stops here, lets go of its locks and reports the hang.
 			 */
 			if (pcpu_chunk_slot(b, chunk) != slot) {
+				b->pcpu_lock_held = false;
+				if (!is_atomic)
+					b->pcpu_alloc_mutex_held = false;
 				res.status = PCPU_HANG;
 				return res;
 			}
@@ -153,27 +167,34 @@ next:
 		}
 	}
 
+	pcpu_unlock(b, "create");
+
 	/* nothing fits: an atomic request fails; a sleeping one makes
 	 * sure an empty chunk exists and walks again */
 	if (is_atomic)
-		return pcpu_alloc_fail(b, is_atomic);
+		goto fail;
 
 	if (list_empty(&b->pcpu_slot[b->pcpu_nr_slots - 1])) {
 		chunk = pcpu_create_chunk(b);
 		if (!chunk)
-			return pcpu_alloc_fail(b, is_atomic);
+			goto fail;
+		pcpu_lock(b);
 		pcpu_chunk_relocate(b, chunk, -1);
+	} else {
+		pcpu_lock(b);
 	}
 
 	goto restart;
 
 area_found:
+	pcpu_unlock(b, "area-found");
+
 	/* a sleeping request populates the unpopulated runs its area
 	 * covers; an atomic one was placed on populated pages only */
 	if (!is_atomic) {
 		int page_start = PFN_DOWN(b, off);
 		int page_end = PFN_UP(b, off + isize);
-		int rs = page_start, re;
+		int rs = page_start, re, ret;
 
 		while (true) {
 			rs = find_next_zero_bit(chunk->populated, page_end, rs);
@@ -181,17 +202,32 @@ area_found:
 				break;
 			re = find_next_bit(chunk->populated, page_end, rs + 1);
 
-			if (pcpu_populate_chunk(b, chunk, rs, re)) {
+			ret = pcpu_populate_chunk(b, chunk, rs, re);
+
+			pcpu_lock(b);
+			if (ret) {
+				int alloc_occ = occ_pages;
+
 				/* the just-allocated area goes back; its
-				 * occupied-page count is discarded */
+				 * occupied-page count is discarded, which is
+				 * right only if nobody freed next to it while
+				 * the lock was dropped (docs/allocator.md §14.8) */
 				pcpu_free_area(b, chunk, off, &occ_pages);
-				return pcpu_alloc_fail(b, is_atomic);
+				if ((b->fixes & PCPU_FIX_POP_FAIL_COUNT) &&
+				    chunk != b->pcpu_reserved_chunk)
+					b->pcpu_nr_empty_pop_pages +=
+						occ_pages - alloc_occ;
+				goto fail_unlock;
 			}
 			pcpu_chunk_populated(b, chunk, rs, re);
+			pcpu_unlock(b, "populated");
 			rs = re;
 		}
+
+		pcpu_mutex_unlock(b);
 	}
 
+	/* outside both locks, as in 4.9 */
 	if (chunk != b->pcpu_reserved_chunk)
 		b->pcpu_nr_empty_pop_pages -= occ_pages;
 
@@ -209,6 +245,13 @@ area_found:
 	res.off = (unsigned long)off;
 	res.ptr = chunk->base_addr + (uintptr_t)off;
 	return res;
+
+fail_unlock:
+	pcpu_unlock(b, "fail");
+fail:
+	if (!is_atomic)
+		pcpu_mutex_unlock(b);
+	return pcpu_alloc_fail(b, is_atomic);
 }
 
 /*
@@ -255,12 +298,15 @@ enum pcpu_status free_percpu(struct backend *b, uintptr_t ptr)
 	if (!ptr)
 		return PCPU_OK;
 
+	pcpu_lock(b);
 	chunk = pcpu_chunk_addr_search(b, ptr);
-	if (!chunk)
+	off = chunk ? (int)(ptr - chunk->base_addr) : 0;
+	if (!chunk || !pcpu_free_area(b, chunk, off, &occ_pages)) {
+		/* the kernel oopses or BUG()s holding the lock; the port
+		 * reports it and lets go */
+		b->pcpu_lock_held = false;
 		return PCPU_BUG;
-	off = (int)(ptr - chunk->base_addr);
-	if (!pcpu_free_area(b, chunk, off, &occ_pages))
-		return PCPU_BUG;
+	}
 
 	if (chunk != b->pcpu_reserved_chunk)
 		b->pcpu_nr_empty_pop_pages += occ_pages;
@@ -278,5 +324,6 @@ enum pcpu_status free_percpu(struct backend *b, uintptr_t ptr)
 			}
 		}
 	}
+	pcpu_unlock(b, "free");
 	return PCPU_OK;
 }

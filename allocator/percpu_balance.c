@@ -16,6 +16,8 @@ static void pcpu_balance_reap(struct backend *b)
 
 	INIT_LIST_HEAD(&to_free);
 
+	pcpu_lock(b);
+
 	for (pos = free_head->next, next = pos->next; pos != free_head;
 	     pos = next, next = pos->next) {
 		struct pcpu_chunk *chunk =
@@ -33,6 +35,8 @@ static void pcpu_balance_reap(struct backend *b)
 		list_move(&chunk->list, &to_free);
 	}
 
+	pcpu_unlock(b, "balance-reclaim");
+
 	for (pos = to_free.next, next = pos->next; pos != &to_free;
 	     pos = next, next = pos->next) {
 		struct pcpu_chunk *chunk =
@@ -47,7 +51,9 @@ static void pcpu_balance_reap(struct backend *b)
 			re = find_next_zero_bit(chunk->populated,
 						b->pcpu_unit_pages, rs + 1);
 			pcpu_depopulate_chunk(b, chunk, rs, re);
+			pcpu_lock(b);
 			pcpu_chunk_depopulated(b, chunk, rs, re);
+			pcpu_unlock(b, "balance-depopulated");
 			rs = re;
 		}
 		pcpu_destroy_chunk(b, chunk);
@@ -57,18 +63,27 @@ static void pcpu_balance_reap(struct backend *b)
 /* Phase 2: grow the maps of chunks queued by atomic requests, FIFO. */
 static void pcpu_balance_extend(struct backend *b)
 {
-	while (!list_empty(&b->pcpu_map_extend_chunks)) {
-		struct pcpu_chunk *chunk =
-			list_entry(b->pcpu_map_extend_chunks.next,
-				   struct pcpu_chunk, map_extend_list);
-		int new_alloc;
+	struct pcpu_chunk *chunk;
 
-		list_del_init(&chunk->map_extend_list);
-		new_alloc = pcpu_need_to_extend(b, chunk, false);
+	/* each look at the queue is one hold of the lock, the last one
+	 * finding it empty */
+	do {
+		int new_alloc = 0;
+
+		pcpu_lock(b);
+		chunk = NULL;
+		if (!list_empty(&b->pcpu_map_extend_chunks)) {
+			chunk = list_entry(b->pcpu_map_extend_chunks.next,
+					   struct pcpu_chunk, map_extend_list);
+			list_del_init(&chunk->map_extend_list);
+			new_alloc = pcpu_need_to_extend(b, chunk, false);
+		}
+		pcpu_unlock(b, "balance-extend");
+
 		/* failures are ignored: the next atomic request retries */
 		if (new_alloc && !pcpu_extend_area_map(b, chunk, new_alloc))
 			b->counters.map_ext_async++;
-	}
+	} while (chunk);
 }
 
 /*
@@ -102,6 +117,7 @@ retry_pop:
 		if (!nr_to_pop)
 			break;
 
+		pcpu_lock(b);
 		chunk = NULL;
 		for (pos = head->next; pos != head; pos = pos->next) {
 			chunk = list_entry(pos, struct pcpu_chunk, list);
@@ -109,6 +125,7 @@ retry_pop:
 			if (nr_unpop)
 				break;
 		}
+		pcpu_unlock(b, "balance-populate");
 
 		if (!nr_unpop)
 			continue;
@@ -127,7 +144,9 @@ retry_pop:
 
 			if (!pcpu_populate_chunk(b, chunk, rs, rs + nr)) {
 				nr_to_pop -= nr;
+				pcpu_lock(b);
 				pcpu_chunk_populated(b, chunk, rs, rs + nr);
+				pcpu_unlock(b, "balance-populated");
 			} else {
 				nr_to_pop = 0;
 			}
@@ -143,7 +162,9 @@ retry_pop:
 		 * add a chunk and start the count again */
 		chunk = pcpu_create_chunk(b);
 		if (chunk) {
+			pcpu_lock(b);
 			pcpu_chunk_relocate(b, chunk, -1);
+			pcpu_unlock(b, "balance-create");
 			goto retry_pop;
 		}
 	}
@@ -151,8 +172,10 @@ retry_pop:
 
 void pcpu_balance_workfn(struct backend *b)
 {
+	pcpu_mutex_lock(b);
 	b->balance_pending = false;
 	pcpu_balance_reap(b);
 	pcpu_balance_extend(b);
 	pcpu_balance_populate(b);
+	pcpu_mutex_unlock(b);
 }

@@ -5,8 +5,10 @@
  * ported functions and fields.  Deviations from the kernel, all forced by
  * running in userspace as one instance among many:
  *  - the kernel's file-scope globals live in struct backend (one instance);
- *  - locks are gone: the harness is sequential, and every step keeps the
- *    kernel's order, including the restarts that lock drops force;
+ *  - locks are flags: one operation runs at a time, but every release of
+ *    pcpu_lock is reported as a preemption point (docs/interleavings.md),
+ *    and every step keeps the kernel's order, including the restarts
+ *    that lock drops force;
  *  - the balance work item is a "pending" flag run by backend_balance();
  *  - WARN()s and pr_warn()s become counters the harness can read;
  *  - BUG()s and the hang of the slot walk become status codes;
@@ -98,6 +100,16 @@ struct backend {
 	bool balance_pending;
 	/* deviation: pcpu_alloc's static warn_limit is per instance */
 	int warn_limit;
+
+	/*
+	 * pcpu_lock and pcpu_alloc_mutex as flags: the port runs on one
+	 * thread, but each release of pcpu_lock is a preemption point where the
+	 * harness may run another CPU's operations (docs/interleavings.md).
+	 */
+	bool pcpu_lock_held;
+	bool pcpu_alloc_mutex_held;
+	pcpu_preempt_fn preempt_fn;
+	void *preempt_arg;
 
 	/* port only */
 	void *first_chunk_mem; /* the embedded first chunk's memory */
@@ -202,6 +214,17 @@ void pcpu_schedule_balance_work(struct backend *b);
 
 /* percpu_balance.c */
 void pcpu_balance_workfn(struct backend *b);
+
+/*
+ * backend.c: the kernel's locks.  The port is sequential, so a lock is a
+ * flag; what matters is where pcpu_lock is released: pcpu_unlock reports
+ * the release, named, to the harness's hook, which may run other CPUs'
+ * operations there (docs/interleavings.md §2.1).
+ */
+void pcpu_lock(struct backend *b);
+void pcpu_unlock(struct backend *b, const char *point);
+void pcpu_mutex_lock(struct backend *b);
+void pcpu_mutex_unlock(struct backend *b);
 
 /*
  * backend.c: one attempt of kind: consume one attempt still to let

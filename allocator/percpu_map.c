@@ -62,22 +62,29 @@ int pcpu_need_to_extend(struct backend *b, struct pcpu_chunk *chunk,
 int pcpu_extend_area_map(struct backend *b, struct pcpu_chunk *chunk,
 			 int new_alloc)
 {
-	int *new;
+	int *old = NULL, *new;
 
 	new = pcpu_mem_zalloc((size_t)new_alloc * sizeof(new[0]),
 			      pcpu_fault_fire(b, PCPU_FAULT_MAP));
 	if (!new)
 		return -1;
 
-	if (new_alloc <= chunk->map_alloc) {
-		free(new);
-		return 0;
-	}
+	/* the swap happens under pcpu_lock; both frees after releasing it */
+	pcpu_lock(b);
 
-	memcpy(new, chunk->map, (size_t)chunk->map_alloc * sizeof(new[0]));
-	free(chunk->map);
+	if (new_alloc <= chunk->map_alloc)
+		goto out_unlock;
+
+	old = chunk->map;
+	memcpy(new, old, (size_t)chunk->map_alloc * sizeof(new[0]));
 	chunk->map = new;
 	chunk->map_alloc = new_alloc;
+	new = NULL;
+
+out_unlock:
+	pcpu_unlock(b, "extend-done");
+	free(old);
+	free(new);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,7 @@ int check_fail(struct run_ctx *c, const char *check, int chunk_id,
 	c->failed = true;
 	c->failed_check = check;
 	c->failed_chunk = chunk_id;
+	c->failed_nested = c->cur_nested;
 	/* for the signature: did an injected fault play a part? */
 	if (c->b) {
 		struct pcpu_global_view g;
@@ -67,6 +69,49 @@ static const char *status_name(enum pcpu_status s)
 	return names[s];
 }
 
+void run_print_result(const struct run_ctx *c, const struct trace_op *op,
+		      const struct pcpu_alloc_res *res)
+{
+	FILE *f = c->opt->results;
+
+	if (!f)
+		return;
+	fprintf(f, "alloc %u ", op->id);
+	if (res->status == PCPU_OK || res->status == PCPU_FAIL)
+		print_res(f, res);
+	else
+		fputs("fail", f);
+	fputc('\n', f);
+}
+
+int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
+		      const struct pcpu_alloc_res *pred)
+{
+	char want[64], got[64];
+	FILE *w, *g;
+
+	if (res->status == PCPU_HANG)
+		return check_fail(
+			c, CHECK_HANG, INT_MIN,
+			"the slot walk left the list it was walking: the kernel never returns (oracle predicted %s)",
+			status_name(pred->status));
+	if (pred->status == res->status &&
+	    (res->status != PCPU_OK ||
+	     (pred->chunk_id == res->chunk_id && pred->off == res->off)))
+		return 0;
+	w = fmemopen(want, sizeof(want), "w");
+	g = fmemopen(got, sizeof(got), "w");
+	print_res(w, pred);
+	print_res(g, res);
+	fclose(w);
+	fclose(g);
+	return check_fail(c, CHECK_ORACLE,
+			  res->status == PCPU_OK  ? res->chunk_id :
+			  pred->status == PCPU_OK ? pred->chunk_id :
+						    INT_MIN,
+			  "expected %s, got %s", want, got);
+}
+
 static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 {
 	struct pcpu_alloc_req req = { .size = op->size, .align = op->align,
@@ -75,55 +120,36 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 	struct pcpu_alloc_res res, pred;
 	struct live_alloc *a = &c->allocs[op->id];
 
+	nest_begin(c);
 	res = backend_alloc(c->b, &req);
-	if (c->opt->results) {
-		fprintf(c->opt->results, "alloc %u ", op->id);
-		if (res.status == PCPU_OK || res.status == PCPU_FAIL)
-			print_res(c->opt->results, &res);
-		else
-			fputs("fail", c->opt->results);
-		fputc('\n', c->opt->results);
-	}
+	run_print_result(c, op, &res);
+	nest_backend_done(c);
 	a->done = true;
+	if (c->failed)
+		return -1; /* a nested operation failed */
 
 	if (c->o) {
+		nest_oracle_begin(c);
 		pred = oracle_alloc(c->o, &req);
-		if (res.status == PCPU_HANG)
-			return check_fail(
-				c, CHECK_HANG, INT_MIN,
-				"the slot walk left the list it was walking: the kernel never returns (oracle predicted %s)",
-				status_name(pred.status));
-		if (pred.status != res.status ||
-		    (res.status == PCPU_OK &&
-		     (pred.chunk_id != res.chunk_id || pred.off != res.off))) {
-			char want[64], got[64];
-			FILE *w = fmemopen(want, sizeof(want), "w");
-			FILE *g = fmemopen(got, sizeof(got), "w");
-
-			print_res(w, &pred);
-			print_res(g, &res);
-			fclose(w);
-			fclose(g);
-			return check_fail(c, CHECK_ORACLE,
-					  res.status == PCPU_OK ? res.chunk_id :
-					  pred.status == PCPU_OK ? pred.chunk_id :
-								  INT_MIN,
-					  "expected %s, got %s", want, got);
-		}
+		if (nest_oracle_done(c) || run_compare_alloc(c, &res, &pred))
+			return -1;
 	} else if (res.status == PCPU_HANG) {
 		return check_fail(c, CHECK_HANG, INT_MIN,
 				  "the slot walk left the list it was walking: the kernel never returns");
 	}
 
+	if (res.status == PCPU_OK)
+		run_record_alloc(c, op, &res);
+	if (!c->opt->checks)
+		return 0;
+	if (nest_checks(c))
+		return -1;
 	if (res.status != PCPU_OK)
 		return 0;
-	run_record_alloc(c, op, &res);
-	if (c->opt->checks) {
-		/* the backend's own view first: it explains a bad address */
-		if (run_backend_check(c) || check_after_alloc(c, op->id))
-			return -1;
-		tags_write(c, op->id);
-	}
+	/* the backend's own view first: it explains a bad address */
+	if (run_backend_check(c) || check_after_alloc(c, op->id))
+		return -1;
+	tags_write(c, op->id);
 	return 0;
 }
 
@@ -143,13 +169,15 @@ void run_record_alloc(struct run_ctx *c, const struct trace_op *op,
 	c->nr_live++;
 }
 
-static int run_free(struct run_ctx *c, const struct trace_op *op)
+int run_free_backend(struct run_ctx *c, const struct trace_op *op,
+		     bool *freed)
 {
 	struct live_alloc *a = &c->allocs[op->id];
 	enum pcpu_status st;
 
+	*freed = false;
 	if (!a->live) {
-		/* the alloc failed: free_percpu(NULL) */
+		/* the alloc failed (or never ran): free_percpu(NULL) */
 		backend_free(c->b, 0);
 		return 0;
 	}
@@ -159,15 +187,53 @@ static int run_free(struct run_ctx *c, const struct trace_op *op)
 	a->live = false;
 	c->nr_live--;
 	check_forget(c, op->id);
+	*freed = true;
 	if (st != PCPU_OK)
 		return check_fail(c, CHECK_BUG, a->chunk_id,
 				  "free_percpu of alloc %u (chunk offset %ld) hit the kernel's BUG()",
 				  op->id, a->off);
-	if (c->o && oracle_free(c->o, a->chunk_id, a->off) != PCPU_OK)
-		return check_fail(c, CHECK_ORACLE, a->chunk_id,
-				  "the oracle has no in-use block at offset %ld",
-				  a->off);
 	return 0;
+}
+
+static int run_free(struct run_ctx *c, const struct trace_op *op)
+{
+	const struct live_alloc *a = &c->allocs[op->id];
+	enum pcpu_status st = PCPU_OK;
+	bool freed;
+
+	nest_begin(c);
+	run_free_backend(c, op, &freed);
+	nest_backend_done(c);
+	if (c->failed)
+		return -1;
+	if (c->o) {
+		nest_oracle_begin(c);
+		if (freed)
+			st = oracle_free(c->o, a->chunk_id, a->off);
+		if (nest_oracle_done(c))
+			return -1;
+		if (st != PCPU_OK)
+			return check_fail(c, CHECK_ORACLE, a->chunk_id,
+					  "the oracle has no in-use block at offset %ld",
+					  a->off);
+	}
+	return c->opt->checks ? nest_checks(c) : 0;
+}
+
+static int run_balance(struct run_ctx *c)
+{
+	nest_begin(c);
+	backend_balance(c->b);
+	nest_backend_done(c);
+	if (c->failed)
+		return -1;
+	if (c->o) {
+		nest_oracle_begin(c);
+		oracle_balance(c->o);
+		if (nest_oracle_done(c))
+			return -1;
+	}
+	return c->opt->checks ? nest_checks(c) : 0;
 }
 
 static int run_op(struct run_ctx *c, const struct trace_op *op)
@@ -182,9 +248,8 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 			return -1;
 		break;
 	case OP_BALANCE:
-		backend_balance(c->b);
-		if (c->o)
-			oracle_balance(c->o);
+		if (run_balance(c))
+			return -1;
 		break;
 	case OP_FAIL:
 		backend_fail_after(c->b, op->fault, op->count, op->after);
@@ -229,17 +294,16 @@ int run_backend_check(struct run_ctx *c)
 static void report(const struct run_ctx *c)
 {
 	FILE *f = c->opt->report;
-	const struct trace_op *op = c->op_index < c->t->nr_ops ?
-					    &c->t->ops[c->op_index] : NULL;
+	const struct trace_op *op = run_failed_op(c);
 
 	if (!f)
 		return;
 	fprintf(f, "%s: check '%s' failed", c->opt->name, c->failed_check);
 	if (op) {
-		fprintf(f, " at operation %zu", c->op_index + 1);
+		fprintf(f, " at operation %zu", (size_t)(op - c->t->ops) + 1);
 		if (op->line)
 			fprintf(f, " (line %u)", op->line);
-		fputs(": ", f);
+		fputs(op->nested ? ", nested " : ": ", f);
 		trace_print_op(f, op);
 	} else {
 		fputs(" at the end of the run\n", f);
@@ -249,8 +313,10 @@ static void report(const struct run_ctx *c)
 		print_chunk_dump(f, c->b, c->failed_chunk);
 	fputs("trace up to that operation:\n", f);
 	trace_print_geometry(f, &c->t->geo);
-	for (size_t i = 0; i < c->t->nr_ops && i <= c->op_index; i++)
-		trace_print_op(f, &c->t->ops[i]);
+	/* the failed operation's whole block: it is part of the reproducer */
+	trace_print_ops(f, c->t, c->op_index < c->t->nr_ops ?
+					 run_block_end(c->t, c->op_index) :
+					 c->t->nr_ops);
 }
 
 void run_stats_add_counters(struct pcpu_counters *sum,
@@ -292,6 +358,7 @@ static void stats_collect(const struct run_ctx *c, struct run_stats *s)
 			s->allocs_failed++;
 	}
 	s->backing_blind += c->backing_blind;
+	/* nested_ran and points_reached are counted as they happen */
 	backend_global(c->b, &g);
 	run_stats_add_counters(&s->sum, &g.counters);
 }
@@ -301,14 +368,18 @@ void run_describe_current(FILE *f)
 {
 	const struct run_ctx *c = run_current;
 
+	const struct trace_op *op;
+
 	if (!c || c->op_index >= c->t->nr_ops)
 		return;
-	fprintf(f, "percpu-fuzz: died in %s at operation %zu",
-		c->opt->name, c->op_index + 1);
-	if (c->t->ops[c->op_index].line)
-		fprintf(f, " (line %u)", c->t->ops[c->op_index].line);
-	fputs(": ", f);
-	trace_print_op(f, &c->t->ops[c->op_index]);
+	op = c->cur_nested != SIZE_MAX ? &c->t->ops[c->cur_nested] :
+					  &c->t->ops[c->op_index];
+	fprintf(f, "percpu-fuzz: died in %s at operation %zu", c->opt->name,
+		(size_t)(op - c->t->ops) + 1);
+	if (op->line)
+		fprintf(f, " (line %u)", op->line);
+	fputs(op->nested ? ", nested " : ": ", f);
+	trace_print_op(f, op);
 }
 
 /* Without a map, the leak check compares boot chunks with their start. */
@@ -329,7 +400,9 @@ static void note_boot_free(struct run_ctx *c)
 
 int run_trace(const struct trace *t, const struct run_options *opt)
 {
-	struct run_ctx c = { .t = t, .opt = opt, .failed_chunk = INT_MIN };
+	struct run_ctx c = { .t = t, .opt = opt, .failed_chunk = INT_MIN,
+			     .cur_nested = SIZE_MAX,
+			     .failed_nested = SIZE_MAX };
 	bool area_map = run_area_map();
 	char err[256];
 	int ret = 0;
@@ -354,9 +427,12 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 	}
 	run_current = &c;
 
+	/* nested operations run inside their block's top-level op */
 	for (c.op_index = 0; c.op_index < t->nr_ops; c.op_index++)
-		if (run_op(&c, &t->ops[c.op_index]))
+		if (!t->ops[c.op_index].nested &&
+		    run_op(&c, &t->ops[c.op_index]))
 			break;
+	c.op_had_nested = false;
 
 	if (opt->stats)
 		stats_collect(&c, opt->stats);
@@ -377,6 +453,7 @@ int run_trace(const struct trace *t, const struct run_options *opt)
 
 	run_current = NULL;
 	check_release(&c);
+	nest_release(&c);
 	free(c.allocs);
 	if (c.o)
 		oracle_destroy(c.o);

@@ -30,6 +30,12 @@ struct run_stats {
 	struct pcpu_counters sum;   /* max_chunks_alive: the largest seen */
 	/* backing checks the backend could not answer (PCPU_VM=mprotect) */
 	unsigned long backing_blind;
+	/* nested operations that ran, and preemption points reached, by the
+	 * names backend_preempt_points() lists */
+	unsigned long nested_ran;
+#define RUN_POINTS_MAX 32
+	unsigned long points_reached[RUN_POINTS_MAX];
+	unsigned long points_other; /* names not in the list */
 };
 
 /* PCPU_NONFATAL: grades and check names that do not stop a run. */
@@ -158,7 +164,55 @@ struct run_ctx {
 	struct check_index *index;
 	/* what the last check saw of each chunk (harness/checks/check_incr.c) */
 	struct check_memo *memo;
+	/*
+	 * Nested operations (harness/nest.c, docs/interleavings.md): the
+	 * block of the running top-level op is ops[nest_first, nest_end); one
+	 * record per op of the block says what it did on the backend.
+	 */
+	size_t nest_first, nest_end;
+	struct nest_record *nest;
+	size_t nest_cap;
+	bool in_nested;	     /* a nested op runs: its points run nothing */
+	bool on_oracle;	     /* the hook replays on the oracle */
+	bool op_had_nested;  /* the running op has a block: sweep after it */
+	size_t cur_nested;   /* index of the nested op running, or SIZE_MAX */
+	size_t failed_nested; /* ... when the first failure was recorded */
+	unsigned long nested_ran; /* nested ops run in this trace */
+	/* occurrences of each point name in the running op (nest.c) */
+	struct nest_seen *seen;
+	int nr_seen, cap_seen;
 };
+
+/*
+ * harness/nest.c: one top-level op with its block.  nest_begin before the
+ * op sets the backend's hook (when the op has a block, or statistics count
+ * the points); nest_backend_done after the backend returned; the oracle's
+ * run goes between nest_oracle_begin and nest_oracle_done, which compares
+ * every nested outcome; nest_checks runs the checks of the block's new
+ * allocations once the op returned.  The int ones return 0, or -1 after
+ * check_fail().
+ */
+struct nest_record;
+struct nest_seen;
+void nest_begin(struct run_ctx *c);
+void nest_backend_done(struct run_ctx *c);
+void nest_oracle_begin(struct run_ctx *c);
+int nest_oracle_done(struct run_ctx *c);
+int nest_checks(struct run_ctx *c);
+void nest_release(struct run_ctx *c);
+/* The op a failure belongs to: a nested op if one failed, else the top-level op. */
+const struct trace_op *run_failed_op(const struct run_ctx *c);
+/* End of the block of top-level op i (the index after its last nested op). */
+size_t run_block_end(const struct trace *t, size_t i);
+/* One line of --results for allocation op (docs/trace-format.md §3.1). */
+void run_print_result(const struct run_ctx *c, const struct trace_op *op,
+		      const struct pcpu_alloc_res *res);
+/* The oracle's prediction against the backend's outcome: 0, or -1. */
+int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
+		      const struct pcpu_alloc_res *pred);
+/* The backend side of a free (checks before, BUG after): 0, or -1. */
+int run_free_backend(struct run_ctx *c, const struct trace_op *op,
+		     bool *freed);
 
 /* Whether the checks after the current operation sweep everything. */
 bool sweep_due(const struct run_ctx *c);

@@ -59,11 +59,12 @@ void signature_from_run(const struct run_ctx *c, struct run_signature *s)
 		signature_set(s, SIG_PASS, "pass");
 		return;
 	}
-	if (c->op_index < c->t->nr_ops)
-		op = op_kind_name(c->t->ops[c->op_index].kind);
-	signature_set(s, SIG_CHECK, "check=%s op=%s chunk=%s fault=%s",
+	if (run_failed_op(c))
+		op = op_kind_name(run_failed_op(c)->kind);
+	signature_set(s, SIG_CHECK, "check=%s op=%s chunk=%s fault=%s nested=%s",
 		      c->failed_check, op, chunk_kind_name(c->failed_chunk),
-		      c->failed_faults ? "yes" : "no");
+		      c->failed_faults ? "yes" : "no",
+		      c->nested_ran ? "yes" : "no");
 }
 
 bool signature_failed(const struct run_signature *s)

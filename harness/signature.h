@@ -8,7 +8,7 @@
  *
  * Forms of the text (it is compared as a whole string):
  *   pass
- *   check=NAME op=alloc|free|balance|fail|end chunk=first|reserved|created|none fault=yes|no
+ *   check=NAME op=alloc|free|balance|fail|end chunk=first|reserved|created|none fault=yes|no nested=yes|no
  *   sanitizer=TYPE frame=FUNCTION   (parsed from a sanitizer report)
  *   signal=SIGNAME | timeout | crash exit=N | error
  */

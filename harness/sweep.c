@@ -49,6 +49,7 @@ bool sweep_due(const struct run_ctx *c)
 {
 	unsigned k = c->opt->sweep_every ? c->opt->sweep_every : 1;
 
-	return k == 1 || (c->op_index + 1) % k == 0 ||
+	/* a block may have changed any chunk: look at all of them */
+	return k == 1 || c->op_had_nested || (c->op_index + 1) % k == 0 ||
 	       c->op_index + 1 >= c->t->nr_ops;
 }

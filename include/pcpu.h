@@ -55,9 +55,13 @@ enum pcpu_fix {
 	PCPU_FIX_SLOT_WALK = 1u << 1,  /* safe slot walk (4.14 style) */
 	/* unmap the failing CPU too when mapping a populate fails (2024) */
 	PCPU_FIX_MAP_UNWIND = 1u << 2,
+	/* a populate that fails after a concurrent free next to the area
+	 * corrects the empty-page count (docs/allocator.md §14.8) */
+	PCPU_FIX_POP_FAIL_COUNT = 1u << 3,
 };
-#define PCPU_FIX_ALL \
-	(PCPU_FIX_ALIGN_POW2 | PCPU_FIX_SLOT_WALK | PCPU_FIX_MAP_UNWIND)
+#define PCPU_FIX_ALL                                                       \
+	(PCPU_FIX_ALIGN_POW2 | PCPU_FIX_SLOT_WALK | PCPU_FIX_MAP_UNWIND |   \
+	 PCPU_FIX_POP_FAIL_COUNT)
 
 /*
  * Fault-injection points the caller arms (trace `fail KIND [COUNT] [after

@@ -102,7 +102,13 @@ int trace_parse_file(const char *path, struct trace *t, char *err,
 /* Print the canonical text form (geometry always printed). */
 void trace_print(FILE *f, const struct trace *t);
 void trace_print_geometry(FILE *f, const struct pcpu_geometry *g);
+/*
+ * One operation on one line: a nested one as `at POINT [K]: OP`, the form
+ * a block line takes (docs/interleavings.md §4).
+ */
 void trace_print_op(FILE *f, const struct trace_op *op);
+/* The first n operations, nested ones in their blocks, each block closed. */
+void trace_print_ops(FILE *f, const struct trace *t, size_t n);
 const char *trace_fault_name(enum pcpu_fault f);
 
 /* PCPU_FIXES / --fix= parsing: "all", "none", or comma-separated names. */

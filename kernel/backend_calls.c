@@ -3,7 +3,16 @@
  * The calls of include/pcpu.h and of backend_linux.h on a live instance:
  * allocation results in the trace format's terms (chunk ids, offsets in
  * the unit), frees, per-CPU addresses, the balance work, fault injection,
- * and the checks that need the kernel or the fake memory.
+ * the preemption hook, and the checks that need the kernel or the fake
+ * memory.
+ *
+ * Re-entrancy: with a preemption hook set, the kernel calls the hook from
+ * inside an alloc, free or balance (at a release of pcpu_lock), and the
+ * hook may call alloc, free, balance and fail on the same instance.  So
+ * everything here keeps its per-call state in locals, and whatever a call
+ * records for later (the view cache, the decision checks) is told again
+ * after the kernel returned, since a nested call may have used it in
+ * between.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +22,7 @@
 #include "checks.h"
 #include "kstate.h"
 #include "mem.h"
+#include "shim_rt.h"
 
 struct pcpu_alloc_res backend_alloc(struct backend *b,
 				    const struct pcpu_alloc_req *req)
@@ -23,7 +33,9 @@ struct pcpu_alloc_res backend_alloc(struct backend *b,
 	uintptr_t p;
 
 	checks_alloc_pre(b, req); /* decision checks: the truth before */
+	b->view->stale = true;
 	p = kglue_alloc(req->size, req->align, req->reserved, req->atomic);
+	/* a nested call may have rebuilt the views while this one ran */
 	b->view->stale = true;
 	if (!p) {
 		if (req->atomic)
@@ -52,6 +64,7 @@ enum pcpu_status backend_free(struct backend *b, uintptr_t ptr)
 	b->view->stale = true;
 	checks_free_pre(b, ptr); /* the hint checks look at its chunk */
 	kglue_free(ptr);
+	b->view->stale = true; /* rebuilt by a nested call meanwhile? */
 	return PCPU_OK;
 }
 
@@ -65,6 +78,7 @@ void backend_balance(struct backend *b)
 {
 	b->view->stale = true;
 	kglue_balance(true);
+	b->view->stale = true;
 	checks_balance_post(b);
 }
 
@@ -85,6 +99,52 @@ void backend_fail_after(struct backend *b, enum pcpu_fault kind,
 void backend_fail(struct backend *b, enum pcpu_fault kind, unsigned count)
 {
 	backend_fail_after(b, kind, count, 0);
+}
+
+/*
+ * The preemption point (docs/interleavings.md §2.2).  The shim calls
+ * on_preempt right after the kernel released pcpu_lock, with the name of
+ * the kernel function that released it.  The name handed on is the entry
+ * of backend_preempt_points() it stands for, with its `_noprof` dropped
+ * (6.10 renamed pcpu_alloc to pcpu_alloc_noprof for allocation profiling;
+ * a trace names `pcpu_alloc` on every version), and always a pointer to
+ * static storage, which the hook may keep.  A name the build-time list
+ * lacks is passed as the kernel spells it, for the tests to catch.
+ */
+static const char *point_name(const char *func)
+{
+	static const char suffix[] = "_noprof";
+	size_t len = strlen(func), sl = sizeof(suffix) - 1;
+
+	if (len > sl && !strcmp(func + len - sl, suffix))
+		len -= sl;
+	for (const char *const *p = kglue_preempt_points(); *p; p++)
+		if (strlen(*p) == len && !strncmp(*p, func, len))
+			return *p;
+	return func;
+}
+
+static void on_preempt(void *ctx, const char *func)
+{
+	struct backend *b = ctx;
+
+	/* the kernel changed state up to here: views are rebuilt on demand */
+	b->view->stale = true;
+	b->preempt_fn(b->preempt_arg, point_name(func),
+		      kglue_alloc_mutex_held());
+}
+
+void backend_set_preempt(struct backend *b, pcpu_preempt_fn fn, void *arg)
+{
+	b->preempt_fn = fn;
+	b->preempt_arg = fn ? arg : NULL;
+	kshim_set_preempt(kglue_pcpu_lock(), fn ? on_preempt : NULL, b);
+}
+
+/* generated from this build's sources: kernel/preempt-points.sh */
+const char *const *backend_preempt_points(void)
+{
+	return kglue_preempt_points();
 }
 
 /* beyond include/pcpu.h (backend_linux.h) */

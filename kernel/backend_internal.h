@@ -39,6 +39,9 @@ struct backend {
 	unsigned long warn_other;
 	char last_warning[256];
 	struct view_cache *view;
+	/* the preemption hook (backend_set_preempt), NULL when none */
+	pcpu_preempt_fn preempt_fn;
+	void *preempt_arg;
 };
 
 /* the first chunk's memory, which mem_snapshot leaves to the backend */

@@ -184,6 +184,7 @@ void backend_destroy(struct backend *b)
 		fprintf(stderr, "linux backend: the kernel returned with a spinlock held\n");
 		abort();
 	}
+	kshim_set_preempt(NULL, NULL, NULL);
 	linux_back_to_snapshot();
 	kshim_set_hooks(&(struct kshim_hooks){ 0 });
 	linux_snap.live = NULL;

@@ -184,6 +184,34 @@ bool kglue_balance(bool force)
 	return true;
 }
 
+/*
+ * The preemption point (docs/interleavings.md §2.2): the lock whose
+ * release it is, the mutex whose holder decides what may nest there, and
+ * the names of the functions of this build that release the lock, which
+ * kernel/preempt-points.sh found in these very sources (mk/linux.mk
+ * generates preempt_points.h per version and flavour).  The array is
+ * read-only, so it stays out of the kernel state kstate.c copies.
+ */
+const void *kglue_pcpu_lock(void)
+{
+	return &pcpu_lock.held;
+}
+
+bool kglue_alloc_mutex_held(void)
+{
+	return pcpu_alloc_mutex.held;
+}
+
+const char *const *kglue_preempt_points(void)
+{
+	static const char *const points[] = {
+#include "preempt_points.h"
+		NULL,
+	};
+
+	return points;
+}
+
 static void chunk_info(struct pcpu_chunk *chunk, int slot,
 		       struct kglue_chunk *out)
 {

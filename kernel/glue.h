@@ -64,6 +64,16 @@ void *kglue_cpu_addr(uintptr_t ptr, unsigned int cpu);
 bool kglue_balance(bool force);
 
 /*
+ * The preemption point: pcpu_lock's held flag (the lock kshim_set_preempt
+ * watches), whether pcpu_alloc_mutex is held now, and the functions of
+ * this build that release pcpu_lock, NULL-terminated, as
+ * kernel/preempt-points.sh names them (no `_noprof`).
+ */
+const void *kglue_pcpu_lock(void);
+bool kglue_alloc_mutex_held(void);
+const char *const *kglue_preempt_points(void);
+
+/*
  * The chunk serving ptr (pcpu_chunk_addr_search), described in info (slot
  * not looked up: -2), and the address's offset from chunk->base_addr.
  */

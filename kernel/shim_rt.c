@@ -2,10 +2,12 @@
 /*
  * Runtime of the shim's "changed for testing" class that is not memory:
  * per-geometry settings, printk and WARN routed to the backend, BUG and
- * panic fatal, locks as held flags whose misuse is a kernel bug, and the
- * chunk tracepoints.  Its state is per geometry (kshim_configure) or empty
- * between calls into the kernel (no spinlock held, no half-built line), so
- * restoring the kernel's own state needs nothing from here.
+ * panic fatal, locks as held flags whose misuse is a kernel bug, the
+ * chunk tracepoints, and the preemption point at the release of
+ * pcpu_lock.  Its state is per geometry (kshim_configure), per instance
+ * (the hooks the backend sets) or empty between calls into the kernel (no
+ * spinlock held, no half-built line), so restoring the kernel's own state
+ * needs nothing from here.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +27,12 @@ bool kshim_slab_up;
 static struct kshim_hooks hooks;
 static int verbose = -1; /* -1: not decided yet, read KSHIM_LOG */
 static int atomic_depth;
+/* the preemption hook: which lock, and whom to call after its release */
+static struct {
+	const void *lock;
+	void (*fn)(void *ctx, const char *func);
+	void *ctx;
+} preempt;
 /* a line being built by KERN_CONT pieces */
 static char line_buf[1024];
 static int line_level = -1;
@@ -175,6 +183,41 @@ void kshim_unlock(bool *held, const char *name, bool sleeps,
 	*held = false;
 	if (!sleeps)
 		atomic_depth--;
+}
+
+void kshim_set_preempt(const void *lock,
+		       void (*fn)(void *ctx, const char *func), void *ctx)
+{
+	preempt.lock = fn ? lock : NULL;
+	preempt.fn = fn;
+	preempt.ctx = ctx;
+}
+
+/*
+ * A spinlock release, and for the lock the backend named, the preemption
+ * point.  The hook runs with the lock already released and atomic_depth
+ * already down, so what it runs sees the kernel as another CPU would:
+ * free to take the lock, and to sleep when no spinlock is held.  A
+ * message line still being built is finished first, so that nothing the
+ * nested operation prints is glued onto it.  What the hook ran must leave
+ * the locks as it found them; if not, the outer kernel code would go on
+ * under a lock it does not know it holds: a kernel BUG, said here.
+ */
+void kshim_spin_unlock(bool *held, const char *name, const char *file,
+		       int line, const char *func)
+{
+	int depth;
+
+	kshim_unlock(held, name, false, file, line);
+	if (!preempt.fn || held != preempt.lock)
+		return;
+	flush_line();
+	depth = atomic_depth;
+	preempt.fn(preempt.ctx, func);
+	if (*held || atomic_depth != depth)
+		kshim_bug(file, line,
+			  "%s: a nested operation returned with %s held",
+			  func, *held ? name : "a spinlock");
 }
 
 void kshim_assert_held(bool held, const char *name, const char *file,

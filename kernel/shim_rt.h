@@ -34,4 +34,15 @@ void kshim_set_verbose(bool on);
 /* Spinlocks held right now; 0 between calls into the kernel. */
 int kshim_atomic_depth(void);
 
+/*
+ * The preemption point (docs/interleavings.md §2.2): with fn set, every
+ * release of the spinlock whose held flag is at `lock` calls fn(ctx, func)
+ * right after the release, func being the kernel function that released
+ * it (as __func__ spells it).  fn may call into the kernel again, as
+ * another CPU would; it must return with no spinlock held.  fn NULL: no
+ * hook, and an unlock costs one comparison more than before.
+ */
+void kshim_set_preempt(const void *lock,
+		       void (*fn)(void *ctx, const char *func), void *ctx);
+
 #endif /* KSHIM_RT_H */

@@ -33,11 +33,21 @@ LINUX_LDFLAGS :=
 # where unaligned access is cheap, as on x86-64 (CONFIG_UBSAN_ALIGNMENT),
 # and so do we, for this one object only.  Include order: the generated stubs, the kernel's
 # include/ (linux/percpu.h only), then its mm/ (percpu.c and friends);
-# quoted includes also look in kernel/shim and include/ (glue.h's pcpu.h).
+# quoted includes also look in kernel/shim and include/ (glue.h's pcpu.h),
+# and the generated preempt_points.h is found in its build folder, gen-vm/ or gen-km/ (below).
 linux_glue_cflags = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
 	$(CFLAGS) $(SAN) -fno-sanitize=alignment -fno-strict-aliasing -MMD -MP \
 	-I$(LINUX_SHIM) -I$(call linux_src,$(1))/include -I$(call linux_src,$(1))/mm \
-	-iquote kernel/shim -iquote include -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM)
+	-iquote kernel/shim -iquote include -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM) \
+	-I$(call linux_points_dir,$(1),$(2))
+
+# The preemption points of a version and flavour: the functions of the
+# fetched sources that release pcpu_lock (kernel/preempt-points.sh), as a
+# header the glue compiles into backend_preempt_points().  Generated, not
+# written by hand, so a new kernel revision cannot leave the list behind;
+# the script fails the build when it cannot tell.
+linux_points_dir = $(call linux_dir,$(1))/gen-$(2)
+linux_points = $(call linux_points_dir,$(1),$(2))/preempt_points.h
 
 .PHONY: linux linux-src linux-force linux-pin $(addprefix linux-,$(LINUX_VERSIONS))
 
@@ -80,8 +90,12 @@ $(BUILD)/kernel-src/linux-%/mm/percpu.c: kernel/linux-%.sha256 scripts/fetch-ker
 	@BUILD=$(BUILD) scripts/fetch-kernel.sh $* $(BUILD)/kernel-src/linux-$*
 
 define LINUX_VERSION_RULES
+$(call linux_points,$(1),$(2)): $(call linux_src,$(1))/mm/percpu.c kernel/preempt-points.sh
+	@mkdir -p $$(dir $$@)
+	sh kernel/preempt-points.sh $(call linux_src,$(1))/mm $(2) >$$@.tmp.$$$$$$$$ && \
+	mv -f $$@.tmp.$$$$$$$$ $$@
 $(call linux_glue,$(1),$(2)): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),$(2))
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(call linux_glue_cflags,$(1),$(2)) -MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
 	kernel/state-sections.sh $$@.tmp.$$$$$$$$ $$@.new.$$$$$$$$ && rm -f $$@.tmp.$$$$$$$$ && mv -f $$@.new.$$$$$$$$ $$@
@@ -99,7 +113,7 @@ LINUX_BACKEND_SRC := $(LINUX_COMMON_SRC) $(filter-out $(LINUX_COMMON_SRC),$(LINU
 LINUX_KTEST_OBJ = $(call obj,kernel/tests/ktest.c $(LINUX_HARNESS_SRC) $(LINUX_BACKEND_SRC))
 
 # The smoke tests of a version: vm (the default backend) and km.
-LINUX_SMOKE_SRC := kernel/tests/smoke.c
+LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/preempt.c kernel/tests/ktest_checks.c
 define LINUX_SMOKE_RULES
 $(call linux_dir,$(1))/linux-smoke: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_KTEST_OBJ) \
 		$(call linux_glue,$(1),vm)
@@ -150,7 +164,7 @@ $(foreach v,$(LINUX_VERSIONS),$(foreach t,$(LINUX_TOOLS),$(eval $(call LINUX_TOO
 define LINUX_HARNESS_RULES
 # the kernel file with libFuzzer's coverage, sections renamed as above
 $(call linux_fuzz_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),vm)
 	@mkdir -p $$(dir $$@)
 	$$(CLANG) $$(call linux_glue_cflags,$(1),vm) -fsanitize=fuzzer-no-link \
 		-MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
@@ -164,7 +178,7 @@ $(call linux_dir,$(1))/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNES
 # -fno-sanitize=alignment and turn the alignment check back on (a trap,
 # SIGILL, in list_for_each_entry); linux_glue_cflags has UBSan already.
 $(call linux_afl_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),vm)
 	@mkdir -p $$(dir $$@)
 	$$(AFL_ENV) env -u AFL_USE_UBSAN $$(AFL_CC) $$(call linux_glue_cflags,$(1),vm) \
 		-MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
@@ -174,7 +188,7 @@ $(call linux_dir,$(1))/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS
 	$$(AFL_ENV) $$(AFL_CC) $$(AFL_CFLAGS) -fsanitize=fuzzer $$^ $$(LINUX_LDFLAGS) -o $$@
 # its CmpLog twin, for the main instance of scripts/afl.sh
 $(call linux_dir,$(1))/cmplog-obj/glue-vm.o: kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
-		$(LINUX_SHIM)/.stamp kernel/state-sections.sh
+		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),vm)
 	@mkdir -p $$(dir $$@)
 	$$(AFL_ENV) AFL_LLVM_CMPLOG=1 env -u AFL_USE_UBSAN $$(AFL_CC) \
 		$$(call linux_glue_cflags,$(1),vm) -MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \

@@ -59,6 +59,13 @@ struct pcpu_alloc_res oracle_alloc(struct oracle *o,
 /* free_percpu of the allocation at (chunk_id, off). */
 enum pcpu_status oracle_free(struct oracle *o, int chunk_id, long off);
 void oracle_balance(struct oracle *o);
+/*
+ * Preemption points: fn is called where the kernel releases pcpu_lock, at
+ * the points and in the order the area-map port reports them
+ * (docs/interleavings.md §2.1), so that nested operations run on the
+ * oracle where they ran on the backend.  NULL removes the hook.
+ */
+void oracle_set_preempt(struct oracle *o, pcpu_preempt_fn fn, void *arg);
 void oracle_fail(struct oracle *o, enum pcpu_fault kind, unsigned count);
 /* `fail KIND COUNT after N`: the next N attempts succeed, then COUNT fail. */
 void oracle_fail_after(struct oracle *o, enum pcpu_fault kind, unsigned count,

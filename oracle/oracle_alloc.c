@@ -32,19 +32,31 @@ static bool normalise(const struct oracle *o, const struct pcpu_alloc_req *req,
 	return true;
 }
 
-/* §7.3: the reserved chunk only; no chunk walk, no creation. */
+/*
+ * §7.3: the reserved chunk only; no chunk walk, no creation.  A failure
+ * found with the lock held releases it at `fail`; growing the map
+ * releases it at `extend` first (docs/interleavings.md §2.1).
+ */
 static long alloc_reserved(struct oracle *o, struct oracle_chunk *rc,
 			   const struct alloc_args *a)
 {
+	long off;
 	int n;
 
-	if (a->size > rc->contig_hint)
+	if (a->size > rc->contig_hint) {
+		oracle_point(o, "fail");
 		return -1;
+	}
 	/* an atomic call has queued the chunk before giving up */
-	while ((n = oracle_need_to_extend(o, rc, a->atomic)) != 0)
+	while ((n = oracle_need_to_extend(o, rc, a->atomic)) != 0) {
+		oracle_point(o, "extend");
 		if (a->atomic || !oracle_extend_map(o, rc, n))
 			return -1;
-	return oracle_alloc_area(o, rc, a->size, a->align, a->atomic);
+	}
+	off = oracle_alloc_area(o, rc, a->size, a->align, a->atomic);
+	if (off < 0)
+		oracle_point(o, "fail");
+	return off;
 }
 
 /*
@@ -56,9 +68,10 @@ static long alloc_reserved(struct oracle *o, struct oracle_chunk *rc,
  */
 static enum pcpu_status alloc_normal(struct oracle *o,
 				     const struct alloc_args *a,
-				     struct oracle_chunk **out, long *off)
+				     struct oracle_chunk **out, long *off,
+				     int *taken)
 {
-	int slot, j, n;
+	int slot, j, n, before;
 
 restart:
 	for (slot = oracle_size_to_slot(o, a->size); slot < o->nr_slots;
@@ -79,15 +92,21 @@ restart:
 					j++;
 					continue;
 				}
+				oracle_point(o, "extend");
 				if (!oracle_extend_map(o, c, n))
 					return PCPU_FAIL;
 				/* the lock was dropped: walk again (§4.3) */
 				goto restart;
 			}
+			/* what the area takes from the count: only a hook sees it */
+			before = o->preempt_fn ? oracle_chunk_empty_pop(o, c) : 0;
 			*off = oracle_alloc_area(o, c, a->size, a->align,
 						 a->atomic);
 			if (*off >= 0) {
 				*out = c;
+				if (o->preempt_fn)
+					*taken = before -
+						 oracle_chunk_empty_pop(o, c);
 				return PCPU_OK;
 			}
 			if (c->slot != slot) {
@@ -98,6 +117,8 @@ restart:
 			j++;
 		}
 	}
+
+	oracle_point(o, "create");
 
 	/* atomic requests never create chunks */
 	if (a->atomic)
@@ -119,7 +140,7 @@ restart:
  * donated head stay.
  */
 static bool populate_area(struct oracle *o, struct oracle_chunk *c, long off,
-			  long size)
+			  long size, int *lag)
 {
 	int end = (int)oracle_pfn_up(o, off + size);
 	int rs = (int)oracle_pfn_down(o, off), re;
@@ -129,9 +150,17 @@ static bool populate_area(struct oracle *o, struct oracle_chunk *c, long off,
 		if (rs >= end)
 			return true;
 		if (!oracle_populate(o, c, rs, re)) {
+			/* the area goes back: the count is right again */
 			oracle_free_area(o, c, off);
+			o->empty_pop_bias -= *lag;
+			*lag = 0;
+			oracle_point(o, "fail");
 			return false;
 		}
+		/* the kernel counts the new pages as empty until the end */
+		*lag += re - rs;
+		o->empty_pop_bias += re - rs;
+		oracle_point(o, "populated");
 		rs = re;
 	}
 }
@@ -144,24 +173,41 @@ struct pcpu_alloc_res oracle_alloc(struct oracle *o,
 	struct oracle_chunk *c = NULL;
 	struct alloc_args a;
 	long off = -1;
+	int lag = 0; /* this call's part of o->empty_pop_bias */
 
 	/* §7.1: a rejected request changes nothing, not even the flags */
 	if (!normalise(o, req, &a))
 		return res;
 
+	o->mutex_held = o->mutex_held || !a.atomic;
 	if (req->reserved && rc) {
 		off = alloc_reserved(o, rc, &a);
 		res.status = off >= 0 ? PCPU_OK : PCPU_FAIL;
 		c = rc;
 	} else {
-		res.status = alloc_normal(o, &a, &c, &off);
+		res.status = alloc_normal(o, &a, &c, &off, &lag);
 	}
-	if (res.status == PCPU_HANG)
+	if (res.status == PCPU_HANG) {
+		if (!a.atomic)
+			o->mutex_held = false;
 		return res;
+	}
+
+	if (res.status == PCPU_OK) {
+		/* the reserved chunk is outside the count */
+		if (c == rc)
+			lag = 0;
+		o->empty_pop_bias += lag;
+		oracle_point(o, "area-found");
+	}
 
 	if (res.status == PCPU_OK && !a.atomic &&
-	    !populate_area(o, c, off, a.size))
+	    !populate_area(o, c, off, a.size, &lag))
 		res.status = PCPU_FAIL;
+	if (!a.atomic)
+		o->mutex_held = false;
+	/* the kernel's counter catches up with the recount here */
+	o->empty_pop_bias -= lag;
 
 	if (res.status == PCPU_FAIL) {
 		/* §7.6: every atomic failure sets the flag, trigger (c) */
@@ -173,7 +219,7 @@ struct pcpu_alloc_res oracle_alloc(struct oracle *o,
 	}
 
 	/* §7.5 step 3, trigger (b): checked for reserved allocations too */
-	if (oracle_count_empty_pop_pages(o) < ORACLE_EMPTY_POP_LOW)
+	if (oracle_kernel_empty_pop(o) < ORACLE_EMPTY_POP_LOW)
 		o->balance_pending = true;
 	res.chunk_id = c->id;
 	res.off = (unsigned long)off;
@@ -202,5 +248,6 @@ enum pcpu_status oracle_free(struct oracle *o, int chunk_id, long off)
 			}
 		}
 	}
+	oracle_point(o, "free");
 	return PCPU_OK;
 }

@@ -22,8 +22,37 @@ static void reap_free_chunks(struct oracle *o)
 
 	for (i = 1; i < free_slot->nr; i++)
 		oracle_idlist_push_head(&doomed, free_slot->ids[i]);
-	for (i = 0; i < doomed.nr; i++)
-		oracle_destroy_chunk(o, oracle_find(o, doomed.ids[i]));
+	/* off every list before the lock is released */
+	for (i = 0; i < doomed.nr; i++) {
+		struct oracle_chunk *c = oracle_find(o, doomed.ids[i]);
+
+		oracle_idlist_remove(free_slot, c->id);
+		if (c->on_extend_list)
+			oracle_idlist_remove(&o->extend_queue, c->id);
+		c->on_extend_list = false;
+		c->slot = -1;
+		oracle_chunk_changed(c);
+	}
+	oracle_point(o, "balance-reclaim");
+	for (i = 0; i < doomed.nr; i++) {
+		struct oracle_chunk *c = oracle_find(o, doomed.ids[i]);
+		int rs = 0, re;
+
+		/* populated runs go one by one, each a lock hold */
+		while (rs < o->unit_pages) {
+			while (rs < o->unit_pages && !c->populated[rs])
+				rs++;
+			if (rs >= o->unit_pages)
+				break;
+			for (re = rs; re < o->unit_pages && c->populated[re];
+			     re++)
+				;
+			oracle_depopulate(c, rs, re);
+			oracle_point(o, "balance-depopulated");
+			rs = re;
+		}
+		oracle_destroy_chunk(o, c);
+	}
 	free(doomed.ids);
 }
 
@@ -33,17 +62,24 @@ static void reap_free_chunks(struct oracle *o)
  */
 static void service_extend_queue(struct oracle *o)
 {
-	while (o->extend_queue.nr > 0) {
-		struct oracle_chunk *c = oracle_find(o, o->extend_queue.ids[0]);
-		int n;
+	struct oracle_chunk *c;
 
-		oracle_idlist_remove(&o->extend_queue, c->id);
-		c->on_extend_list = false;
-		oracle_chunk_changed(c);
-		n = oracle_need_to_extend(o, c, false);
+	/* the last look finds the queue empty, and releases the lock too */
+	do {
+		int n = 0;
+
+		c = NULL;
+		if (o->extend_queue.nr > 0) {
+			c = oracle_find(o, o->extend_queue.ids[0]);
+			oracle_idlist_remove(&o->extend_queue, c->id);
+			c->on_extend_list = false;
+			oracle_chunk_changed(c);
+			n = oracle_need_to_extend(o, c, false);
+		}
+		oracle_point(o, "balance-extend");
 		if (n)
 			oracle_extend_map(o, c, n);
-	}
+	} while (c);
 }
 
 /* The first chunk on a slot list with an unpopulated page, or NULL. */
@@ -80,6 +116,7 @@ static int populate_chunk(struct oracle *o, struct oracle_chunk *c,
 		if (!oracle_populate(o, c, rs, rs + nr))
 			return 0;
 		nr_to_pop -= nr;
+		oracle_point(o, "balance-populated");
 		rs = re;
 	}
 	return nr_to_pop;
@@ -101,8 +138,7 @@ retry:
 		nr_to_pop = ORACLE_EMPTY_POP_HIGH;
 		o->atomic_failed = false;
 	} else {
-		nr_to_pop = ORACLE_EMPTY_POP_HIGH -
-			    oracle_count_empty_pop_pages(o);
+		nr_to_pop = ORACLE_EMPTY_POP_HIGH - oracle_kernel_empty_pop(o);
 		if (nr_to_pop < 0)
 			nr_to_pop = 0;
 	}
@@ -110,6 +146,7 @@ retry:
 	for (slot = oracle_size_to_slot(o, o->page);
 	     slot < o->nr_slots && nr_to_pop > 0; slot++) {
 		c = first_unpopulated(o, slot);
+		oracle_point(o, "balance-populate");
 		if (c)
 			nr_to_pop = populate_chunk(o, c, nr_to_pop);
 	}
@@ -118,6 +155,7 @@ retry:
 		c = oracle_create_chunk(o);
 		if (c) {
 			oracle_relocate(o, c, -1);
+			oracle_point(o, "balance-create");
 			goto retry;
 		}
 	}
@@ -125,8 +163,10 @@ retry:
 
 void oracle_balance(struct oracle *o)
 {
+	o->mutex_held = true;
 	o->balance_pending = false;
 	reap_free_chunks(o);
 	service_extend_queue(o);
 	populate_for_atomic(o);
+	o->mutex_held = false;
 }

@@ -52,5 +52,6 @@ bool oracle_extend_map(struct oracle *o, struct oracle_chunk *c,
 		c->map_alloc = new_alloc;
 		oracle_chunk_changed(c);
 	}
+	oracle_point(o, "extend-done");
 	return true;
 }

@@ -48,6 +48,19 @@ struct oracle {
 	bool atomic_failed;
 	unsigned armed[PCPU_NR_FAULTS];
 	unsigned skip[PCPU_NR_FAULTS]; /* attempts that succeed first */
+
+	/*
+	 * Interleavings (docs/interleavings.md): the hook the harness sets,
+	 * called at the points where the kernel releases pcpu_lock, and what
+	 * the kernel's empty-page counter is ahead of a recount there: an
+	 * allocation subtracts its occupied pages only after populating, so in
+	 * between, nested operations see a count that is too high by the
+	 * pages its area took plus the pages it has populated so far.
+	 */
+	pcpu_preempt_fn preempt_fn;
+	void *preempt_arg;
+	bool mutex_held;
+	int empty_pop_bias;
 };
 
 /* Every change to a chunk goes through a function that calls this. */
@@ -92,6 +105,15 @@ bool oracle_populate(struct oracle *o, struct oracle_chunk *c, int rs,
 int oracle_next_unpop(const struct oracle_chunk *c, int from, int end,
 		      int *re);
 int oracle_count_empty_pop_pages(const struct oracle *o);
+/* One chunk's empty populated pages (0 for the reserved chunk). */
+int oracle_chunk_empty_pop(const struct oracle *o, struct oracle_chunk *c);
+/* The count as the kernel's counter holds it at this moment. */
+int oracle_kernel_empty_pop(const struct oracle *o);
+/* Mark pages [rs, re) unpopulated (the balance work's reaper). */
+void oracle_depopulate(struct oracle_chunk *c, int rs, int re);
+
+/* oracle_util.c: a release of pcpu_lock, reported to the hook */
+void oracle_point(struct oracle *o, const char *point);
 
 /* oracle_setup.c: chunk registry */
 struct oracle_chunk *oracle_find(const struct oracle *o, int id);

@@ -78,20 +78,38 @@ static int chunk_empty_pop_pages(const struct oracle *o,
  * counted (every change bumps c->changes), so the sum costs what the
  * changed chunks cost, and is still never maintained step by step.
  */
+int oracle_chunk_empty_pop(const struct oracle *o, struct oracle_chunk *c)
+{
+	if (c->id == PCPU_CHUNK_RESERVED)
+		return 0;
+	if (c->empty_pop_at != c->changes + 1) {
+		c->empty_pop = chunk_empty_pop_pages(o, c);
+		c->empty_pop_at = c->changes + 1;
+	}
+	return c->empty_pop;
+}
+
 int oracle_count_empty_pop_pages(const struct oracle *o)
 {
 	int n = 0, i;
 
-	for (i = 0; i < o->nr_chunks; i++) {
-		struct oracle_chunk *c = o->chunks[i];
-
-		if (c->id == PCPU_CHUNK_RESERVED)
-			continue;
-		if (c->empty_pop_at != c->changes + 1) {
-			c->empty_pop = chunk_empty_pop_pages(o, c);
-			c->empty_pop_at = c->changes + 1;
-		}
-		n += c->empty_pop;
-	}
+	for (i = 0; i < o->nr_chunks; i++)
+		n += oracle_chunk_empty_pop(o, o->chunks[i]);
 	return n;
+}
+
+int oracle_kernel_empty_pop(const struct oracle *o)
+{
+	return oracle_count_empty_pop_pages(o) + o->empty_pop_bias;
+}
+
+void oracle_depopulate(struct oracle_chunk *c, int rs, int re)
+{
+	for (int p = rs; p < re; p++) {
+		if (c->populated[p]) {
+			c->populated[p] = false;
+			c->nr_populated--;
+			oracle_chunk_changed(c);
+		}
+	}
 }

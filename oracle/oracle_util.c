@@ -71,3 +71,15 @@ bool oracle_take_fault(struct oracle *o, enum pcpu_fault kind)
 	o->armed[kind]--;
 	return true;
 }
+
+void oracle_point(struct oracle *o, const char *point)
+{
+	if (o->preempt_fn)
+		o->preempt_fn(o->preempt_arg, point, o->mutex_held);
+}
+
+void oracle_set_preempt(struct oracle *o, pcpu_preempt_fn fn, void *arg)
+{
+	o->preempt_fn = fn;
+	o->preempt_arg = arg;
+}

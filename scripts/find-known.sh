@@ -49,8 +49,8 @@ posint JOBS "$JOBS"
 # bug -> the fixes that keep the other bugs quiet, the check it must fail
 setup() {
 	case $1 in
-	align-pow2) other=slot-walk,map-unwind check=overlap ;;
-	slot-walk) other=align-pow2,map-unwind check=hang ;;
+	align-pow2) other=slot-walk,map-unwind,pop-fail-count check=overlap ;;
+	slot-walk) other=align-pow2,map-unwind,pop-fail-count check=hang ;;
 	*) echo "find-known.sh: BUGS: unknown bug '$1' (align-pow2, slot-walk)" >&2; exit 2 ;;
 	esac
 }

@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 	suite_signature();
 	suite_check_index();
 	suite_sweep();
+	suite_points();
 	printf("unit: %d passed, %d failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;
 }

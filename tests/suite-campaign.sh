@@ -45,7 +45,17 @@ check "pcpu-stats: no failed atomic allocation" \
 	grep -Eq '^  atomic allocations +[0-9]+ \(failed [1-9]' "$tmp/stats.out"
 check "pcpu-stats: operations do not add up" \
 	awk '$1 == "operations" { gsub(/[(),]/, ""); exit !($2 == $4 + $6 + $8 + $10) }' "$tmp/stats.out"
-check "pcpu-stats: fixes not named" grep -q '^pcpu-stats: .*PCPU_FIXES=align-pow2,slot-walk,map-unwind$' "$tmp/stats.out"
+check "pcpu-stats: fixes not named" grep -q '^pcpu-stats: .*PCPU_FIXES=align-pow2,slot-walk,map-unwind,pop-fail-count$' "$tmp/stats.out"
+# nested operations and preemption points (docs/interleavings.md): the
+# golden nested trace runs 7 of its 9 nested ops (the second populated
+# point and "nowhere" never come, and balance has no page to populate)
+"$STATS" tests/golden/nested-windows.trace >"$tmp/nested.out" 2>&1
+check "pcpu-stats: nested operations not counted" \
+	grep -Eq '^  nested operations run +7$' "$tmp/nested.out"
+check "pcpu-stats: area-found not counted 3 times" \
+	grep -Eq '^  point area-found +3$' "$tmp/nested.out"
+check "pcpu-stats: the corpus leaves a preemption point unreached" \
+	grep -Eq '^  points never reached +0 of 13$' "$tmp/stats.out"
 # the same inputs named one by one give the same summary
 PCPU_FIXES=all "$STATS" corpus/* >"$tmp/stats2.out" 2>&1
 check "pcpu-stats: files and directory differ" cmp -s "$tmp/stats.out" "$tmp/stats2.out"

@@ -4,9 +4,12 @@
 # The harness on top of the linux backend (the real mm/percpu.c of Linux
 # 6.1, 6.12 and 7.2, docs/linux.md): builds each kernel's binaries (`make
 # linux` downloads the Debian source packages the first time), runs the
-# smoke tests, replays corpus/*.trace and the area-map crash reproducers
+# smoke tests (the preemption-point scenarios among them), checks each
+# build's list of preemption points against docs/linux.md, replays
+# corpus/*.trace and the area-map crash reproducers
 # with each kernel's pcpu-replay (hint findings non-fatal; a geometry the kernel
-# refuses must be refused, by name, as listed below), checks the grading
+# refuses must be refused, by name, as listed below), runs nested
+# operations at the kernel's preemption points end to end, checks the grading
 # of backend findings, proves the post-setup snapshot by replaying A, B, A
 # (and a geometry change) in one process against fresh processes, checks
 # how compact geometry headers are repaired and counts every one of them
@@ -63,6 +66,54 @@ for v in $VERSIONS; do
 			tail -n 5 "$tmp/smoke.out" >&2; ko "$t $v"; fi
 	done
 done
+
+# 2b. the preemption points (docs/linux.md §2.5): what each glue compiled
+#     (the header kernel/preempt-points.sh generated) is the table of
+#     docs/linux.md for that kernel and flavour, and not empty; the script
+#     refuses sources where it would guess: no release of pcpu_lock at
+#     all, or one under #if.  linux-smoke (step 2) checks the other side:
+#     every name reported at run time is in the list.
+docs_points() { # docs_points VERSION COLUMN (1 vm, 2 km): one name a line
+	sed -n "s/^| $1 | \(.*\) | \(.*\) |\$/\\$2/p" docs/linux.md |
+		tr -d '`' | tr ',' '\n' | sed 's/^ *//; s/ *$//' | grep -v '^$'
+}
+for v in $VERSIONS; do
+	col=1
+	for f in vm km; do
+		echo "scenario: preempt points $v $f: the compiled list is docs/linux.md's"
+		hdr=$BUILD/linux-$v/gen-$f/preempt_points.h
+		sed -n 's/^"\([a-z_0-9]*\)",$/\1/p' "$hdr" >"$tmp/points.got" 2>/dev/null
+		docs_points "$v" $col >"$tmp/points.want"
+		check "preempt points $v $f: not empty" test -s "$tmp/points.got"
+		if cmp -s "$tmp/points.got" "$tmp/points.want"; then ok; else
+			ko "preempt points $v $f: $hdr and docs/linux.md §2.5 differ"
+			diff "$tmp/points.want" "$tmp/points.got" | head -n 5 >&2
+		fi
+		col=2
+	done
+done
+for v in $VERSIONS; do newest=$v; done
+src=$BUILD/kernel-src/linux-$newest/mm
+mkdir -p "$tmp/pp-none" "$tmp/pp-if"
+cp "$src/percpu.c" "$src/percpu-vm.c" "$src/percpu-km.c" "$tmp/pp-none/"
+cp "$src/percpu.c" "$src/percpu-vm.c" "$src/percpu-km.c" "$tmp/pp-if/"
+echo "scenario: preempt-points.sh on sources without a release of pcpu_lock; expected: exit 1, saying so"
+for f in percpu.c percpu-vm.c percpu-km.c; do
+	sed 's/spin_unlock_irq\(restore\)*(&pcpu_lock/spin_unlock_irq\1(\&other_lock/' \
+		"$src/$f" >"$tmp/pp-none/$f"
+done
+st=0
+sh kernel/preempt-points.sh "$tmp/pp-none" vm >/dev/null 2>"$tmp/pp.err" || st=$?
+check "preempt-points.sh: no release: exit $st, one line" sh -c \
+	"[ $st -eq 1 ] && [ \$(wc -l <'$tmp/pp.err') -eq 1 ] && grep -q 'no function of .* releases pcpu_lock' '$tmp/pp.err'"
+echo "scenario: preempt-points.sh on sources with free_percpu under #ifdef; expected: exit 1, naming it"
+awk '/^void free_percpu\(/ { print "#ifdef CONFIG_SOMETHING" } { print }
+	/^EXPORT_SYMBOL_GPL\(free_percpu\);/ { print "#endif" }' \
+	"$src/percpu.c" >"$tmp/pp-if/percpu.c"
+st=0
+sh kernel/preempt-points.sh "$tmp/pp-if" vm >/dev/null 2>"$tmp/pp.err" || st=$?
+check "preempt-points.sh: a release under #ifdef: exit $st" sh -c \
+	"[ $st -eq 1 ] && grep -q 'free_percpu() inside #if' '$tmp/pp.err'"
 
 # 3. corpus and crash reproducers, every kernel, hint findings non-fatal
 for v in $VERSIONS; do
@@ -126,6 +177,81 @@ done
 PCPU_FIXES=none "$BUILD/pcpu-replay" tests/faults/vmap-half-range.trace >/dev/null 2>"$tmp/err"; st=$?
 check "area tests/faults/vmap-half-range.trace faithful: backing fails (exit $st)" \
 	eval '[ $st -eq 1 ] && grep -q "check .backing. failed" "$tmp/err"'
+
+# 3c. nested operations at the kernel's preemption points
+#     (docs/interleavings.md, docs/linux.md §2.5), end to end through
+#     pcpu-replay: each trace runs to the end with every check, and the
+#     nested operations ran where the kernel released pcpu_lock
+cat >"$tmp/nest-populate.trace" <<'TRACE'
+alloc 64
+alloc 32768 {
+	at pcpu_alloc: alloc 8 atomic
+	at pcpu_alloc 2: alloc 8 atomic
+	at pcpu_alloc 3: alloc 8 atomic
+}
+TRACE
+cat >"$tmp/nest-free.trace" <<'TRACE'
+alloc 64
+alloc 32768 {
+	at pcpu_alloc 2: free 0
+	alloc 8 atomic
+}
+TRACE
+cat >"$tmp/nest-sleeping.trace" <<'TRACE'
+alloc 64
+alloc 100
+free 0 {
+	at free_percpu: alloc 32768
+	balance
+}
+TRACE
+cat >"$tmp/nest-atomic-fails.trace" <<'TRACE'
+alloc 32768 atomic {
+	at pcpu_alloc: alloc 32768
+	balance
+}
+TRACE
+cat >"$tmp/nest-balance.trace" <<'TRACE'
+alloc 32768
+alloc 32768
+alloc 64
+free 0
+free 1
+balance {
+	at pcpu_balance_free: alloc 8 atomic
+	at pcpu_balance_free 2: free 2
+	at pcpu_balance_workfn: alloc 16 atomic
+}
+TRACE
+for v in $VERSIONS; do
+	R=$BUILD/linux-$v/pcpu-replay
+	nest() { # nest NAME: --results of $tmp/NAME.trace into $tmp/nest.out
+		"$R" --results "$tmp/$1.trace" >"$tmp/nest.out" 2>"$tmp/nest.err"
+	}
+	echo "scenario: nested $v: an atomic alloc at each of the three releases of a populating alloc; expected: all three in chunk 0, the outer in a new chunk"
+	nest nest-populate; st=$?
+	check "nested $v: populate: exit $st, results" sh -c "[ $st -eq 0 ] &&
+		grep -q '^alloc 1 chunk 1 off 0\$' '$tmp/nest.out' &&
+		[ \$(grep -c '^alloc [234] chunk 0 off ' '$tmp/nest.out') -eq 3 ]"
+	echo "scenario: nested $v: a free and then an atomic alloc inside a populating alloc; expected: the atomic alloc takes the freed place"
+	nest nest-free; st=$?
+	first=$(sed -n 's/^alloc 0 //p' "$tmp/nest.out")
+	check "nested $v: free then alloc: exit $st, alloc 2 at '$first'" sh -c \
+		"[ $st -eq 0 ] && [ -n '$first' ] && grep -qx 'alloc 2 $first' '$tmp/nest.out'"
+	echo "scenario: nested $v: a sleeping alloc and a balance inside a free (no mutex held); expected: the alloc creates chunk 1"
+	nest nest-sleeping; st=$?
+	check "nested $v: sleeping inside free: exit $st" sh -c \
+		"[ $st -eq 0 ] && grep -qx 'alloc 2 chunk 1 off 0' '$tmp/nest.out'"
+	echo "scenario: nested $v: a sleeping alloc where an atomic one found no room; expected: it creates chunk 1, the atomic one still fails"
+	nest nest-atomic-fails; st=$?
+	check "nested $v: inside a failing atomic alloc: exit $st" sh -c \
+		"[ $st -eq 0 ] && grep -qx 'alloc 1 chunk 1 off 0' '$tmp/nest.out' &&
+		grep -qx 'alloc 0 fail' '$tmp/nest.out'"
+	echo "scenario: nested $v: an atomic alloc and a free at the balance work's releases; expected: it runs to the end"
+	nest nest-balance; st=$?
+	check "nested $v: inside the balance work: exit $st" test $st -eq 0
+	[ $st -eq 0 ] || head -n 3 "$tmp/nest.err" >&2
+done
 
 # 4. grading: a hint finding fails the run unless PCPU_NONFATAL says hint
 #    (or names the check),
@@ -351,9 +477,9 @@ for v in $VERSIONS; do
 	check "triage $v: summary" test "$(head -n 1 "$o/out")" = \
 		"triage: 5 inputs, 2 buckets, 1 passed, 0 unreadable (backend linux-$v-vm)"
 	check "triage $v: 2 x right_free named linux-right-free-promoted-scan" grep -q \
-		'^2 x check=right_free op=alloc chunk=first fault=no | known: linux-right-free-promoted-scan | smallest: ' "$o/out"
+		'^2 x check=right_free op=alloc chunk=first fault=no nested=no | known: linux-right-free-promoted-scan | smallest: ' "$o/out"
 	check "triage $v: 2 x scan_hint named linux-scan-hint-equal-before" grep -q \
-		'^2 x check=scan_hint op=free chunk=first fault=no | known: linux-scan-hint-equal-before | smallest: ' "$o/out"
+		'^2 x check=scan_hint op=free chunk=first fault=no nested=no | known: linux-scan-hint-equal-before | smallest: ' "$o/out"
 	check "triage $v: exactly 2 bucket lines and no notes" \
 		test "$(wc -l <"$o/out")" -eq 3
 	# the slot-walk reproducer fails a check of this kernel (first_free,
@@ -378,7 +504,7 @@ for v in $VERSIONS; do
 	} >"$o/created.trace"
 	PCPU_NONFATAL=none "$TRI" --report="$o/created.txt" "$o/created.trace" >/dev/null 2>&1
 	check "triage $v: first_free in a created chunk is the known finding, in another chunk" grep -q \
-		'^1 x check=first_free op=alloc chunk=created fault=no | known: linux-first-free-middle-block (the same check, operation and fault flag in a created chunk; its reproducer.s is first) | ' \
+		'^1 x check=first_free op=alloc chunk=created fault=no nested=no | known: linux-first-free-middle-block (the same check, operation and fault flag in a created chunk; its reproducer.s is first) | ' \
 		"$o/created.txt"
 	"$TRI" --report="$o/created-default.txt" "$o/created.trace" >/dev/null 2>&1
 	check "triage $v: a benign finding does not fail by default" \
@@ -390,7 +516,7 @@ for v in $VERSIONS; do
 	check "triage $v: PCPU_NONFATAL=scan_hint: summary" test "$(head -n 1 "$o/nf.txt")" = \
 		"triage: 5 inputs, 1 buckets, 3 passed, 0 unreadable (backend linux-$v-vm, PCPU_NONFATAL=scan_hint)"
 	check "triage $v: PCPU_NONFATAL=scan_hint: right_free still named" grep -q \
-		'^2 x check=right_free op=alloc chunk=first fault=no | known: linux-right-free-promoted-scan | ' "$o/nf.txt"
+		'^2 x check=right_free op=alloc chunk=first fault=no nested=no | known: linux-right-free-promoted-scan | ' "$o/nf.txt"
 	check "triage $v: PCPU_NONFATAL=scan_hint: no note on the hidden finding" sh -c \
 		"! grep -q '^known finding' '$o/nf.txt'"
 	# the first artifact of a 6.12 campaign from an empty corpus: one
@@ -402,7 +528,7 @@ for v in $VERSIONS; do
 		>"$o/end.trace"
 	"$TRI" --report="$o/end.txt" "$o/end.trace" >/dev/null 2>&1
 	check "triage $v: hint_same_run at op=end named after the free findings" grep -q \
-		'^1 x check=hint_same_run op=end chunk=first fault=no | known: linux-scan-hint-absorbed or linux-scan-hint-inside-contig (at the end-of-run frees; its reproducer frees itself) | ' \
+		'^1 x check=hint_same_run op=end chunk=first fault=no nested=no | known: linux-scan-hint-absorbed or linux-scan-hint-inside-contig (at the end-of-run frees; its reproducer frees itself) | ' \
 		"$o/end.txt"
 done
 
@@ -517,7 +643,7 @@ PCPU_FIXES=map-unwind "$BUILD/pcpu-triage" --report="$tmp/area-map.txt" "$c" >/d
 check "triage area-map: summary" test "$(head -n 1 "$tmp/area-map.txt")" = \
 	"triage: $((nlinux + 1)) inputs, 1 buckets, $nlinux passed, 0 unreadable (fixes map-unwind)"
 check "triage area-map: the noisy linux crash is align-pow2 there" grep -q \
-	'^1 x check=overlap op=alloc chunk=first fault=no | known: align-pow2 | ' "$tmp/area-map.txt"
+	'^1 x check=overlap op=alloc chunk=first fault=no nested=no | known: align-pow2 | ' "$tmp/area-map.txt"
 check "triage area-map: no linux finding named, no notes about them" sh -c \
 	"! grep -Eq 'known: linux-|^known finding' '$tmp/area-map.txt'"
 

@@ -34,22 +34,22 @@ export PCPU_FIXES=none
 
 # 1. pcpu-replay --signature: the known findings, a pass, several inputs
 check "signature of $SW_KNOWN" test "$(sig "$SW_KNOWN")" = \
-	"signature check=hang op=alloc chunk=none fault=no"
+	"signature check=hang op=alloc chunk=none fault=no nested=no"
 check "signature of $AP_KNOWN" test "$(sig "$AP_KNOWN")" = \
-	"signature check=overlap op=alloc chunk=first fault=no"
+	"signature check=overlap op=alloc chunk=first fault=no nested=no"
 check "noisy slot-walk signature (a fault fired first)" \
 	test "$(sig tests/minimize/slot-walk-noisy.trace)" = \
-	"signature check=hang op=alloc chunk=none fault=yes"
+	"signature check=hang op=alloc chunk=none fault=yes nested=no"
 check "noisy align-pow2 signature" \
 	test "$(sig tests/minimize/align-pow2-noisy.trace)" = \
-	"signature check=overlap op=alloc chunk=first fault=yes"
+	"signature check=overlap op=alloc chunk=first fault=yes nested=no"
 # the chunk kinds: align-pow2 in the reserved chunk and in a created one
 printf 'geometry cpus=2 unit=45056 static=24576 reserved=8192 dyn=12288\nalloc 12 reserved\nalloc 4 align=12 reserved\n' >"$tmp/reserved.trace"
 printf 'geometry cpus=2\nalloc 16384\nalloc 12\nalloc 4 align=12\n' >"$tmp/created.trace"
 check "signature names the reserved chunk" test "$(sig "$tmp/reserved.trace")" = \
-	"signature check=overlap op=alloc chunk=reserved fault=no"
+	"signature check=overlap op=alloc chunk=reserved fault=no nested=no"
 check "signature names a created chunk" test "$(sig "$tmp/created.trace")" = \
-	"signature check=overlap op=alloc chunk=created fault=no"
+	"signature check=overlap op=alloc chunk=created fault=no nested=no"
 check "signature pass with the fix" test "$(sig --fix=slot-walk "$SW_KNOWN")" = \
 	"signature pass"
 st=0
@@ -120,7 +120,7 @@ check "--exact keeps the fault flag" sh -c \
 	"cp tests/minimize/slot-walk-noisy.trace '$tmp/exact.trace' &&
 	 '$MIN' -q --exact '$tmp/exact.trace' 2>/dev/null &&
 	 '$REPLAY' -q --signature '$tmp/exact.trace.min.trace' |
-	 grep -qx 'signature check=hang op=alloc chunk=none fault=yes'"
+	 grep -qx 'signature check=hang op=alloc chunk=none fault=yes nested=no'"
 
 # 3. pcpu-minimize errors: exit 2 with one line naming the problem
 expect_error() { # NAME PATTERN COMMAND...
@@ -170,15 +170,15 @@ check "triage summary" test "$(head -1 "$tmp/triage.out")" = \
 	"triage: 9 inputs, 4 buckets, 2 passed, 1 unreadable (fixes none)"
 bucket() { grep -c "^$1 x $2 | $3 | smallest: " "$tmp/triage.out" || true; }
 check "bucket: 2 noisy slot-walk" test "$(bucket 2 \
-	'check=hang op=alloc chunk=none fault=yes' 'known: slot-walk-hang')" -eq 1
+	'check=hang op=alloc chunk=none fault=yes nested=no' 'known: slot-walk-hang')" -eq 1
 check "bucket: 1 slot-walk reproducer" test "$(bucket 1 \
-	'check=hang op=alloc chunk=none fault=no' 'known: slot-walk-hang')" -eq 1
+	'check=hang op=alloc chunk=none fault=no nested=no' 'known: slot-walk-hang')" -eq 1
 check "bucket: 2 noisy align-pow2" test "$(bucket 2 \
-	'check=overlap op=alloc chunk=first fault=yes' 'known: align-pow2')" -eq 1
+	'check=overlap op=alloc chunk=first fault=yes nested=no' 'known: align-pow2')" -eq 1
 check "bucket: 1 align-pow2 reproducer" test "$(bucket 1 \
-	'check=overlap op=alloc chunk=first fault=no' 'known: align-pow2')" -eq 1
+	'check=overlap op=alloc chunk=first fault=no nested=no' 'known: align-pow2')" -eq 1
 check "smallest reproducer: fewest operations, then bytes" \
-	grep -q "fault=yes | known: slot-walk-hang | smallest: $c/crash-sw-noisy (48 ops," "$tmp/triage.out"
+	grep -q "fault=yes nested=no | known: slot-walk-hang | smallest: $c/crash-sw-noisy (48 ops," "$tmp/triage.out"
 check "unreadable input listed" grep -q "^unreadable: $c/unreadable.trace:2:" "$tmp/triage.out"
 check "report file written as printed" cmp -s "$tmp/triage.out" "$c/triage.txt"
 "$TRIAGE" -q --report="$tmp/r.txt" "$c" >"$tmp/q.out" 2>&1 || true

@@ -62,5 +62,6 @@ void suite_backing(void);
 void suite_signature(void);
 void suite_check_index(void);
 void suite_sweep(void);
+void suite_points(void);
 
 #endif /* PCPU_FUZZ_TEST_H */

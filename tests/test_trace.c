@@ -856,18 +856,18 @@ static void test_fixes(void)
 
 	fixes = 99;
 	EXPECT_EQ(fixes_parse("align-pow2,x", &fixes, err, sizeof(err)), -1);
-	EXPECT_STR(err, "unknown fix 'x' (known: align-pow2, slot-walk, map-unwind, all)");
+	EXPECT_STR(err, "unknown fix 'x' (known: align-pow2, slot-walk, map-unwind, pop-fail-count, all)");
 	EXPECT_EQ(fixes, 99);
 	EXPECT_EQ(fixes_parse("ALL", &fixes, err, sizeof(err)), -1);
 	EXPECT_STR(err,
-		   "unknown fix 'ALL' (known: align-pow2, slot-walk, map-unwind, all)");
+		   "unknown fix 'ALL' (known: align-pow2, slot-walk, map-unwind, pop-fail-count, all)");
 	EXPECT_EQ(fixes_parse("slot-walk,", &fixes, err, sizeof(err)), -1);
-	EXPECT_STR(err, "unknown fix '' (known: align-pow2, slot-walk, map-unwind, all)");
+	EXPECT_STR(err, "unknown fix '' (known: align-pow2, slot-walk, map-unwind, pop-fail-count, all)");
 	EXPECT_EQ(fixes_parse("align-pow2 slot-walk", &fixes, err, sizeof(err)),
 		  -1);
 	EXPECT_STR(
 		err,
-		"unknown fix 'align-pow2 slot-walk' (known: align-pow2, slot-walk, map-unwind, all)");
+		"unknown fix 'align-pow2 slot-walk' (known: align-pow2, slot-walk, map-unwind, pop-fail-count, all)");
 
 	s = print_fixes(0);
 	EXPECT_STR(s, "none");
@@ -876,10 +876,10 @@ static void test_fixes(void)
 	EXPECT_STR(s, "slot-walk");
 	free(s);
 	s = print_fixes(PCPU_FIX_ALL);
-	EXPECT_STR(s, "align-pow2,slot-walk,map-unwind");
+	EXPECT_STR(s, "align-pow2,slot-walk,map-unwind,pop-fail-count");
 	free(s);
 	/* The printed list parses back to the same set. */
-	EXPECT_EQ(fixes_parse("align-pow2,slot-walk,map-unwind", &fixes, err, sizeof(err)),
+	EXPECT_EQ(fixes_parse("align-pow2,slot-walk,map-unwind,pop-fail-count", &fixes, err, sizeof(err)),
 		  0);
 	EXPECT_EQ(fixes, PCPU_FIX_ALL);
 
@@ -894,7 +894,7 @@ static void test_fixes(void)
 	EXPECT_EQ(fixes_from_env(&fixes, err, sizeof(err)), -1);
 	EXPECT_STR(
 		err,
-		"PCPU_FIXES: unknown fix 'bogus' (known: align-pow2, slot-walk, map-unwind, all)");
+		"PCPU_FIXES: unknown fix 'bogus' (known: align-pow2, slot-walk, map-unwind, pop-fail-count, all)");
 
 	if (saved_copy)
 		setenv("PCPU_FIXES", saved_copy, 1);

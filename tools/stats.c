@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	      "skipped).\n"
 	      "\n"
 	      "  --fix=LIST    kernel-bug fixes to switch on: comma-separated names\n"
-	      "                (align-pow2, slot-walk, map-unwind), all or none; overrides PCPU_FIXES\n"
+	      "                (align-pow2, slot-walk, map-unwind, pop-fail-count), all or none; overrides PCPU_FIXES\n"
 	      "  -h, --help    this text\n"
 	      "\n"
 	      "Exit status: 0 every input passed every check, 1 some input failed\n"
@@ -61,6 +61,26 @@ static int run_one(const char *path, struct trace *t, struct run_options *opt)
 	}
 	free(buf);
 	return ret;
+}
+
+/*
+ * Nested operations run, and every preemption point the backend can name
+ * with how often it was reached (docs/interleavings.md): a point at 0 is
+ * a window no input has opened yet.
+ */
+static void print_points(const struct run_stats *s)
+{
+	const char *const *names = backend_preempt_points();
+	int missed = 0, i;
+
+	printf("  nested operations run           %lu\n", s->nested_ran);
+	for (i = 0; names[i] && i < RUN_POINTS_MAX; i++) {
+		printf("  point %-25s %lu\n", names[i], s->points_reached[i]);
+		missed += !s->points_reached[i];
+	}
+	if (s->points_other)
+		printf("  point (not listed)              %lu\n", s->points_other);
+	printf("  points never reached            %d of %d\n", missed, i);
 }
 
 static void print_summary(const struct run_stats *s, unsigned long inputs,
@@ -100,6 +120,7 @@ static void print_summary(const struct run_stats *s, unsigned long inputs,
 	       c->faults_fired[PCPU_FAULT_VMAP]);
 	printf("  pages populated                 %lu (depopulated %lu)\n",
 	       c->pages_populated, c->pages_depopulated);
+	print_points(s);
 }
 
 int main(int argc, char **argv)

@@ -17,6 +17,7 @@ static const struct {
 	{ "align-pow2", PCPU_FIX_ALIGN_POW2 },
 	{ "slot-walk", PCPU_FIX_SLOT_WALK },
 	{ "map-unwind", PCPU_FIX_MAP_UNWIND },
+	{ "pop-fail-count", PCPU_FIX_POP_FAIL_COUNT },
 };
 
 #define NR_FIX_NAMES (sizeof(fix_names) / sizeof(fix_names[0]))
@@ -85,7 +86,7 @@ int fixes_parse(const char *list, unsigned *out, char *err, size_t errlen)
 			if (err && errlen)
 				snprintf(
 					err, errlen,
-					"unknown fix '%s' (known: align-pow2, slot-walk, map-unwind, all)",
+					"unknown fix '%s' (known: align-pow2, slot-walk, map-unwind, pop-fail-count, all)",
 					q);
 			return -1;
 		}

@@ -24,6 +24,15 @@ struct parser {
 	/* freed[id] != 0 once `free id` was parsed; grown on demand. */
 	unsigned char *freed;
 	size_t freed_cap;
+	/* the open block of nested operations (docs/interleavings.md §4) */
+	bool in_block;
+	unsigned int block_line;
+	size_t outer;		   /* index of the block's outer op in t->ops */
+	unsigned int block_min_id; /* ids from here on are not handed out yet */
+	size_t block_ops;
+	bool have_at;
+	char at[TRACE_POINT_MAX];
+	unsigned int at_nth;
 	char *err;
 	size_t errlen;
 };
@@ -238,6 +247,10 @@ static int parse_free(struct parser *p, const char *pos, const char *end,
 	/* Only ids of earlier alloc lines exist (nr_allocs counts them). */
 	if (id >= p->t->nr_allocs)
 		return parse_error(p, "free of unknown id %zu", id);
+	if (p->in_block && id >= p->block_min_id)
+		return parse_error(p,
+				   "free %zu: allocation %zu is made in the same block",
+				   id, id);
 
 	if (id >= p->freed_cap) {
 		cap = p->t->nr_allocs;
@@ -299,52 +312,246 @@ static int parse_fail(struct parser *p, const char *pos, const char *end,
 	return 0;
 }
 
+/* One operation's words (not geometry) into op; its kind is set here. */
+static int parse_op(struct parser *p, const struct trace_word *w,
+		    const char *pos, const char *end, struct trace_op *op)
+{
+	struct trace_word extra;
+	char q[TRACE_QUOTE_MAX];
+
+	if (trace_word_is(w, "alloc")) {
+		op->kind = OP_ALLOC;
+		return parse_alloc(p, pos, end, op);
+	}
+	if (trace_word_is(w, "free")) {
+		op->kind = OP_FREE;
+		return parse_free(p, pos, end, op);
+	}
+	if (trace_word_is(w, "balance")) {
+		op->kind = OP_BALANCE;
+		return trace_next_word(&pos, end, &extra) ?
+			       extra_argument(p, &extra, "balance") :
+			       0;
+	}
+	if (trace_word_is(w, "fail")) {
+		op->kind = OP_FAIL;
+		return parse_fail(p, pos, end, op);
+	}
+	trace_quote_word(w, q, sizeof(q));
+	return parse_error(p, "unknown operation '%s'", q);
+}
+
+static int append_op(struct parser *p, const struct trace_op *op)
+{
+	if (p->t->nr_ops >= TRACE_MAX_OPS)
+		return parse_error(p, "too many operations (max %d)",
+				   TRACE_MAX_OPS);
+	if (trace_append(p->t, op))
+		return parse_error(p, "out of memory");
+	p->seen_op = true;
+	return 0;
+}
+
+/* What a refused nesting is called in its error message. */
+static const char *mutex_op_name(const struct trace_op *op)
+{
+	return op->kind == OP_BALANCE ? "balance" : "alloc (sleeping)";
+}
+
+static bool point_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-';
+}
+
+/* name is a point name: [a-z0-9_-], 1 to TRACE_POINT_MAX - 1 bytes. */
+static int set_point(struct parser *p, const struct trace_word *name)
+{
+	char q[TRACE_QUOTE_MAX];
+	size_t i;
+	bool ok = name->len > 0 && name->len < TRACE_POINT_MAX;
+
+	for (i = 0; ok && i < name->len; i++)
+		ok = point_char(name->s[i]);
+	if (!ok) {
+		trace_quote_word(name, q, sizeof(q));
+		return parse_error(p, "bad point name '%s'", q);
+	}
+	memcpy(p->at, name->s, name->len);
+	p->at[name->len] = '\0';
+	return 0;
+}
+
+/*
+ * `at NAME:`, `at NAME :`, `at NAME K:` or `at NAME K :`, the `at` already
+ * read; *pos is left after the colon.
+ */
+static int parse_at(struct parser *p, const char **pos, const char *end)
+{
+	struct trace_word name, w;
+	size_t nth = 1;
+
+	if (!trace_next_word(pos, end, &name))
+		return parse_error(p, "missing POINT after 'at'");
+	if (name.len > 1 && name.s[name.len - 1] == ':') {
+		name.len--;
+		goto done;
+	}
+	if (!trace_next_word(pos, end, &w))
+		return parse_error(p, "missing ':' after the point");
+	if (!trace_word_is(&w, ":")) {
+		if (w.s[0] < '0' || w.s[0] > '9')
+			return parse_error(p, "missing ':' after the point");
+		bool colon = w.len > 1 && w.s[w.len - 1] == ':';
+		struct trace_word colon_w;
+
+		if (colon)
+			w.len--;
+		if (parse_value(p, &w, "occurrence", TRACE_MAX_AT_NTH, &nth))
+			return -1;
+		if (nth == 0)
+			return parse_error(p, "occurrence must be at least 1");
+		if (!colon && (!trace_next_word(pos, end, &colon_w) ||
+			       !trace_word_is(&colon_w, ":")))
+			return parse_error(p, "missing ':' after the point");
+	}
+done:
+	if (set_point(p, &name))
+		return -1;
+	p->at_nth = (unsigned int)nth;
+	p->have_at = true;
+	return 0;
+}
+
+/* One nested operation of the open block, from [pos, end) (not blank). */
+static int parse_nested(struct parser *p, const char *pos, const char *end)
+{
+	const struct trace_op *outer = &p->t->ops[p->outer];
+	struct trace_op op = { .line = p->line, .nested = true };
+	struct trace_word w;
+
+	if (!trace_next_word(&pos, end, &w))
+		return 0;
+	if (trace_word_is(&w, "at")) {
+		if (parse_at(p, &pos, end))
+			return -1;
+		if (!trace_next_word(&pos, end, &w))
+			return parse_error(p,
+					   "missing operation after 'at %s:'",
+					   p->at);
+	} else if (!p->have_at) {
+		return parse_error(
+			p,
+			"missing 'at POINT:' before the first nested operation");
+	}
+	if (trace_word_is(&w, "geometry"))
+		return parse_error(p, "geometry cannot nest");
+	memcpy(op.at, p->at, sizeof(op.at));
+	op.at_nth = p->at_nth;
+	if (parse_op(p, &w, pos, end, &op))
+		return -1;
+	if (!trace_nest_allowed(outer, &op))
+		return parse_error(
+			p,
+			"%s cannot run inside %s: it needs pcpu_alloc_mutex, which the outer operation holds",
+			mutex_op_name(&op),
+			outer->kind == OP_BALANCE ? "balance" :
+						    "a sleeping alloc");
+	p->block_ops++;
+	/* the outer op may move when ops[] grows */
+	return append_op(p, &op);
+}
+
+/*
+ * The text of the open block on one line: nested operations separated by
+ * `;`, the last one possibly followed by the `}` that closes the block.
+ */
+static int parse_block_text(struct parser *p, const char *pos,
+			    const char *end)
+{
+	for (;;) {
+		const char *semi = memchr(pos, ';', (size_t)(end - pos));
+		const char *seg_end = semi ? semi : end;
+		const char *last = seg_end, *close;
+		bool closing = false;
+
+		if (memchr(pos, '{', (size_t)(seg_end - pos)))
+			return parse_error(p, "nesting is one level deep");
+		while (last > pos && (last[-1] == ' ' || last[-1] == '\t'))
+			last--;
+		if (last > pos && last[-1] == '}') {
+			closing = true;
+			last--;
+		}
+		close = memchr(pos, '}', (size_t)(last - pos));
+		if (close)
+			return parse_error(p, "'}' must end the block");
+		if (parse_nested(p, pos, last))
+			return -1;
+		if (closing) {
+			struct trace_word w;
+			const char *rest = seg_end;
+
+			if (!p->block_ops)
+				return parse_error(p, "empty block");
+			p->in_block = false;
+			if (semi && (rest = semi + 1, trace_next_word(&rest, end, &w)))
+				return parse_error(p, "text after '}'");
+			return 0;
+		}
+		if (!semi)
+			return 0;
+		pos = semi + 1;
+	}
+}
+
 /* One line without its line end; comments and blank lines yield nothing. */
 static int parse_line(struct parser *p, const char *pos, const char *end)
 {
 	const char *hash = memchr(pos, '#', (size_t)(end - pos));
+	const char *brace, *op_end;
 	struct trace_op op = { 0 };
-	char q[TRACE_QUOTE_MAX];
 	struct trace_word w;
-	int ret;
+	unsigned int min_id;
 
 	if (hash)
 		end = hash;
-	if (!trace_next_word(&pos, end, &w))
-		return 0;
+	if (p->in_block)
+		return parse_block_text(p, pos, end);
 
-	if (trace_word_is(&w, "geometry"))
+	brace = memchr(pos, '{', (size_t)(end - pos));
+	op_end = brace ? brace : end;
+	if (!trace_next_word(&pos, op_end, &w)) {
+		if (brace)
+			return parse_error(p, "'{' without an operation");
+		return 0;
+	}
+	if (trace_word_is(&w, "}"))
+		return parse_error(p, "'}' without an open block");
+	if (trace_word_is(&w, "geometry")) {
+		if (brace)
+			return parse_error(p, "geometry cannot open a block");
 		return parse_geometry(p, pos, end);
+	}
 
 	op.line = p->line;
-	if (trace_word_is(&w, "alloc")) {
-		op.kind = OP_ALLOC;
-		ret = parse_alloc(p, pos, end, &op);
-	} else if (trace_word_is(&w, "free")) {
-		op.kind = OP_FREE;
-		ret = parse_free(p, pos, end, &op);
-	} else if (trace_word_is(&w, "balance")) {
-		op.kind = OP_BALANCE;
-		ret = trace_next_word(&pos, end, &w) ?
-			      extra_argument(p, &w, "balance") :
-			      0;
-	} else if (trace_word_is(&w, "fail")) {
-		op.kind = OP_FAIL;
-		ret = parse_fail(p, pos, end, &op);
-	} else {
-		trace_quote_word(&w, q, sizeof(q));
-		return parse_error(p, "unknown operation '%s'", q);
-	}
-	if (ret)
-		return ret;
+	min_id = p->t->nr_allocs;
+	if (parse_op(p, &w, pos, op_end, &op))
+		return -1;
+	if (brace && op.kind == OP_FAIL)
+		return parse_error(p, "fail cannot open a block");
+	if (append_op(p, &op))
+		return -1;
+	if (!brace)
+		return 0;
 
-	if (p->t->nr_ops >= TRACE_MAX_OPS)
-		return parse_error(p, "too many operations (max %d)",
-				   TRACE_MAX_OPS);
-	if (trace_append(p->t, &op))
-		return parse_error(p, "out of memory");
-	p->seen_op = true;
-	return 0;
+	p->in_block = true;
+	p->block_line = p->line;
+	p->outer = p->t->nr_ops - 1;
+	p->block_min_id = min_id;
+	p->block_ops = 0;
+	p->have_at = false;
+	return parse_block_text(p, brace + 1, end);
 }
 
 /* Line number (1-based) of byte offset off. */
@@ -419,6 +626,9 @@ int trace_parse_text(const char *name, const char *text, size_t len,
 			break;
 		pos = next;
 	}
+	if (!ret && p.in_block)
+		ret = parse_error(&p, "block opened on line %u is not closed",
+				  p.block_line);
 
 	free(p.freed);
 	if (ret)

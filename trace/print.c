@@ -32,7 +32,8 @@ void trace_print_geometry(FILE *f, const struct pcpu_geometry *g)
 		g->reserved_size, g->dyn_size);
 }
 
-void trace_print_op(FILE *f, const struct trace_op *op)
+/* The words of one operation, without a line end. */
+static void print_op_words(FILE *f, const struct trace_op *op)
 {
 	switch (op->kind) {
 	case OP_ALLOC:
@@ -44,13 +45,12 @@ void trace_print_op(FILE *f, const struct trace_op *op)
 			fputs(" atomic", f);
 		if (op->reserved)
 			fputs(" reserved", f);
-		fputc('\n', f);
 		break;
 	case OP_FREE:
-		fprintf(f, "free %u\n", op->id);
+		fprintf(f, "free %u", op->id);
 		break;
 	case OP_BALANCE:
-		fputs("balance\n", f);
+		fputs("balance", f);
 		break;
 	case OP_FAIL:
 		fprintf(f, "fail %s", trace_fault_name(op->fault));
@@ -59,20 +59,59 @@ void trace_print_op(FILE *f, const struct trace_op *op)
 		/* 0 is the default, and the only value older traces have */
 		if (op->after)
 			fprintf(f, " after %u", op->after);
-		fputc('\n', f);
 		break;
 	default:
 		/* A comment, so a corrupted op cannot print as a valid one. */
-		fprintf(f, "# unknown operation kind %d\n", (int)op->kind);
+		fprintf(f, "# unknown operation kind %d", (int)op->kind);
 		break;
+	}
+}
+
+/* `at POINT:` or `at POINT K:` (docs/interleavings.md §4), then the op. */
+static void print_nested_words(FILE *f, const struct trace_op *op)
+{
+	fprintf(f, "at %.*s", TRACE_POINT_MAX - 1, op->at);
+	if (op->at_nth != 1)
+		fprintf(f, " %u", op->at_nth);
+	fputs(": ", f);
+	print_op_words(f, op);
+}
+
+void trace_print_op(FILE *f, const struct trace_op *op)
+{
+	if (op->nested)
+		print_nested_words(f, op);
+	else
+		print_op_words(f, op);
+	fputc('\n', f);
+}
+
+void trace_print_ops(FILE *f, const struct trace *t, size_t n)
+{
+	size_t i;
+
+	if (n > t->nr_ops)
+		n = t->nr_ops;
+	for (i = 0; i < n; i++) {
+		const struct trace_op *op = &t->ops[i];
+
+		if (op->nested) {
+			/* a block's lines; a stray nested op prints as a
+			 * comment, never as a top-level one */
+			fputs(i > 0 ? "\t" : "# orphan: ", f);
+			print_nested_words(f, op);
+			fputc('\n', f);
+			if (i > 0 && (i + 1 == n || !t->ops[i + 1].nested))
+				fputs("}\n", f);
+			continue;
+		}
+		print_op_words(f, op);
+		fputs(i + 1 < n && t->ops[i + 1].nested ? " {\n" : "\n", f);
 	}
 }
 
 void trace_print(FILE *f, const struct trace *t)
 {
-	size_t i;
-
 	trace_print_geometry(f, &t->geo);
-	for (i = 0; i < t->nr_ops; i++)
-		trace_print_op(f, &t->ops[i]);
+	trace_print_ops(f, t, t->nr_ops);
 }

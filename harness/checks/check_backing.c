@@ -95,9 +95,11 @@ int check_backing_after_op(struct run_ctx *c, const struct trace_op *op)
 
 	check_geom_get(c->b, &g);
 	page_events(c->b, &events, &created);
-	if (op->kind != OP_BALANCE && events == c->backing_events)
+	/* a block may have populated anywhere: look everywhere after one */
+	if (op->kind != OP_BALANCE && !c->op_had_nested &&
+	    events == c->backing_events)
 		return 0;
-	if (op->kind == OP_ALLOC && c->allocs[op->id].live) {
+	if (op->kind == OP_ALLOC && c->allocs[op->id].live && !c->op_had_nested) {
 		a = &c->allocs[op->id];
 		if (created == c->backing_created) {
 			from = check_pfn_down(&g, a->off) - 1;

@@ -25,7 +25,8 @@
  * chunks are not candidates.  Atomic requests need every page of the fit
  * populated (pcpu_is_populated).  A call during which a fault fired or the
  * fake memory ran out is not judged: the failure or the new chunk may be
- * the fault's.
+ * the fault's; nor is one inside which a preemption hook ran another
+ * operation (checks_alloc_post says why).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -38,6 +39,20 @@
 #define MAX_DIRTY 32
 #define MAX_PENDING 4
 
+/*
+ * What checks_alloc_pre() records for one backend_alloc, before the
+ * kernel runs.  A preemption hook may run allocations inside another one
+ * (include/pcpu.h), so there is one frame per allocation in progress, the
+ * innermost last.  ops is the count of operations started when it was
+ * taken: if it moved by the end, another operation ran inside this one.
+ */
+struct pre_frame {
+	unsigned long created, faults, exhausted, ops;
+	const void **handle; /* each chunk's slot, handle by handle */
+	int *slot;
+	int nr, cap;
+};
+
 static struct {
 	const struct backend *owner;
 	unsigned long gen;
@@ -46,12 +61,10 @@ static struct {
 	int nr_dirty;
 	struct pcpu_finding pending[MAX_PENDING];
 	int nr_pending;
-	/* before the kernel ran: counters, and each chunk's slot */
-	bool have_pre;
-	unsigned long created, faults, exhausted;
-	const void **pre_handle;
-	int *pre_slot;
-	int nr_pre, cap_pre;
+	/* allocations in progress; the frames outlive instances (grown only) */
+	struct pre_frame *frames;
+	int depth, nr_frames;
+	unsigned long ops; /* alloc, free and balance calls seen */
 	/* the judged fit */
 	int fit_chunk, fit_off;
 	char why[256];
@@ -65,16 +78,14 @@ static unsigned long instance_gen(void)
 /* a new instance starts with everything to check and nothing pending */
 static void sync_instance(const struct backend *b)
 {
-	const void **h = st.pre_handle;
-	int *sl = st.pre_slot, cap = st.cap_pre;
+	struct pre_frame *frames = st.frames;
+	int nr_frames = st.nr_frames;
 
 	if (st.owner == b && st.gen == instance_gen())
 		return;
 	memset(&st, 0, sizeof(st));
-	/* the arrays outlive instances (grown only) */
-	st.pre_handle = h;
-	st.pre_slot = sl;
-	st.cap_pre = cap;
+	st.frames = frames;
+	st.nr_frames = nr_frames;
 	st.owner = b;
 	st.gen = instance_gen();
 	st.all_dirty = true;
@@ -182,21 +193,33 @@ static bool explain(const struct kglue_chunk *c, size_t size, int bits,
 void checks_alloc_pre(struct backend *b, const struct pcpu_alloc_req *req)
 {
 	struct kglue_chunk *cs;
+	struct pre_frame *f;
 	int n;
 
 	(void)req;
 	sync_instance(b);
-	st.have_pre = true;
-	st.faults = faults_now(b, &st.exhausted);
-	st.created = b->counters.chunks_created;
+	st.ops++;
+	if (st.depth == st.nr_frames) {
+		int nr = st.nr_frames ? 2 * st.nr_frames : 2;
+		struct pre_frame *fs = realloc(st.frames, sizeof(*fs) * (size_t)nr);
+
+		if (!fs)
+			abort();
+		memset(fs + st.nr_frames, 0,
+		       sizeof(*fs) * (size_t)(nr - st.nr_frames));
+		st.frames = fs;
+		st.nr_frames = nr;
+	}
+	f = &st.frames[st.depth++];
+	f->ops = st.ops;
+	f->faults = faults_now(b, &f->exhausted);
+	f->created = b->counters.chunks_created;
 	n = kglue_chunks(NULL, 0);
-	if (n > st.cap_pre) {
-		st.cap_pre = n * 2;
-		st.pre_handle = realloc(st.pre_handle,
-					sizeof(*st.pre_handle) * (size_t)st.cap_pre);
-		st.pre_slot = realloc(st.pre_slot,
-				      sizeof(*st.pre_slot) * (size_t)st.cap_pre);
-		if (!st.pre_handle || !st.pre_slot)
+	if (n > f->cap) {
+		f->cap = n * 2;
+		f->handle = realloc(f->handle, sizeof(*f->handle) * (size_t)f->cap);
+		f->slot = realloc(f->slot, sizeof(*f->slot) * (size_t)f->cap);
+		if (!f->handle || !f->slot)
 			abort();
 	}
 	cs = malloc(sizeof(*cs) * (size_t)(n ? n : 1));
@@ -204,19 +227,19 @@ void checks_alloc_pre(struct backend *b, const struct pcpu_alloc_req *req)
 		abort();
 	kglue_chunks(cs, n);
 	for (int i = 0; i < n; i++) {
-		st.pre_handle[i] = cs[i].handle;
-		st.pre_slot[i] = cs[i].slot;
+		f->handle[i] = cs[i].handle;
+		f->slot[i] = cs[i].slot;
 	}
-	st.nr_pre = n;
+	f->nr = n;
 	free(cs);
 }
 
 /* the chunk's slot before the call, or INT_MIN for a chunk it created */
-static int pre_slot(const void *handle)
+static int pre_slot(const struct pre_frame *f, const void *handle)
 {
-	for (int i = 0; i < st.nr_pre; i++)
-		if (st.pre_handle[i] == handle)
-			return st.pre_slot[i];
+	for (int i = 0; i < f->nr; i++)
+		if (f->handle[i] == handle)
+			return f->slot[i];
 	return INT_MIN;
 }
 
@@ -226,7 +249,7 @@ static int pre_slot(const void *handle)
  * miss anywhere leaves the call unjudged (the kernel may have met that
  * chunk first).
  */
-static bool undocumented_fit(struct backend *b,
+static bool undocumented_fit(struct backend *b, const struct pre_frame *f,
 			     const struct pcpu_alloc_req *req)
 {
 	size_t align = req->align < 4 ? 4 : req->align;
@@ -258,7 +281,7 @@ static bool undocumented_fit(struct backend *b,
 		if (cs[i].reserved != reserved_only || cs[i].isolated ||
 		    cs[i].free_bytes < (int)size)
 			continue;
-		cs[i].slot = pre_slot(cs[i].handle);
+		cs[i].slot = pre_slot(f, cs[i].handle);
 		if (cs[i].slot == INT_MIN)
 			continue;
 		kglue_chunk_maps(cs[i].handle, &map, &bound, &map_bits);
@@ -302,10 +325,21 @@ static void pend(const char *check, const struct pcpu_alloc_req *req,
 		 st.fit_off, st.why);
 }
 
+/*
+ * A call is judged only when nothing else explains its outcome: no fault
+ * fired and the fake memory did not run out meanwhile, and no other
+ * operation ran inside it (at a preemption point).  Another CPU's free
+ * can open a fit after the kernel's search passed, its allocation can
+ * create the chunk this one then uses: the truth before the call no
+ * longer says what the kernel's search saw.  Allocations nested inside
+ * another are judged like any: the outer one holds its area and any
+ * half-built chunk off the lists, where neither search looks.
+ */
 void checks_alloc_post(struct backend *b, const struct pcpu_alloc_req *req,
 		       const struct pcpu_alloc_res *res)
 {
 	unsigned long exhausted, faults;
+	const struct pre_frame *f;
 
 	sync_instance(b);
 	faults = faults_now(b, &exhausted);
@@ -318,26 +352,28 @@ void checks_alloc_post(struct backend *b, const struct pcpu_alloc_req *req,
 		/* a failed populate frees the area again, in some chunk */
 		st.all_dirty = true;
 	}
-	if (!st.have_pre || faults != st.faults || exhausted != st.exhausted) {
-		st.have_pre = false;
+	if (!st.depth) /* no checks_alloc_pre in this instance */
 		return;
-	}
-	st.have_pre = false;
+	f = &st.frames[--st.depth];
+	if (faults != f->faults || exhausted != f->exhausted || st.ops != f->ops)
+		return;
 	if (res->status != PCPU_OK) {
-		if (undocumented_fit(b, req))
+		if (undocumented_fit(b, f, req))
 			pend("fit_missed", req, "failed");
-	} else if (b->counters.chunks_created != st.created) {
-		if (undocumented_fit(b, req))
+	} else if (b->counters.chunks_created != f->created) {
+		if (undocumented_fit(b, f, req))
 			pend("chunk_created_with_fit", req, "created a chunk");
 	}
 }
 
+/* frees and balances count as operations that may run inside an alloc */
 void checks_free_pre(struct backend *b, uintptr_t ptr)
 {
 	struct kglue_chunk c;
 	unsigned long off;
 
 	sync_instance(b);
+	st.ops++;
 	if (ptr)
 		mark_dirty(kglue_chunk_of(ptr, &c, &off));
 }
@@ -345,6 +381,7 @@ void checks_free_pre(struct backend *b, uintptr_t ptr)
 void checks_balance_post(struct backend *b)
 {
 	sync_instance(b);
+	st.ops++; /* after the kernel ran, but before any outer call ends */
 	st.all_dirty = true;
 }
 

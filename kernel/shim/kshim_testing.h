@@ -149,6 +149,8 @@ void kshim_lock(bool *held, const char *name, bool sleeps, const char *file,
 		int line);
 void kshim_unlock(bool *held, const char *name, bool sleeps,
 		  const char *file, int line);
+void kshim_spin_unlock(bool *held, const char *name, const char *file,
+		       int line, const char *func);
 void kshim_assert_held(bool held, const char *name, const char *file,
 		       int line);
 void kshim_might_sleep(const char *file, int line);
@@ -159,14 +161,21 @@ void kshim_might_sleep(const char *file, int line);
 		(flags) = 1;                                                \
 		kshim_lock(&(l)->held, (l)->name, false, __FILE__, __LINE__); \
 	} while (0)
+/*
+ * Releasing a spinlock also passes the kernel function doing it
+ * (__func__ where the macro expands, inside the unmodified kernel file):
+ * a release of pcpu_lock is a preemption point, named after that
+ * function (docs/interleavings.md §2.2, shim_rt.c).
+ */
 #define spin_unlock_irqrestore(l, flags)                                    \
 	do {                                                                \
 		(void)(flags);                                              \
-		kshim_unlock(&(l)->held, (l)->name, false, __FILE__, __LINE__); \
+		kshim_spin_unlock(&(l)->held, (l)->name, __FILE__, __LINE__, \
+				  __func__);                                \
 	} while (0)
 #define spin_lock_irq(l) kshim_lock(&(l)->held, (l)->name, false, __FILE__, __LINE__)
 #define spin_unlock_irq(l)                                                  \
-	kshim_unlock(&(l)->held, (l)->name, false, __FILE__, __LINE__)
+	kshim_spin_unlock(&(l)->held, (l)->name, __FILE__, __LINE__, __func__)
 #define mutex_lock(m) kshim_lock(&(m)->held, (m)->name, true, __FILE__, __LINE__)
 #define mutex_lock_killable(m) (mutex_lock(m), 0)
 #define mutex_unlock(m) kshim_unlock(&(m)->held, (m)->name, true, __FILE__, __LINE__)

@@ -4,10 +4,12 @@
  * shared tool does.  Instances (one at a time, refused geometries named),
  * refused requests counted as the kernel's WARN, injected faults, a
  * chunk's life followed through the views, each geometry taking its own
- * first-chunk setup, and the snapshot: corpus traces run through the
- * shared harness (every check after every operation) give the same
- * results in one process, after other traces and another geometry, as the
- * first time, and a restored instance is the one setup left.  Random
+ * first-chunk setup, the preemption point (preempt.c: a hook running
+ * operations at the releases of pcpu_lock), and the snapshot: corpus
+ * traces run through the shared harness (every check after every
+ * operation) give the same results in one process, after other traces and
+ * another geometry, as the first time, and a restored instance is the one
+ * setup left.  Random
  * workloads, minimising and timing are the shared tools' (pcpu-soak,
  * pcpu-minimize, pcpu-bench of build/linux-<v>/, tests/suite-linux.sh).
  *
@@ -20,9 +22,10 @@
 #include "backend_linux.h"
 #include "check.h"
 #include "ktest.h"
+#include "preempt.h"
 
 static const char *name = "linux-smoke";
-static int passed, failed;
+int passed, failed; /* preempt.h: its CHECKs count here too */
 
 /* findings that only count here: the hint findings are the checks' tests' */
 #define SMOKE_NONFATAL (PCPU_GRADE_HINT | PCPU_GRADE_BENIGN)
@@ -363,6 +366,7 @@ int main(int argc, char **argv)
 	test_setup_path(&g1, "embed");
 	test_setup_path(&g2, "arch");
 	test_setup_path(&g3, "generic");
+	test_preempt(&g1, km);
 	printf("%s: %d passed, %d failed\n", name, passed, failed);
 	return failed != 0;
 }
