@@ -27,13 +27,19 @@ inc_tools/lib := $(inc_tools)
 inc_tools/bench_calls.c := $(inc_tools) -I$(ALLOC_DIR)
 inc_tests := -Iinclude -Itests -I$(ALLOC_DIR) -Ioracle -Itrace -Iharness -Iharness/checks -Ifuzzers -Itools/lib
 inc_tests/mutator := $(inc_tests)
-inc_kernel := -Iinclude
-inc_kernel/tests := -Iinclude -Itests
+# kernel/: its memory model (kernel/mem/) is reached by the backend and
+# the checks only through mem.h, and needs nothing beyond the shim; its
+# checks (kernel/checks/) see the backend's internals, never its tests.
+# kernel/ is on its own path: checks/checks.h names glue.h unqualified.
+inc_kernel := -Iinclude -Ikernel -Ikernel/mem -Ikernel/checks
+inc_kernel/mem := -Iinclude
+inc_kernel/checks := -Iinclude -Ikernel -Ikernel/mem
+inc_kernel/tests := -Iinclude -Itests -Iharness -Ioracle -Ikernel -Ikernel/mem -Ikernel/checks
 # the flags of a file: its own, else its folder's, else include/ alone
 src_inc = $(or $(inc_$(1)),$(inc_$(patsubst %/,%,$(dir $(1)))),-Iinclude)
 INCLUDES = $(call src_inc,$<)
 INC_FOLDERS := allocator trace oracle harness harness/checks fuzzers tools tools/lib tools/bench_calls.c \
-	tests tests/mutator kernel kernel/tests
+	tests tests/mutator kernel kernel/mem kernel/checks kernel/tests
 # plain `make` builds the replay driver and the encoder (the rule below is
 # only the first one written down)
 .DEFAULT_GOAL := all
@@ -71,6 +77,8 @@ TEST_SRC := $(wildcard tests/*.c)
 # what the tools share (tools/lib/), and pcpu-replay's own sources
 TOOLS_LIB_SRC := $(wildcard tools/lib/*.c)
 REPLAY_SRC := tools/replay.c tools/replay_expect.c tools/sandbox.c $(TOOLS_LIB_SRC)
+SOAK_SRC := tools/soak.c $(TOOLS_LIB_SRC)
+BENCH_SRC := tools/bench.c
 # the files built without coverage feedback (NOCOV_SRC)
 include mk/nocov.mk
 
@@ -143,7 +151,7 @@ $(BUILD)/pcpu-encode: $(call obj,tools/encode.c) $(LIB_OBJ)
 # every compact geometry header against this backend (docs/byte-format.md)
 $(BUILD)/pcpu-geometry-census: $(call obj,tools/geometry_census.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-$(BUILD)/pcpu-soak: $(call obj,tools/soak.c $(TOOLS_LIB_SRC)) $(LIB_OBJ)
+$(BUILD)/pcpu-soak: $(call obj,$(SOAK_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/unit-tests: $(call obj,$(TEST_SRC)) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
@@ -161,7 +169,7 @@ $(BUILD)/fuzz-pcpu-unchecked: $(BUILD)/fuzz-obj/fuzzers/fuzz_pcpu_unchecked.o $(
 # under the sanitized build's page model (allocator/host_vm.h)
 $(BUILD)/pcpu-bench-calls: $(call obj,tools/bench_calls.c) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $^ -o $@
-$(BUILD)/fast/pcpu-bench: $(call fast,tools/bench.c $(LIB_SRC))
+$(BUILD)/fast/pcpu-bench: $(call fast,$(BENCH_SRC) $(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $^ -o $@
 $(BUILD)/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
@@ -237,7 +245,7 @@ help:
 	@echo "  make find-known    time to find each known 4.9 bug from an empty corpus, with and without the mutator"
 	@echo "  make mutants       plant bugs in copies of allocator/ and fuzz each (MUTANTS=, MUTANT_TIME=, MUTANT_RUNS=, MUTANT_SEEDS=corpus|empty|both)"
 	@echo "  make linux         fetch, verify and build the real 6.1 / 6.12 / 7.2 mm/percpu.c backend"
-	@echo "  make linux-test    run its smoke tests; make linux-tools: its pcpu-replay, fuzz-pcpu, pcpu-minimize, pcpu-triage"
+	@echo "  make linux-test    run its smoke tests; make linux-tools: its fuzz-pcpu, pcpu-replay, -minimize, -triage, -soak, -bench"
 	@echo "  make linux-pin V=6.12 [PKG=version]  check and record a new Debian revision of the kernel sources"
 	@echo "  make fresh-check   make test and a short make fuzz in a fresh minimal Debian 12 root (debootstrap)"
 	@echo "  make oss-fuzz      the ClusterFuzzLite build (.clusterfuzzlite/build.sh runs it: CC, CFLAGS, LIB_FUZZING_ENGINE)"

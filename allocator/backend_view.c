@@ -57,16 +57,11 @@ void backend_chunk(const struct backend *b, int idx,
 {
 	const struct pcpu_chunk *chunk = chunk_at(b, idx);
 
-
 	out->id = chunk->id;
 	out->kind = chunk->kind;
 	out->base_addr = chunk->base_addr;
 	out->free_size = chunk->free_size;
 	out->contig_hint = chunk->contig_hint;
-	out->map = chunk->map;
-	out->map_used = chunk->map_used;
-	out->map_alloc = chunk->map_alloc;
-	out->first_free = chunk->first_free;
 	out->nr_populated = chunk->nr_populated;
 	out->populated = chunk->populated;
 	/* a boot chunk's block 0 covers the static area (and, for the
@@ -79,7 +74,6 @@ void backend_chunk(const struct backend *b, int idx,
 		out->area_end = chunk->map[chunk->map_used] & ~1;
 	}
 	out->slot = chunk_slot_of(b, chunk);
-	out->on_extend_list = !list_empty(&chunk->map_extend_list);
 }
 
 void backend_global(const struct backend *b, struct pcpu_global_view *out)
@@ -96,15 +90,26 @@ void backend_global(const struct backend *b, struct pcpu_global_view *out)
 	out->counters = b->counters;
 }
 
-int backend_slot_list(const struct backend *b, int slot, int *ids, int max)
+/*
+ * The ids of the chunks on list h, head first, where each chunk is linked
+ * through the list_head at offset member: up to max in ids; the count.
+ */
+static int chunk_ids(const struct list_head *h, size_t member, int *ids,
+		     int max)
 {
-	const struct list_head *h = &b->pcpu_slot[slot];
 	int n = 0;
 
 	for (const struct list_head *p = h->next; p != h; p = p->next, n++)
 		if (n < max)
-			ids[n] = list_entry(p, struct pcpu_chunk, list)->id;
+			ids[n] = ((const struct pcpu_chunk *)((const char *)p -
+							      member))->id;
 	return n;
+}
+
+int backend_slot_list(const struct backend *b, int slot, int *ids, int max)
+{
+	return chunk_ids(&b->pcpu_slot[slot], offsetof(struct pcpu_chunk, list),
+			 ids, max);
 }
 
 int backend_area_map(const struct backend *b, int idx,
@@ -112,24 +117,20 @@ int backend_area_map(const struct backend *b, int idx,
 {
 	const struct pcpu_chunk *chunk = chunk_at(b, idx);
 
-	out->map = chunk->map;
-	out->map_used = chunk->map_used;
-	out->map_alloc = chunk->map_alloc;
-	out->first_free = chunk->first_free;
-	out->on_extend_list = !list_empty(&chunk->map_extend_list);
+	*out = (struct pcpu_area_map_view){
+		.map = chunk->map,
+		.map_used = chunk->map_used,
+		.map_alloc = chunk->map_alloc,
+		.first_free = chunk->first_free,
+		.on_extend_list = !list_empty(&chunk->map_extend_list),
+	};
 	return 0;
 }
 
 int backend_extend_queue(const struct backend *b, int *ids, int max)
 {
-	const struct list_head *h = &b->pcpu_map_extend_chunks;
-	int n = 0;
-
-	for (const struct list_head *p = h->next; p != h; p = p->next, n++)
-		if (n < max)
-			ids[n] = list_entry(p, struct pcpu_chunk,
-					    map_extend_list)->id;
-	return n;
+	return chunk_ids(&b->pcpu_map_extend_chunks,
+			 offsetof(struct pcpu_chunk, map_extend_list), ids, max);
 }
 
 /* One ASan shadow read per page under poison; no answer under mprotect. */

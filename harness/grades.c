@@ -76,12 +76,10 @@ int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen)
 	const char *v = getenv("PCPU_NONFATAL");
 	char msg[200];
 
+	/* unset: the default policy; set, the list replaces it */
 	memset(out, 0, sizeof(*out));
-	if (!v) {
-		out->grades = PCPU_GRADE_BENIGN; /* the default policy */
-		return 0;
-	}
-	if (!grades_parse(v, out, msg, sizeof(msg)))
+	out->grades = PCPU_GRADE_BENIGN;
+	if (!v || !grades_parse(v, out, msg, sizeof(msg)))
 		return 0;
 	if (err && errlen)
 		snprintf(err, errlen, "PCPU_NONFATAL: %s", msg);

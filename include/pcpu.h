@@ -115,11 +115,6 @@ struct pcpu_chunk_view {
 	uintptr_t base_addr; /* CPU c's copy of offset o: base_addr + unit_offset[c] + o */
 	long free_size;
 	int contig_hint;
-	/* area map (area-map backend) */
-	const int *map; /* map_used + 1 entries, bit 0 = in use */
-	int map_used;
-	int map_alloc;
-	int first_free;
 	/* pages */
 	int nr_populated;
 	const unsigned long *populated; /* bitmap of unit_pages bits */
@@ -133,7 +128,7 @@ struct pcpu_chunk_view {
 	long area_start, area_end;
 	/* list placement */
 	int slot;     /* slot list the chunk is on; -1 when on none */
-	bool on_extend_list;
+	/* the area map and the extension queue: include/pcpu_area_map.h */
 };
 
 /* Counted events: the port turns kernel warnings into numbers. */

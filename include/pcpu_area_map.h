@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What only the area-map backend has (allocator/, docs/allocator.md §5):
- * a chunk's area map and the deferred map-extension queue.  Read-only,
- * like the views of pcpu.h; included only by the files that read them
- * (the area-map checks, the state printer, the port's tests), never by
- * trace/ or kernel/ (tests/check-includes.sh), except kernel/backend_view.c,
- * whose stubs say the real kernel has neither.
+ * a chunk's area map and the deferred map-extension queue, which struct
+ * pcpu_chunk_view leaves out.  Read-only, like the views of pcpu.h;
+ * included by the port that offers them and by the files that read them:
+ * the area-map checks, the state printer and the port's tests, and by
+ * kernel/backend_view.c, whose stubs say the real kernel has neither.
+ * tests/check-includes.sh names those files (AREA_MAP) and fails on any
+ * other.
  */
 #ifndef PCPU_FUZZ_PCPU_AREA_MAP_H
 #define PCPU_FUZZ_PCPU_AREA_MAP_H

@@ -236,4 +236,4 @@ void backend_default_geometry(struct pcpu_geometry *g)
 	*g = backend_geometry_check(&def, err, sizeof(err)) ? big_dyn : def;
 }
 
-/* backend_check(): kernel/checks_backend.c */
+/* backend_check(): kernel/checks/checks_backend.c */

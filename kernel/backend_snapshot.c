@@ -154,9 +154,6 @@ void linux_back_to_snapshot(void)
 int linux_boot(struct backend *b, const struct pcpu_geometry *g, char *err,
 	       size_t errlen)
 {
-	struct kglue_geometry kg = { g->cpus, g->page_size, g->unit_size,
-				     g->static_size, g->reserved_size,
-				     g->dyn_size };
 	struct mem_config mc;
 
 	linux_snap.have_post = false;
@@ -168,7 +165,7 @@ int linux_boot(struct backend *b, const struct pcpu_geometry *g, char *err,
 	kshim_configure(g->cpus, g->page_size, mem_static_section(),
 			g->static_size);
 	b->booting = true;
-	linux_snap.path = kglue_boot(&kg);
+	linux_snap.path = kglue_boot(g);
 	b->booting = false;
 	if (first_chunk_record(&linux_snap.fc, g->static_size))
 		REFUSE("linux backend: out of memory recording the first chunk");

@@ -3,10 +3,9 @@
  * The read-only views of include/pcpu.h over the real kernel's chunks.
  * Chunks are listed in id order (r, 0, then created chunks by creation),
  * with the first chunk's offsets and pages counted from the start of the
- * unit, as the trace format counts them.  The area-map-only fields have
- * no bitmap-era meaning and are empty: map NULL, map_used, map_alloc and
- * first_free 0, on_extend_list false; include/pcpu_area_map.h's calls
- * say the same (backend_area_map -1, no extension queue).
+ * unit, as the trace format counts them.  The bitmap era has neither an
+ * area map nor a map-extension queue: include/pcpu_area_map.h's calls say
+ * so (backend_area_map -1, an empty queue).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,7 +198,7 @@ int backend_slot_list(const struct backend *b, int slot, int *ids, int max)
 }
 
 /* Not supported: the kernel's pages live in its own fake memory
- * (kernel/mem_*.c), whose checks are kernel/checks_backend.c's. */
+ * (kernel/mem/), whose checks are kernel/checks/checks_backend.c's. */
 int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 			  int from, int to, unsigned long *bits)
 {

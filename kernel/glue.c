@@ -22,7 +22,7 @@
 
 #include "shim/kshim.h"
 #include "glue.h"
-#include "mem.h"
+#include "mem/mem.h"
 #include "shim_rt.h"
 
 /*
@@ -69,7 +69,7 @@ size_t kglue_dynamic_early_size(void)
 }
 
 /* Would pcpu_embed_first_chunk(reserved, dyn, PAGE_SIZE) build g? */
-static bool embed_builds(const struct kglue_geometry *g, size_t reserved,
+static bool embed_builds(const struct pcpu_geometry *g, size_t reserved,
 			 size_t dyn)
 {
 	size_t size_sum = PFN_ALIGN(g->static_size + reserved +
@@ -85,7 +85,7 @@ static bool embed_builds(const struct kglue_geometry *g, size_t reserved,
  * CPU c in unit c, and lay the first chunk out the way the embedding
  * helper does (static copy in every unit, unit tails given back).
  */
-static void arch_first_chunk(const struct kglue_geometry *g)
+static void arch_first_chunk(const struct pcpu_geometry *g)
 {
 	size_t size_sum = g->static_size + g->reserved_size + g->dyn_size;
 	struct pcpu_alloc_info *ai = pcpu_alloc_alloc_info(1, nr_cpu_ids);
@@ -120,7 +120,7 @@ static void arch_first_chunk(const struct kglue_geometry *g)
 	pcpu_free_alloc_info(ai);
 }
 
-enum kglue_setup kglue_boot(const struct kglue_geometry *g)
+enum kglue_setup kglue_boot(const struct pcpu_geometry *g)
 {
 	enum kglue_setup path;
 	unsigned long delta;
@@ -310,4 +310,4 @@ void kglue_global(struct kglue_global *out)
 }
 
 /* the checks that read the kernel's internals, in this same unit */
-#include "glue_checks.c"
+#include "checks/glue_checks.c"

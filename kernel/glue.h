@@ -2,7 +2,8 @@
 /*
  * What the glue translation unit (the unmodified mm/percpu.c plus thin
  * accessors, kernel/glue.c) offers the rest of the linux backend, in
- * plain types.  Chunks are opaque handles (struct pcpu_chunk pointers).
+ * plain types and include/pcpu.h's geometry.  Chunks are opaque handles
+ * (struct pcpu_chunk pointers).
  */
 #ifndef KGLUE_H
 #define KGLUE_H
@@ -11,14 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct kglue_geometry {
-	unsigned int cpus;
-	size_t page_size;
-	size_t unit_size;
-	size_t static_size;
-	size_t reserved_size;
-	size_t dyn_size;
-};
+#include "pcpu.h"
 
 /* Which of the kernel's ways to build the first chunk a geometry took. */
 enum kglue_setup {
@@ -61,7 +55,7 @@ bool kglue_is_km(void);
 /* PERCPU_DYNAMIC_EARLY_SIZE: the smallest dyn the kernel's setup accepts */
 size_t kglue_dynamic_early_size(void);
 /* Run the kernel's first-chunk setup (geometry already checked). */
-enum kglue_setup kglue_boot(const struct kglue_geometry *g);
+enum kglue_setup kglue_boot(const struct pcpu_geometry *g);
 
 uintptr_t kglue_alloc(size_t size, size_t align, bool reserved, bool atomic);
 void kglue_free(uintptr_t ptr);

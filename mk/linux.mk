@@ -15,10 +15,9 @@ linux_src = $(BUILD)/kernel-src/linux-$(1)
 linux_dir = $(BUILD)/linux-$(1)
 
 # Version-independent objects, built like every other object ($(BUILD)/obj).
-LINUX_COMMON_SRC := kernel/shim_rt.c kernel/mem_phys.c kernel/mem_memblock.c \
-	kernel/mem_vm.c kernel/mem_heap.c kernel/mem_snapshot.c kernel/kstate.c \
+LINUX_COMMON_SRC := kernel/shim_rt.c $(wildcard kernel/mem/mem_*.c) kernel/kstate.c \
 	kernel/backend_linux.c kernel/backend_snapshot.c \
-	kernel/backend_calls.c kernel/backend_view.c $(wildcard kernel/checks_*.c)
+	kernel/backend_calls.c kernel/backend_view.c $(wildcard kernel/checks/checks_*.c)
 LINUX_COMMON_OBJ := $(call obj,$(LINUX_COMMON_SRC))
 # The glue object of a version and flavour (vm, km): link it with
 # LINUX_COMMON_OBJ and LINUX_LDFLAGS to get include/pcpu.h.
@@ -33,11 +32,13 @@ LINUX_LDFLAGS :=
 # &pos->list with the head.  The kernel's own UBSan leaves that check off
 # where unaligned access is cheap, as on x86-64 (CONFIG_UBSAN_ALIGNMENT),
 # and so do we, for this one object only.  Include order: the generated stubs, the kernel's
-# include/ (linux/percpu.h only), then its mm/ (percpu.c and friends).
+# include/ (linux/percpu.h only), then its mm/ (percpu.c and friends);
+# quoted includes also look in kernel/shim and include/ (glue.h's pcpu.h),
+# and the generated preempt_points.h is found in its build folder, gen-vm/ or gen-km/ (below).
 linux_glue_cflags = -std=gnu11 -Wall -Wextra -Werror -g -fno-omit-frame-pointer \
 	$(CFLAGS) $(SAN) -fno-sanitize=alignment -fno-strict-aliasing -MMD -MP \
 	-I$(LINUX_SHIM) -I$(call linux_src,$(1))/include -I$(call linux_src,$(1))/mm \
-	-iquote kernel/shim -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM) \
+	-iquote kernel/shim -iquote include -DKGLUE_VERSION='"$(1)"' $(if $(filter km,$(2)),-DKGLUE_KM) \
 	-I$(call linux_points_dir,$(1),$(2))
 
 # The preemption points of a version and flavour: the functions of the
@@ -101,59 +102,66 @@ $(call linux_glue,$(1),$(2)): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
 endef
 $(foreach v,$(LINUX_VERSIONS),$(foreach f,vm km,$(eval $(call LINUX_VERSION_RULES,$(v),$(f)))))
 
+# What the harness programs of a kernel link besides their own sources:
+# harness and its checks, oracle, trace and byte decoder, and the backend.
+# kernel/checks/checks_*.c hold the backend's own graded checks
+# (backend_check).
+LINUX_HARNESS_SRC := $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
+LINUX_CHECKS_SRC := $(wildcard kernel/checks/checks_*.c)
+LINUX_BACKEND_SRC := $(LINUX_COMMON_SRC) $(filter-out $(LINUX_COMMON_SRC),$(LINUX_CHECKS_SRC))
+# kernel/tests/ktest.c: a trace through the harness, for the kernel's tests
+LINUX_KTEST_OBJ = $(call obj,kernel/tests/ktest.c $(LINUX_HARNESS_SRC) $(LINUX_BACKEND_SRC))
+
 # The smoke tests of a version: vm (the default backend) and km.
-LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/smoke_run.c kernel/tests/preempt.c
+LINUX_SMOKE_SRC := kernel/tests/smoke.c kernel/tests/preempt.c kernel/tests/ktest_checks.c
 define LINUX_SMOKE_RULES
-$(call linux_dir,$(1))/linux-smoke: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_COMMON_OBJ) \
+$(call linux_dir,$(1))/linux-smoke: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_KTEST_OBJ) \
 		$(call linux_glue,$(1),vm)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
-$(call linux_dir,$(1))/linux-smoke-km: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_COMMON_OBJ) \
+$(call linux_dir,$(1))/linux-smoke-km: $(call obj,$(LINUX_SMOKE_SRC)) $(LINUX_KTEST_OBJ) \
 		$(call linux_glue,$(1),km)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
 linux-$(1): $(call linux_dir,$(1))/linux-smoke $(call linux_dir,$(1))/linux-smoke-km
 endef
 $(foreach v,$(LINUX_VERSIONS),$(eval $(call LINUX_SMOKE_RULES,$(v))))
 
-# Build and run every smoke test.
+# Build and run every smoke test (from the top folder: they read corpus/).
 .PHONY: linux-test
 linux-test: linux
 	@rc=0; for v in $(LINUX_VERSIONS); do for t in linux-smoke linux-smoke-km; do \
 		$(call linux_dir,$$v)/$$t || rc=1; done; done; exit $$rc
 
-# The harness on top of the linux backend: the same
-# programs as the area-map build, from the same sources (harness and its
-# checks, oracle, trace, byte decoder, tools/replay.c, fuzzers/fuzz_pcpu.c), linked
-# with the kernel backend instead of allocator/, one directory per kernel:
-# $(BUILD)/linux-<v>/pcpu-replay, fuzz-pcpu (libFuzzer) and afl-pcpu
-# (AFL++), and the campaign tools pcpu-minimize and pcpu-triage
-# (mk/campaign-tools.mk's source lists).  The vm flavour, the kernel's
-# default.  kernel/checks_*.c hold the backend's own graded checks
-# (backend_check); until they exist, backend_calls.c's weak placeholder
-# finds nothing.
-LINUX_HARNESS_SRC := $(ORACLE_SRC) $(CHECK_SRC) $(TRACE_SRC) $(HARNESS_SRC) $(INPUT_SRC)
-LINUX_CHECKS_SRC := $(wildcard kernel/checks_*.c)
-LINUX_BACKEND_SRC := $(LINUX_COMMON_SRC) $(filter-out $(LINUX_COMMON_SRC),$(LINUX_CHECKS_SRC))
-LINUX_TOOLS := pcpu-replay fuzz-pcpu afl-pcpu pcpu-minimize pcpu-triage
+# The harness on top of the linux backend: the same programs as the
+# area-map build, from the same sources, linked with the kernel backend
+# instead of allocator/, one directory per kernel: $(BUILD)/linux-<v>/
+# pcpu-replay, fuzz-pcpu (libFuzzer) and afl-pcpu (AFL++), the campaign
+# tools pcpu-minimize and pcpu-triage (mk/campaign-tools.mk's source
+# lists), pcpu-soak (random inputs, every check) and pcpu-bench (the
+# checks' cost; sanitized here, unlike the area map's), and
+# pcpu-geometry-census.  The vm flavour, the kernel's default.
+LINUX_TOOLS := pcpu-replay pcpu-geometry-census pcpu-minimize pcpu-triage \
+	pcpu-soak pcpu-bench
+linux_tool_src_pcpu-replay = $(REPLAY_SRC)
+linux_tool_src_pcpu-geometry-census = tools/geometry_census.c
+linux_tool_src_pcpu-minimize = $(MINIMIZE_SRC)
+linux_tool_src_pcpu-triage = $(TRIAGE_SRC)
+linux_tool_src_pcpu-soak = $(SOAK_SRC)
+linux_tool_src_pcpu-bench = $(BENCH_SRC)
 linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
 linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 
-# kernel/checks_*.c get no coverage feedback, like harness/checks/check_*.c:
+# kernel/checks/checks_*.c get no coverage feedback, like harness/checks/check_*.c:
 # mk/nocov.mk lists them, the Makefile's rules build them.
 
-define LINUX_HARNESS_RULES
-$(call linux_dir,$(1))/pcpu-replay: $(call obj,$(REPLAY_SRC) $(LINUX_HARNESS_SRC) \
+# LINUX_TOOL_RULE VERSION TOOL: the sanitized TOOL of one kernel
+define LINUX_TOOL_RULE
+$(call linux_dir,$(1))/$(2): $(call obj,$(linux_tool_src_$(2)) $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
 	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
-$(call linux_dir,$(1))/pcpu-geometry-census: $(call obj,tools/geometry_census.c \
-		$(LINUX_HARNESS_SRC) $(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
-	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
-$(call linux_dir,$(1))/pcpu-minimize: $(call obj,$(MINIMIZE_SRC) $(LINUX_HARNESS_SRC) \
-		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
-	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
-$(call linux_dir,$(1))/pcpu-triage: $(call obj,$(TRIAGE_SRC) $(LINUX_HARNESS_SRC) \
-		$(LINUX_BACKEND_SRC)) $(call linux_glue,$(1),vm)
-	$$(CC) $$(ALL_CFLAGS) $$^ $$(LINUX_LDFLAGS) -o $$@
+endef
+$(foreach v,$(LINUX_VERSIONS),$(foreach t,$(LINUX_TOOLS),$(eval $(call LINUX_TOOL_RULE,$(v),$(t)))))
 
+define LINUX_HARNESS_RULES
 # the kernel file with libFuzzer's coverage, sections renamed as above
 $(call linux_fuzz_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.c \
 		$(LINUX_SHIM)/.stamp kernel/state-sections.sh $(call linux_points,$(1),vm)
@@ -191,14 +199,12 @@ $(call linux_dir,$(1))/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LINUX_
 		$$(LINUX_LDFLAGS) -o $$@
 
 .PHONY: linux-$(1)-tools
-linux-$(1)-tools: $(call linux_dir,$(1))/pcpu-replay $(call linux_dir,$(1))/fuzz-pcpu \
-		$(call linux_dir,$(1))/pcpu-minimize $(call linux_dir,$(1))/pcpu-triage \
-		$(call linux_dir,$(1))/pcpu-geometry-census
+linux-$(1)-tools: $(call linux_dir,$(1))/fuzz-pcpu $(addprefix $(call linux_dir,$(1))/,$(LINUX_TOOLS))
 endef
 $(foreach v,$(LINUX_VERSIONS),$(eval $(call LINUX_HARNESS_RULES,$(v))))
 
-# `make linux-tools`: pcpu-replay, fuzz-pcpu, pcpu-minimize and
-# pcpu-triage of every version (afl-pcpu on demand: make
-# $(BUILD)/linux-6.12/afl-pcpu, or make afl BACKEND=...).
+# `make linux-tools`: fuzz-pcpu and LINUX_TOOLS of every version
+# (afl-pcpu on demand: make $(BUILD)/linux-6.12/afl-pcpu, or make afl
+# BACKEND=...).
 .PHONY: linux-tools
 linux-tools: $(addprefix linux-,$(addsuffix -tools,$(LINUX_VERSIONS)))

@@ -6,7 +6,7 @@
 # (mk/mutants.mk) and ClusterFuzzLite's (mk/oss-fuzz.mk, which
 # .clusterfuzzlite/build.sh runs).  Read by the Makefile before any rule.
 #
-# - the checks (harness/checks/check_*.c, kernel/checks_*.c) recompute invariants
+# - the checks (harness/checks/check_*.c, kernel/checks/checks_*.c) recompute invariants
 #   over every chunk after every operation: their branches say nothing new
 #   about the allocator, and instrumented they cost more than the
 #   allocator itself;
@@ -20,7 +20,7 @@
 # - the read-only views the checks call (backend_view.c);
 # - the custom mutator (fuzzers/mutator.c): its branches say nothing about
 #   the allocator.
-NOCOV_SRC := $(wildcard harness/checks/check_*.c) $(wildcard kernel/checks_*.c) \
+NOCOV_SRC := $(wildcard harness/checks/check_*.c) $(wildcard kernel/checks/checks_*.c) \
 	$(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c \
 	fuzzers/mutator.c

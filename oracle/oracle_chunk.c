@@ -61,9 +61,7 @@ void oracle_block_insert(struct oracle_chunk *c, int idx, long start,
 void oracle_block_remove(struct oracle_chunk *c, int idx)
 {
 	oracle_chunk_changed(c);
-	memmove(c->blocks + idx, c->blocks + idx + 1,
-		(size_t)(c->nr_blocks - idx - 1) * sizeof(*c->blocks));
-	c->nr_blocks--;
+	oracle_array_drop(c->blocks, sizeof(*c->blocks), &c->nr_blocks, idx);
 }
 
 /*

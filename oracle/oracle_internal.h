@@ -71,6 +71,8 @@ static inline void oracle_chunk_changed(struct oracle_chunk *c)
 
 /* oracle_util.c */
 void *oracle_xrealloc(void *p, size_t n, size_t elem);
+/* Drop element i of an array of *nr elements of size bytes, in order. */
+void oracle_array_drop(void *base, size_t size, int *nr, int i);
 long oracle_pfn_down(const struct oracle *o, long x);
 long oracle_pfn_up(const struct oracle *o, long x);
 long oracle_align(long x, long a);

@@ -138,13 +138,11 @@ void oracle_destroy_chunk(struct oracle *o, struct oracle_chunk *c)
 		oracle_idlist_remove(&o->slots[c->slot], c->id);
 	if (c->on_extend_list)
 		oracle_idlist_remove(&o->extend_queue, c->id);
-	for (i = 0; i < o->nr_chunks; i++) {
-		if (o->chunks[i] != c)
-			continue;
-		memmove(o->chunks + i, o->chunks + i + 1,
-			(size_t)(o->nr_chunks - i - 1) * sizeof(*o->chunks));
-		o->nr_chunks--;
-		break;
-	}
+	for (i = 0; i < o->nr_chunks; i++)
+		if (o->chunks[i] == c) {
+			oracle_array_drop(o->chunks, sizeof(*o->chunks),
+					  &o->nr_chunks, i);
+			break;
+		}
 	oracle_chunk_free(c);
 }

@@ -33,14 +33,11 @@ bool oracle_idlist_remove(struct oracle_idlist *l, int id)
 {
 	int i;
 
-	for (i = 0; i < l->nr; i++) {
-		if (l->ids[i] != id)
-			continue;
-		memmove(l->ids + i, l->ids + i + 1,
-			(size_t)(l->nr - i - 1) * sizeof(*l->ids));
-		l->nr--;
-		return true;
-	}
+	for (i = 0; i < l->nr; i++)
+		if (l->ids[i] == id) {
+			oracle_array_drop(l->ids, sizeof(*l->ids), &l->nr, i);
+			return true;
+		}
 	return false;
 }
 

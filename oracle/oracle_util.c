@@ -4,8 +4,17 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "oracle_internal.h"
+
+void oracle_array_drop(void *base, size_t size, int *nr, int i)
+{
+	char *at = (char *)base + (size_t)i * size;
+
+	memmove(at, at + size, (size_t)(*nr - i - 1) * size);
+	(*nr)--;
+}
 
 /*
  * The oracle is a test tool: running out of memory is not a behaviour it

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Sourced by the scripts that talk to apt (ensure-deps.sh, fetch-kernel.sh,
-# pin-kernel.sh).  Every apt call goes through apt_locked, which holds one
-# machine-wide lock: `make -j` starts several of these scripts at once, and
-# an `apt-get update` running while another script chooses a package makes
-# the choice depend on which one won the race.  The lock is flock(1) from
-# util-linux, which every Debian system has (it is Essential).
+# Sourced by the scripts that talk to apt (ensure-deps.sh, and through
+# kernel-deb.sh fetch-kernel.sh and pin-kernel.sh).  Every apt call goes
+# through apt_locked, which holds one machine-wide lock: `make -j` starts
+# several of these scripts at once, and an `apt-get update` running while
+# another script chooses a package makes the choice depend on which one
+# won the race.  The lock is flock(1) from util-linux, which every Debian
+# system has (it is Essential).
 #
 # APT_LOCK (default /tmp/percpu-fuzz-apt.lock) names the lock file; dpkg's
 # own lock is waited for too (DPkg::Lock::Timeout), so an unrelated apt run

@@ -34,27 +34,10 @@ set -eu
 
 me=fetch-kernel.sh
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/apt.sh"
-
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-	echo "usage: scripts/fetch-kernel.sh VERSION [DEST]   (VERSION: a kernel/linux-VERSION.sha256)" >&2
-	exit 2
-fi
-ver=$1
-root=$(cd "$here/.." && pwd)
-build=${BUILD:-build}
-dest=${2:-$build/kernel-src/linux-$ver}
-list=$root/kernel/linux-$ver.sha256
-pkg=linux-source-$ver
-debdir=$build/kernel-src/deb
 . "$here/kernel-deb.sh"
 
-known=$(cd "$root/kernel" && ls linux-*.sha256 2>/dev/null |
-	sed 's/^linux-//; s/\.sha256$//' | tr '\n' ' ' | sed 's/ $//')
-if [ ! -f "$list" ]; then
-	echo "$me: version '$ver' is not covered by the shim (pinned: $known)" >&2
-	exit 2
-fi
+kernel_args "scripts/fetch-kernel.sh VERSION [DEST]   (VERSION: a kernel/linux-VERSION.sha256)" "$@"
+dest=${arg2:-$build/kernel-src/linux-$ver}
 
 # Hold the per-DEST lock for the rest of the script: a second fetch of the
 # same files waits, then finds them verified.

@@ -2,8 +2,9 @@
 #
 # Sourced by fetch-kernel.sh and pin-kernel.sh: the kernel pins
 # (kernel/linux-VERSION.sha256) and Debian's linux-source-VERSION packages.
-# The caller sets me, root, ver, pkg (linux-source-$ver), debdir, build and
-# list, has sourced apt.sh, and calls kernel_apt_setup before asking apt.
+# The caller sets me (its name) and here (its folder), sources this file
+# (which sources apt.sh), calls kernel_args with its usage line and
+# arguments, and calls kernel_apt_setup before asking apt.
 #
 # A pin file may name a Debian suite the machine's apt does not use
 # ("suite unstable": 7.x is only in unstable).  Then every apt call goes
@@ -12,7 +13,36 @@
 # configuration is neither read nor changed; KERNEL_MIRROR (default
 # http://deb.debian.org/debian) is the mirror it asks.
 
+. "$here/apt.sh"
+
 FILES="mm/percpu.c mm/percpu-internal.h mm/percpu-vm.c mm/percpu-km.c include/linux/percpu.h"
+
+# kernel_args USAGE ARG...: the caller's arguments, VERSION and at most one
+# more (left in arg2): sets ver, root, build, list (the pin file), pkg
+# (linux-source-$ver), debdir and known (the versions pinned at all).
+# Usage on a wrong count, and a line naming the pinned versions when
+# VERSION has no pin file: exit 2 either way.
+kernel_args() {
+	_usage=$1
+	shift
+	if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+		echo "usage: $_usage" >&2
+		exit 2
+	fi
+	ver=$1
+	arg2=${2:-}
+	root=$(cd "$here/.." && pwd)
+	build=${BUILD:-build}
+	list=$root/kernel/linux-$ver.sha256
+	pkg=linux-source-$ver
+	debdir=$build/kernel-src/deb
+	known=$(cd "$root/kernel" && ls linux-*.sha256 2>/dev/null |
+		sed 's/^linux-//; s/\.sha256$//' | tr '\n' ' ' | sed 's/ $//')
+	if [ ! -f "$list" ]; then
+		echo "$me: version '$ver' is not covered by the shim (pinned: $known)" >&2
+		exit 2
+	fi
+}
 
 # pin_versions LIST: every Debian version LIST pins, newest block first
 pin_versions() {

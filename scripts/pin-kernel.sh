@@ -19,28 +19,14 @@ set -eu
 
 me=pin-kernel.sh
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/apt.sh"
-
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-	echo "usage: scripts/pin-kernel.sh VERSION [DEBIAN-VERSION]   (make linux-pin V=6.12 [PKG=6.12.119-1~deb12u1])" >&2
-	exit 2
-fi
-ver=$1
-root=$(cd "$here/.." && pwd)
-build=${BUILD:-build}
-list=$root/kernel/linux-$ver.sha256
-pkg=linux-source-$ver
-debdir=$build/kernel-src/deb
 . "$here/kernel-deb.sh"
-if [ ! -f "$list" ]; then
-	echo "$me: no kernel/linux-$ver.sha256: the shim covers only $(cd "$root/kernel" && ls linux-*.sha256 | sed 's/^linux-//; s/\.sha256$//' | tr '\n' ' ')" >&2
-	exit 2
-fi
+
+kernel_args "scripts/pin-kernel.sh VERSION [DEBIAN-VERSION]   (make linux-pin V=6.12 [PKG=6.12.119-1~deb12u1])" "$@"
 pins=$(pin_versions "$list")
 mkdir -p "$debdir"
 kernel_apt_setup
 
-want=${2:-}
+want=$arg2
 if [ -z "$want" ]; then
 	want=$(offers | head -n 1)
 	if [ -z "$want" ] && refresh; then

@@ -77,3 +77,26 @@ bool failed_with(const struct run_ctx *c, const char *check)
 	return c->failed && c->failed_check && !strcmp(c->failed_check, check);
 }
 
+unsigned char *fx_byte(struct fixture *f, unsigned int id, unsigned int cpu,
+		       size_t i)
+{
+	return (unsigned char *)backend_cpu_addr(f->c.b, f->c.allocs[id].ptr,
+						 cpu) + i;
+}
+
+struct live_alloc *fx_alloc_checked(struct fixture *f, unsigned int id)
+{
+	struct live_alloc *a = fx_alloc(f, id);
+
+	EXPECT_EQ(check_after_alloc(&f->c, id), 0);
+	tags_write(&f->c, id);
+	EXPECT_EQ(check_after_op(&f->c), 0);
+	return a;
+}
+
+bool fx_failed(const struct fixture *f, int ret, const char *check,
+	       int chunk_id)
+{
+	return ret == -1 && failed_with(&f->c, check) &&
+	       (chunk_id == INT_MIN || f->c.failed_chunk == chunk_id);
+}

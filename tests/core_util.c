@@ -83,6 +83,68 @@ int area_map(struct backend *b, int id, struct pcpu_area_map_view *am)
 	return -1;
 }
 
+/* The field called name of a chunk's view or area map; false if none. */
+static bool chunk_field(const struct pcpu_chunk_view *v,
+			const struct pcpu_area_map_view *am, const char *name,
+			long *out)
+{
+	const struct {
+		const char *name;
+		long value;
+	} fields[] = {
+		{ "kind", v->kind },
+		{ "free_size", v->free_size },
+		{ "contig_hint", v->contig_hint },
+		{ "slot", v->slot },
+		{ "nr_populated", v->nr_populated },
+		{ "map_used", am->map_used },
+		{ "map_alloc", am->map_alloc },
+		{ "first_free", am->first_free },
+		{ "queued", am->on_extend_list },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (!strcmp(fields[i].name, name)) {
+			*out = fields[i].value;
+			return true;
+		}
+	return false;
+}
+
+const char *chunk_differs(struct backend *b, int id, const char *want)
+{
+	static const char *const kinds[] = { "first", "reserved", "created" };
+	static char msg[256];
+	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am;
+	char name[32], value[32];
+	int used;
+
+	if (view(b, id, &v) || area_map(b, id, &am))
+		return "no such chunk";
+	while (sscanf(want, " %31s %31s%n", name, value, &used) == 2) {
+		long got, expect;
+		char *end;
+
+		want += used;
+		if (!chunk_field(&v, &am, name, &got)) {
+			snprintf(msg, sizeof(msg), "unknown field '%s'", name);
+			return msg;
+		}
+		expect = strtol(value, &end, 10);
+		if (*end) /* a kind by name */
+			for (expect = 0; expect < 3 && strcmp(kinds[expect], value);
+			     expect++)
+				;
+		if (got != expect) {
+			snprintf(msg, sizeof(msg), "expected %s %s, got %ld", name,
+				 value, got);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
 const char *map_str(struct backend *b, int id)
 {
 	static char buf[4096];
@@ -128,4 +190,15 @@ struct pcpu_counters counters(struct backend *b)
 
 	backend_global(b, &g);
 	return g.counters;
+}
+
+struct pcpu_alloc_res chunk1_first(struct backend *b, size_t size,
+				   size_t align)
+{
+	struct pcpu_alloc_res r;
+
+	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);
+	r = al(b, size, align);
+	EXPECT_EQ(at(r, 1), 0);
+	return r;
 }

@@ -1,16 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The linux backend's own checks (kernel/checks_*.c, backend_check), per
+# The linux backend's own checks (kernel/checks/checks_*.c, backend_check), per
 # kernel version (build/linux-<v>/linux-checks, mk/linux_checks.mk):
 #  1. the unit tests: every check fires, with its grade, on a planted value
 #     (a fake pcpu_block_md, or a bit written into a live allocation map);
 #     consistent values and fresh instances pass; the fit search;
 #  2. every crashes/linux-*/ reproducer shows its expected check on every
-#     backend its expected file lists, and not on a version it omits;
-#     $BUILD/linux-<v>/pcpu-replay (built here) fails that check first, and
-#     a folder's consequence.linux.trace shows its `consequence:` line;
-#  3. bad input to the tool: exit 2.
+#     backend its expected file lists, and not on a version it omits
+#     ($BUILD/linux-<v>/pcpu-replay, built here, with every finding only
+#     counted: its `nonfatal:` summary names the check or not); fails
+#     that check first; and a folder's consequence.linux.trace shows its
+#     `consequence:` line;
+#  3. bad input to the test program and to pcpu-replay: exit 2.
 set -u
 BUILD=${BUILD:-build}
 VERSIONS=${LINUX_VERSIONS:-6.1 6.12 7.2}
@@ -59,11 +61,12 @@ for v in $VERSIONS; do
 		fi
 		[ -n "$check" ] || { ko "$v: $d: $(head -n 1 "$tmp/val.err")"; continue; }
 		if "$replay" --expect "$d" --expect-value=backend | grep -qx "linux-$v"; then
-			want=0; else want=1; fi
-		"$bin" --expect "$check" "$d/reproducer.linux.trace" >"$tmp/exp.out" 2>&1; st=$?
-		if [ "$st" -eq "$want" ]; then ok; else
-			ko "$v: $d: --expect $check exited $st, wanted $want"
-			tail -5 "$tmp/exp.out" >&2; fi
+			want=yes; else want=no; fi
+		PCPU_NONFATAL=safety,accounting,hint,benign "$replay" "$d/reproducer.linux.trace" \
+			>/dev/null 2>"$tmp/exp.err"
+		if grep '^nonfatal: ' "$tmp/exp.err" | grep -Eq "[:,] $check [0-9]"; then
+			shows=yes; else shows=no; fi
+		check "$v: $d: $check shows: $shows, wanted $want" test "$shows" = "$want"
 		# the harness: every finding fatal, then the default grades (a
 		# benign finding counted, any other stopping the run), then the
 		# consequence line, or on a version not named: no such failure
@@ -72,9 +75,9 @@ for v in $VERSIONS; do
 
 	# 3. bad input
 	printf 'alloc\n' >"$tmp/bad.trace"
-	"$bin" --trace "$tmp/bad.trace" >/dev/null 2>"$tmp/bad.err"; st=$?
+	"$replay" "$tmp/bad.trace" >/dev/null 2>"$tmp/bad.err"; st=$?
 	if [ "$st" -eq 2 ] && [ "$(wc -l <"$tmp/bad.err")" -eq 1 ]; then ok; else
-		ko "$v: bad trace: exit $st"; fi
+		ko "$v: pcpu-replay, bad trace: exit $st"; fi
 	"$bin" --no-such >/dev/null 2>&1; st=$?
 	if [ "$st" -eq 2 ]; then ok; else ko "$v: unknown option: exit $st"; fi
 done

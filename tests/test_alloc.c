@@ -43,27 +43,17 @@ static void test_relocation_head_vs_tail(void)
 static void test_map_extension_sizes(void)
 {
 	struct backend *b = mk_g1(0);
-	struct pcpu_chunk_view v;
-	struct pcpu_area_map_view am;
 
 	for (int i = 0; i < 63; i++)
 		al(b, 2, 2);
-	view(b, 0, &v);
-	EXPECT_EQ(area_map(b, 0, &am), 0);
-	EXPECT_EQ(am.map_used, 65);
-	EXPECT_EQ(am.map_alloc, 128);
+	EXPECT_CHUNK(b, 0, "map_used 65 map_alloc 128");
 	al(b, 2, 2);
-	view(b, 0, &v);
-	EXPECT_EQ(area_map(b, 0, &am), 0);
-	EXPECT_EQ(am.map_used, 66);
-	EXPECT_EQ(am.map_alloc, 256);
+	EXPECT_CHUNK(b, 0, "map_used 66 map_alloc 256");
 	EXPECT_EQ(counters(b).map_ext_sync, 1);
 
 	/* a new chunk: created with 16 entries, grown to 128 before use */
 	EXPECT_EQ(at(al(b, 32768, 2), 1), 0);
-	view(b, 1, &v);
-	EXPECT_EQ(area_map(b, 1, &am), 0);
-	EXPECT_EQ(am.map_alloc, 128);
+	EXPECT_CHUNK(b, 1, "map_alloc 128");
 	EXPECT_EQ(counters(b).map_ext_sync, 2);
 	backend_destroy(b);
 }
@@ -79,7 +69,6 @@ static void test_atomic_skips_unpopulated_pages(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_global_view g;
-	struct pcpu_chunk_view v;
 
 	al(b, 12288, 2);
 	EXPECT_EQ(al_atomic(b, 16, 8).status, PCPU_FAIL);
@@ -89,13 +78,11 @@ static void test_atomic_skips_unpopulated_pages(void)
 	EXPECT_EQ(backend_nr_chunks(b), 1);
 
 	EXPECT_EQ(at(al(b, 4, 2), 1), 0);
-	view(b, 1, &v);
-	EXPECT_EQ(v.nr_populated, 1);
+	EXPECT_CHUNK(b, 1, "nr_populated 1");
 	EXPECT_EQ(al_atomic(b, 5000, 8).status, PCPU_FAIL);
 
 	backend_balance(b);
-	view(b, 1, &v);
-	EXPECT_EQ(v.nr_populated, 5);
+	EXPECT_CHUNK(b, 1, "nr_populated 5");
 	EXPECT_EQ(at(al_atomic(b, 5000, 8), 1), 8);
 	EXPECT_STREQ(map_str(b, 1), "0A 4f 8A 5008f 32768|");
 	backend_destroy(b);
@@ -110,8 +97,6 @@ static void test_atomic_skips_unpopulated_pages(void)
 static void test_atomic_map_margin(void)
 {
 	struct backend *b = mk_g1(0);
-	struct pcpu_chunk_view v;
-	struct pcpu_area_map_view am;
 	int ok = 0;
 
 	al(b, 12288, 2);
@@ -121,16 +106,10 @@ static void test_atomic_map_margin(void)
 	for (int i = 0; i < 14; i++)
 		ok += al_atomic(b, 2, 2).status == PCPU_OK;
 	EXPECT_EQ(ok, 13);
-	view(b, 1, &v);
-	EXPECT_EQ(area_map(b, 1, &am), 0);
-	EXPECT(am.on_extend_list);
-	EXPECT_EQ(am.map_alloc, 16);
+	EXPECT_CHUNK(b, 1, "queued 1 map_alloc 16");
 	EXPECT_EQ(empty_pop_pages(b), 3);
 	backend_balance(b);
-	view(b, 1, &v);
-	EXPECT_EQ(area_map(b, 1, &am), 0);
-	EXPECT_EQ(am.map_alloc, 128);
-	EXPECT(!am.on_extend_list);
+	EXPECT_CHUNK(b, 1, "map_alloc 128 queued 0");
 	EXPECT_EQ(empty_pop_pages(b), 7);
 	EXPECT_EQ(counters(b).map_ext_async, 1);
 	backend_destroy(b);
@@ -147,22 +126,16 @@ static void test_populate_failure_path(void)
 {
 	struct backend *b = mk_g1(0);
 	struct pcpu_alloc_res a;
-	struct pcpu_chunk_view v;
 
-	al(b, 12288, 2);
-	a = al(b, 2, 2);
-	EXPECT_EQ(at(a, 1), 0);
+	a = chunk1_first(b, 2, 2);
 	backend_fail(b, PCPU_FAULT_PAGE, 1);
 	EXPECT_EQ(al(b, 4096, 4).status, PCPU_FAIL);
 	EXPECT_STREQ(map_str(b, 1), "0A 4f 32768|");
-	view(b, 1, &v);
-	EXPECT_EQ(v.free_size, 32764);
-	EXPECT_EQ(v.nr_populated, 1);
+	EXPECT_CHUNK(b, 1, "free_size 32764 nr_populated 1");
 	EXPECT_EQ(counters(b).faults_fired[PCPU_FAULT_PAGE], 1);
 	EXPECT_EQ(counters(b).warn_failed, 1);
 	EXPECT_EQ(backend_free(b, a.ptr), PCPU_OK);
-	view(b, 1, &v);
-	EXPECT_EQ(v.free_size, 32768);
+	EXPECT_CHUNK(b, 1, "free_size 32768");
 	backend_destroy(b);
 }
 

@@ -47,15 +47,12 @@ static void test_balance_keeps_one_empty_chunk(void)
 static void test_balance_creates_and_populates(void)
 {
 	struct backend *b = mk_g1(0);
-	struct pcpu_chunk_view v;
 
 	al(b, 12288, 2);
 	EXPECT_EQ(empty_pop_pages(b), 0);
 	backend_balance(b);
 	EXPECT_EQ(backend_nr_chunks(b), 2);
-	view(b, 1, &v);
-	EXPECT_EQ(v.nr_populated, 4);
-	EXPECT_EQ(v.slot, 14);
+	EXPECT_CHUNK(b, 1, "nr_populated 4 slot 14");
 	EXPECT_EQ(empty_pop_pages(b), 4);
 	/* an injected chunk failure makes balance give up quietly */
 	backend_balance(b);
@@ -70,14 +67,12 @@ static void test_balance_creates_and_populates(void)
 static void test_balance_populate_failure(void)
 {
 	struct backend *b = mk_g1(0);
-	struct pcpu_chunk_view v;
 
 	al(b, 12288, 2);
 	backend_fail(b, PCPU_FAULT_PAGE, 1);
 	backend_balance(b);
 	EXPECT_EQ(backend_nr_chunks(b), 2);
-	view(b, 1, &v);
-	EXPECT_EQ(v.nr_populated, 0);
+	EXPECT_CHUNK(b, 1, "nr_populated 0");
 	EXPECT_EQ(empty_pop_pages(b), 0);
 	backend_destroy(b);
 }

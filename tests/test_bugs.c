@@ -56,27 +56,17 @@ static struct backend *slot_walk_setup(unsigned fixes)
 static void test_slot_walk_faithful_and_fixed(void)
 {
 	struct backend *b = slot_walk_setup(0);
-	struct pcpu_chunk_view v;
-	struct pcpu_area_map_view am;
 
 	EXPECT_STREQ(map_str(b, 0),
 		     "0A 20000A 20002f 20004A 20006f 20008A 20010A 20018A 20020A 32768|");
-	view(b, 0, &v);
-	EXPECT_EQ(area_map(b, 0, &am), 0);
-	EXPECT_EQ(v.free_size, 4);
-	EXPECT_EQ(v.contig_hint, 8);
-	EXPECT_EQ(v.slot, 1);
-	EXPECT_EQ(am.first_free, 2);
+	EXPECT_CHUNK(b, 0, "free_size 4 contig_hint 8 slot 1 first_free 2");
 	EXPECT_EQ(al(b, 4, 2).status, PCPU_HANG);
-	view(b, 0, &v);
-	EXPECT_EQ(v.contig_hint, 2);
-	EXPECT_EQ(v.slot, 0);
+	EXPECT_CHUNK(b, 0, "contig_hint 2 slot 0");
 	backend_destroy(b);
 
 	b = slot_walk_setup(PCPU_FIX_SLOT_WALK);
 	EXPECT_EQ(at(al(b, 4, 2), 1), 0);
-	view(b, 0, &v);
-	EXPECT_EQ(v.slot, 0);
+	EXPECT_CHUNK(b, 0, "slot 0");
 	backend_destroy(b);
 }
 

@@ -10,6 +10,7 @@
  *   0              16384                                  32768
  *   | static+reserved A |            free 16384           |
  */
+#include <limits.h>
 #include <string.h>
 
 #include "check_fixture.h"
@@ -41,18 +42,12 @@ static void test_tags_corrupted_on_cpu1(void)
 {
 	struct fixture f;
 	struct live_alloc *a;
-	unsigned char *p;
 
 	fx_init(&f, 1, 64, 8);
-	a = fx_alloc(&f, 0);
-	EXPECT_EQ(check_after_alloc(&f.c, 0), 0);
-	tags_write(&f.c, 0);
-	EXPECT_EQ(check_after_op(&f.c), 0);
-	p = backend_cpu_addr(f.c.b, a->ptr, 1);
-	p[5] ^= 0xff;
-	EXPECT_EQ(check_before_free(&f.c, 0), -1);
-	EXPECT(failed_with(&f.c, CHECK_TAGS));
-	EXPECT_EQ(f.c.failed_chunk, a->chunk_id);
+	a = fx_alloc_checked(&f, 0);
+	*fx_byte(&f, 0, 1, 5) ^= 0xff;
+	EXPECT(fx_failed(&f, check_before_free(&f.c, 0), CHECK_TAGS,
+			 a->chunk_id));
 	fx_fini(&f);
 }
 
@@ -64,15 +59,11 @@ static void test_tags_corrupted_on_cpu1(void)
 static void test_nonzero_fresh_alloc_fails_zeroed(void)
 {
 	struct fixture f;
-	struct live_alloc *a;
-	unsigned char *p;
 
 	fx_init(&f, 1, 64, 8);
-	a = fx_alloc(&f, 0);
-	p = backend_cpu_addr(f.c.b, a->ptr, 2);
-	p[10] = 0x5a;
-	EXPECT_EQ(check_after_alloc(&f.c, 0), -1);
-	EXPECT(failed_with(&f.c, CHECK_ZEROED));
+	fx_alloc(&f, 0);
+	*fx_byte(&f, 0, 2, 10) = 0x5a;
+	EXPECT(fx_failed(&f, check_after_alloc(&f.c, 0), CHECK_ZEROED, INT_MIN));
 	EXPECT(strstr(f.c.detail, "cpu 2 byte 10") != NULL);
 	fx_fini(&f);
 }
@@ -89,16 +80,12 @@ static void test_fake_overlapping_alloc_fails_overlap(void)
 	struct live_alloc *a;
 
 	fx_init(&f, 2, 64, 8);
-	a = fx_alloc(&f, 0);
-	EXPECT_EQ(check_after_alloc(&f.c, 0), 0);
-	tags_write(&f.c, 0);
-	EXPECT_EQ(check_after_op(&f.c), 0);
+	a = fx_alloc_checked(&f, 0);
 	f.c.allocs[1] = *a;
 	f.c.nr_live++;
 	f.c.op_index = 1;
-	EXPECT_EQ(check_after_alloc(&f.c, 1), -1);
-	EXPECT(failed_with(&f.c, CHECK_OVERLAP));
-	EXPECT_EQ(f.c.failed_chunk, a->chunk_id);
+	EXPECT(fx_failed(&f, check_after_alloc(&f.c, 1), CHECK_OVERLAP,
+			 a->chunk_id));
 	fx_fini(&f);
 }
 

@@ -39,6 +39,25 @@ static struct oracle *oracle_g1(void)
 	return oracle_create(&g, 0);
 }
 
+/*
+ * From here on, the port's points go to sb and the oracle's to so, each
+ * hook heard only by its own side's calls; unwatch() ends that.
+ */
+static void watch(struct backend *b, struct oracle *o, struct seen *sb,
+		  struct seen *so)
+{
+	memset(sb, 0, sizeof(*sb));
+	memset(so, 0, sizeof(*so));
+	backend_set_preempt(b, record, sb);
+	oracle_set_preempt(o, record, so);
+}
+
+static void unwatch(struct backend *b, struct oracle *o)
+{
+	backend_set_preempt(b, NULL, NULL);
+	oracle_set_preempt(o, NULL, NULL);
+}
+
 /* The port's points for one request, with the oracle's alongside. */
 static void both_alloc(struct backend *b, struct oracle *o, size_t size,
 		       bool atomic, struct seen *sb, struct seen *so)
@@ -46,14 +65,23 @@ static void both_alloc(struct backend *b, struct oracle *o, size_t size,
 	struct pcpu_alloc_req r = { .size = size, .align = 2,
 				    .atomic = atomic };
 
-	memset(sb, 0, sizeof(*sb));
-	memset(so, 0, sizeof(*so));
-	backend_set_preempt(b, record, sb);
+	watch(b, o, sb, so);
 	backend_alloc(b, &r);
-	backend_set_preempt(b, NULL, NULL);
-	oracle_set_preempt(o, record, so);
 	oracle_alloc(o, &r);
-	oracle_set_preempt(o, NULL, NULL);
+	unwatch(b, o);
+}
+
+/*
+ * The port reported names, with the mutex as in mutex (one 'm' or '-' a
+ * point), and the oracle the same.
+ */
+static void expect_points(const struct seen *sb, const struct seen *so,
+			  const char *names, const char *mutex)
+{
+	EXPECT_STREQ(sb->names, names);
+	EXPECT_STREQ(sb->mutex, mutex);
+	EXPECT_STREQ(so->names, sb->names);
+	EXPECT_STREQ(so->mutex, sb->mutex);
 }
 
 /*
@@ -70,10 +98,8 @@ static void test_points_sleeping_alloc_new_chunk(void)
 
 	both_alloc(b, o, 12288, false, &sb, &so);
 	both_alloc(b, o, 100, false, &sb, &so);
-	EXPECT_STREQ(sb.names, "create extend extend-done area-found populated");
-	EXPECT_STREQ(sb.mutex, "mmmmm");
-	EXPECT_STREQ(so.names, sb.names);
-	EXPECT_STREQ(so.mutex, sb.mutex);
+	expect_points(&sb, &so, "create extend extend-done area-found populated",
+		      "mmmmm");
 	oracle_destroy(o);
 	backend_destroy(b);
 }
@@ -92,21 +118,13 @@ static void test_points_atomic_fail_and_free(void)
 
 	oracle_alloc(o, &q);
 	both_alloc(b, o, 12288, true, &sb, &so);
-	EXPECT_STREQ(sb.names, "create");
-	EXPECT_STREQ(sb.mutex, "-");
-	EXPECT_STREQ(so.names, sb.names);
+	expect_points(&sb, &so, "create", "-");
 
-	memset(&sb, 0, sizeof(sb));
-	memset(&so, 0, sizeof(so));
-	backend_set_preempt(b, record, &sb);
+	watch(b, o, &sb, &so);
 	EXPECT_EQ(backend_free(b, r.ptr), PCPU_OK);
-	backend_set_preempt(b, NULL, NULL);
-	oracle_set_preempt(o, record, &so);
 	EXPECT_EQ(oracle_free(o, r.chunk_id, (long)r.off), PCPU_OK);
-	oracle_set_preempt(o, NULL, NULL);
-	EXPECT_STREQ(sb.names, "free");
-	EXPECT_STREQ(sb.mutex, "-");
-	EXPECT_STREQ(so.names, sb.names);
+	unwatch(b, o);
+	expect_points(&sb, &so, "free", "-");
 	oracle_destroy(o);
 	backend_destroy(b);
 }
@@ -131,14 +149,10 @@ static void test_points_balance(void)
 	oracle_alloc(o, &full);
 	backend_alloc(b, &atom);
 	oracle_alloc(o, &atom);
-	memset(&sb, 0, sizeof(sb));
-	memset(&so, 0, sizeof(so));
-	backend_set_preempt(b, record, &sb);
+	watch(b, o, &sb, &so);
 	backend_balance(b);
-	backend_set_preempt(b, NULL, NULL);
-	oracle_set_preempt(o, record, &so);
 	oracle_balance(o);
-	oracle_set_preempt(o, NULL, NULL);
+	unwatch(b, o);
 	EXPECT_STREQ(sb.names,
 		     "balance-reclaim balance-extend balance-populate "
 		     "balance-populate balance-populate balance-populate "

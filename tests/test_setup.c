@@ -14,20 +14,12 @@
 static void test_first_chunk_without_reserved(void)
 {
 	struct backend *b = mk(4, 32768, 8192, 0, 24576, 0);
-	struct pcpu_chunk_view v;
-	struct pcpu_area_map_view am;
 
 	EXPECT_EQ(backend_nr_chunks(b), 1);
 	EXPECT_STREQ(map_str(b, 0), "0A 8192f 32768|");
-	view(b, 0, &v);
-	EXPECT_EQ(area_map(b, 0, &am), 0);
-	EXPECT_EQ(v.kind, PCPU_KIND_FIRST);
-	EXPECT_EQ(v.free_size, 24576);
-	EXPECT_EQ(v.contig_hint, 24576);
-	EXPECT_EQ(v.slot, 12);
-	EXPECT_EQ(am.map_alloc, 128);
-	EXPECT_EQ(v.nr_populated, 8);
-	EXPECT_EQ(am.first_free, 0);
+	EXPECT_CHUNK(b, 0,
+		     "kind first free_size 24576 contig_hint 24576 slot 12 "
+		     "map_alloc 128 nr_populated 8 first_free 0");
 	EXPECT_EQ(empty_pop_pages(b), 6);
 	backend_destroy(b);
 }
@@ -41,19 +33,12 @@ static void test_first_chunk_without_reserved(void)
 static void test_first_chunk_with_reserved(void)
 {
 	struct backend *b = mk(4, 32768, 8192, 8192, 16384, 0);
-	struct pcpu_chunk_view v;
-	struct pcpu_area_map_view am;
 
 	EXPECT_EQ(backend_nr_chunks(b), 2);
 	EXPECT_STREQ(map_str(b, PCPU_CHUNK_RESERVED), "0A 8192f 16384|");
 	EXPECT_STREQ(map_str(b, 0), "0A 16384f 32768|");
-	view(b, PCPU_CHUNK_RESERVED, &v);
-	EXPECT_EQ(area_map(b, PCPU_CHUNK_RESERVED, &am), 0);
-	EXPECT_EQ(v.kind, PCPU_KIND_RESERVED);
-	EXPECT_EQ(v.slot, -1);
-	EXPECT_EQ(am.map_alloc, 128);
-	view(b, 0, &v);
-	EXPECT_EQ(v.slot, 12);
+	EXPECT_CHUNK(b, PCPU_CHUNK_RESERVED, "kind reserved slot -1 map_alloc 128");
+	EXPECT_CHUNK(b, 0, "slot 12");
 	EXPECT_EQ(empty_pop_pages(b), 4);
 	EXPECT_EQ(at(al_reserved(b, 100, 8), PCPU_CHUNK_RESERVED), 8192);
 	EXPECT_EQ(empty_pop_pages(b), 4); /* reserved chunk not counted */

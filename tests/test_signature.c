@@ -17,7 +17,7 @@ static void test_signature_kernel_bug_names_function(void)
 {
 	struct run_signature s = { 0 };
 	const char *text =
-		"kernel BUG at kernel/mem_phys.c:253: __free_pages: pfn 63 is still mapped\n"
+		"kernel BUG at kernel/mem/mem_phys.c:253: __free_pages: pfn 63 is still mapped\n"
 		"percpu-fuzz: died in x.trace at operation 4 (line 18): alloc 8192\n";
 
 	EXPECT(signature_from_report(text, &s));

@@ -17,6 +17,9 @@ void death_report_install(void);
 int replay_expect(const char *dir);
 int replay_expect_value(const char *dir, const char *key);
 
+/* the common options pcpu-replay takes (tools/lib/options.h) */
+#define REPLAY_COMMON (TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL | TOOL_SWEEP)
+
 static void usage(FILE *f)
 {
 	fputs("usage: pcpu-replay [options] INPUT...\n"
@@ -50,69 +53,42 @@ static void usage(FILE *f)
 	      "\n"
 	      "Exit status: 0 every check passed, 1 a check failed (report on\n"
 	      "stderr), 2 usage or input error (nothing was run), anything else:\n"
-	      "a sanitizer or a signal ended the run.\n"
-	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
-	      "(grades safety, accounting, hint, benign, or check names): backend\n"
-	      "findings of those are counted, summed up on stderr at the end\n"
-	      "(`nonfatal: CHECK N, ...`), instead of failing the run.  Unset, it\n"
-	      "is benign (findings that change no decision, such as first_free);\n"
-	      "none makes every finding fatal.  PCPU_SWEEP_EVERY=K (default 1):\n"
-	      "sweep the whole state after every K-th operation and the last,\n"
-	      "checking only what each operation changed in between.\n",
+	      "a sanitizer or a signal ended the run.\n",
 	      f);
+	tool_usage_env(f, REPLAY_COMMON);
 }
 
 int main(int argc, char **argv)
 {
+	/* the switches: getopt_long sets them itself */
+	static int results, state, print_trace, print_sig, no_check;
 	static const struct option longopts[] = {
-		{ "results", no_argument, NULL, 'r' },
-		{ "state", no_argument, NULL, 's' },
-		{ "trace", no_argument, NULL, 't' },
-		{ "signature", no_argument, NULL, 'S' },
-		{ "no-check", no_argument, NULL, 'n' },
+		{ "results", no_argument, &results, 1 },
+		{ "state", no_argument, &state, 1 },
+		{ "trace", no_argument, &print_trace, 1 },
+		{ "signature", no_argument, &print_sig, 1 },
+		{ "no-check", no_argument, &no_check, 1 },
 		{ "expect", required_argument, NULL, 'e' },
 		{ "expect-value", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tool tool = { .name = "pcpu-replay", .usage = usage,
-			     .common = TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL,
+			     .common = REPLAY_COMMON,
 			     .operand = "input", .min_operands = 1,
 			     .max_operands = -1 };
-	char err[512];
 	struct run_options opt = { .checks = true, .report = stderr };
 	struct input_list inputs = { 0 };
 	struct trace *traces = NULL;
 	struct run_signature sig;
 	struct run_nonfatal nonfatal = { 0 };
-	bool print_trace = false, print_sig = false;
 	const char *expect_dir = NULL, *expect_key = NULL;
 	int c, ret = 0;
 
 	while ((c = tool_getopt(&tool, argc, argv, NULL, longopts)) != -1) {
-		switch (c) {
-		case 'r':
-			opt.results = stdout;
-			break;
-		case 's':
-			opt.state = stdout;
-			break;
-		case 't':
-			print_trace = true;
-			break;
-		case 'S':
-			print_sig = true;
-			opt.signature = &sig;
-			break;
-		case 'n':
-			opt.checks = false;
-			break;
-		case 'e':
+		if (c == 'e')
 			expect_dir = optarg;
-			break;
-		case 'E':
+		else if (c == 'E')
 			expect_key = optarg;
-			break;
-		}
 	}
 	if (expect_key && !expect_dir) {
 		fprintf(stderr, "pcpu-replay: --expect-value needs --expect DIR\n");
@@ -130,10 +106,11 @@ int main(int argc, char **argv)
 	}
 	if (tool_finish(&tool, argc, argv))
 		return 2;
-	if (sweep_every_from_env(&opt.sweep_every, 1, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-replay: %s\n", err);
-		return 2;
-	}
+	opt.results = results ? stdout : NULL;
+	opt.state = state ? stdout : NULL;
+	opt.signature = print_sig ? &sig : NULL;
+	opt.checks = !no_check;
+	opt.sweep_every = tool.sweep_every;
 	opt.fixes = tool.fixes;
 	opt.nonfatal_policy = tool.nonfatal;
 	opt.nonfatal = &nonfatal;

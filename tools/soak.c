@@ -5,7 +5,11 @@
  * is total) and runs it with every check.  With PCPU_FIXES=all every run
  * must pass: a failure is either a bug in the port or a false alarm of the
  * oracle or the checks, and the failing input is saved for replay.
- * Deterministic: the same options always generate the same inputs.
+ * Deterministic: the same options always generate the same inputs.  On a
+ * linux backend (build/linux-<v>/pcpu-soak) the same: with
+ * PCPU_NONFATAL=hint no safety or accounting check may fail; without it,
+ * the first hint finding stops the run and its input is saved, ready for
+ * pcpu-minimize.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +27,10 @@ static void usage(FILE *f)
 	      "Run N pseudo-random fuzz inputs (lengths BYTES/8 to BYTES) with every\n"
 	      "check; stop at the first failure and save its bytes in DIR.\n"
 	      "Defaults: --count=1000 --seed=1 --max-len=4096 --save=.\n"
-	      "Environment: PCPU_FIXES (the false-alarm test runs with all);\n"
-	      "PCPU_SWEEP_EVERY=K (default 1), as in pcpu-replay.\n"
-	      "Exit status: 0 all passed, 1 a check failed, 2 usage error.\n",
+	      "Exit status: 0 all passed, 1 a check failed, 2 usage error.\n"
+	      "The false-alarm test runs with PCPU_FIXES=all.\n",
 	      f);
+	tool_usage_env(f, TOOL_NONFATAL | TOOL_SWEEP);
 }
 
 /* splitmix64: a fixed, portable generator (no libc rand state). */
@@ -64,11 +68,13 @@ int main(int argc, char **argv)
 		{ "save", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tool tool = { .name = "pcpu-soak", .usage = usage };
+	struct tool tool = { .name = "pcpu-soak", .usage = usage,
+			     .common = TOOL_NONFATAL | TOOL_SWEEP };
+	struct run_nonfatal counted = { 0 };
 	unsigned long count = 1000, seed = 1, max_len = 4096;
 	const char *dir = ".";
 	struct run_options opt = { .checks = true, .report = stderr };
-	char err[256], name[64];
+	char name[64];
 	uint8_t *buf;
 	int ch;
 
@@ -95,10 +101,9 @@ int main(int argc, char **argv)
 	if (tool_finish(&tool, argc, argv))
 		return 2;
 	opt.fixes = tool.fixes;
-	if (sweep_every_from_env(&opt.sweep_every, 1, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-soak: %s\n", err);
-		return 2;
-	}
+	opt.nonfatal_policy = tool.nonfatal;
+	opt.nonfatal = &counted;
+	opt.sweep_every = tool.sweep_every;
 	death_report_install();
 	buf = malloc(max_len);
 	if (!buf) {
@@ -137,6 +142,7 @@ int main(int argc, char **argv)
 			else
 				fprintf(stderr, "pcpu-soak: failing input saved as %s (replay: pcpu-replay %s)\n",
 					path, path);
+			nonfatal_print(stderr, &counted);
 			printf("soak: %lu passed, 1 failed\n", i);
 			free(buf);
 			return 1;
@@ -148,6 +154,7 @@ int main(int argc, char **argv)
 	free(buf);
 	fprintf(stderr, "pcpu-soak: %lu inputs, %lu operations, every check passed\n",
 		count, ops);
+	nonfatal_print(stderr, &counted);
 	printf("soak: %lu passed, 0 failed\n", count);
 	return 0;
 }

@@ -21,6 +21,10 @@
 #include "run.h"
 #include "triage.h"
 
+/* the common options pcpu-triage takes (tools/lib/options.h) */
+#define TRIAGE_COMMON \
+	(TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL | TOOL_SWEEP | TOOL_TIMEOUT)
+
 static void usage(FILE *f)
 {
 	fputs("usage: pcpu-triage [options] DIR|FILE...\n"
@@ -54,14 +58,9 @@ static void usage(FILE *f)
 	      "operation match and switching its fix on cures the smallest input;\n"
 	      "a finding without a fix (the unmodified kernel's) when its own\n"
 	      "reproducer has the bucket's whole signature on this binary.\n"
-	      "Exit status: 0 report written; 2 usage or input error.\n"
-	      "Environment: PCPU_FIXES=LIST as --fix.  PCPU_NONFATAL=LIST\n"
-	      "(grades safety, accounting, hint, benign, or check names; none for\n"
-	      "every finding fatal; unset: benign): backend findings that only\n"
-	      "count, as in fuzz-pcpu; give the campaign's own list.\n"
-	      "PCPU_SWEEP_EVERY=K (default 1): sweep the whole state after every\n"
-	      "K-th operation only, as in pcpu-replay.\n",
+	      "Exit status: 0 report written; 2 usage or input error.\n",
 	      f);
+	tool_usage_env(f, TRIAGE_COMMON);
 }
 
 struct bucket {
@@ -245,25 +244,20 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "report", required_argument, NULL, 'r' },
 		{ "known", required_argument, NULL, 'k' },
-		{ "timeout", required_argument, NULL, 't' },
 		{ "report-signature", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tool tool = { .name = "pcpu-triage", .usage = usage,
-			     .common = TOOL_FIX | TOOL_QUIET | TOOL_NONFATAL,
+			     .common = TRIAGE_COMMON,
 			     .operand = "folder", .min_operands = 1,
 			     .max_operands = -1 };
 	struct triage tr = { 0 };
 	struct known_set known = { 0 };
-	struct nonfatal_policy nonfatal;
-	unsigned sweep_every;
 	struct bucket *b = NULL;
 	struct sandbox *sb = NULL;
 	const char *known_dir = "crashes";
-	char err[512];
 	char *report = NULL, *notes = NULL;
 	size_t notes_len = 0;
-	unsigned long timeout = sandbox_default_timeout();
 	unsigned fixes;
 	bool quiet;
 	FILE *f, *nf;
@@ -278,10 +272,6 @@ int main(int argc, char **argv)
 		case 'k':
 			known_dir = optarg;
 			break;
-		case 't':
-			if (tool_number(&tool, "timeout", optarg, 1, 3600, &timeout))
-				return 2;
-			break;
 		case 'S':
 			return signature_of_log(optarg);
 		}
@@ -289,12 +279,7 @@ int main(int argc, char **argv)
 	if (tool_finish(&tool, argc, argv))
 		return 2;
 	fixes = tool.fixes;
-	nonfatal = tool.nonfatal;
 	quiet = tool.quiet;
-	if (sweep_every_from_env(&sweep_every, 1, err, sizeof(err))) {
-		fprintf(stderr, "pcpu-triage: %s\n", err);
-		return 2;
-	}
 	if (!tr.report_path) {
 		const char *first = argv[optind];
 
@@ -318,7 +303,8 @@ int main(int argc, char **argv)
 		if (triage_add(&tr, argv[i]))
 			goto out;
 
-	sb = sandbox_create((unsigned int)timeout);
+	sb = sandbox_create(tool.timeout ? (unsigned int)tool.timeout :
+					  sandbox_default_timeout());
 	nf = open_memstream(&notes, &notes_len);
 	if (!sb || !nf) {
 		fprintf(stderr, "pcpu-triage: cannot set up the sandbox\n");
@@ -326,9 +312,9 @@ int main(int argc, char **argv)
 			fclose(nf);
 		goto out;
 	}
-	sandbox_set_nonfatal(sb, &nonfatal);
-	sandbox_set_sweep_every(sb, sweep_every);
-	if (known_load(known_dir, fixes, &nonfatal, sb, &known, nf) ||
+	sandbox_set_nonfatal(sb, &tool.nonfatal);
+	sandbox_set_sweep_every(sb, tool.sweep_every);
+	if (known_load(known_dir, fixes, &tool.nonfatal, sb, &known, nf) ||
 	    replay_all(&tr, sb, fixes) || (nb = bucket_all(&tr, &b)) < 0) {
 		fclose(nf);
 		goto out;

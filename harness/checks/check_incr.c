@@ -37,11 +37,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "pcpu_area_map.h"
 #include "checks_internal.h"
 
 /* What a check last saw of one chunk. */
 struct chunk_seen {
 	struct pcpu_chunk_view v;
+	struct pcpu_area_map_view am; /* zeroed without an area map */
 	unsigned long oracle_changes;
 	long empty_pop; /* check_empty_pop_pages when recounted, else -1 */
 };
@@ -102,6 +104,13 @@ static struct check_memo *memo_for(struct run_ctx *c, int nr_chunks)
 	return m;
 }
 
+/* Chunk idx as the backend shows it now: its view and its area map. */
+static void seen_fetch(const struct backend *b, int idx, struct chunk_seen *s)
+{
+	backend_chunk(b, idx, &s->v);
+	backend_area_map(b, idx, &s->am);
+}
+
 /* The entry for id in the ascending memo, starting at *at; NULL if none. */
 static const struct chunk_seen *seen_find(const struct check_memo *m, int id,
 					  int *at)
@@ -112,23 +121,26 @@ static const struct chunk_seen *seen_find(const struct check_memo *m, int id,
 }
 
 /* Whether anything a check reads of the chunk may differ from before. */
-static bool moved(const struct chunk_seen *s, const struct pcpu_chunk_view *v,
+static bool moved(const struct chunk_seen *s, const struct chunk_seen *now,
 		  const struct oracle_chunk *oc)
 {
-	const struct pcpu_chunk_view *w;
+	const struct pcpu_chunk_view *w, *v = &now->v;
+	const struct pcpu_area_map_view *wm, *am = &now->am;
 
 	if (!s || (oc && oc->changes != s->oracle_changes))
 		return true;
 	w = &s->v;
+	wm = &s->am;
 	return w->kind != v->kind || w->base_addr != v->base_addr ||
 	       w->free_size != v->free_size ||
-	       w->contig_hint != v->contig_hint || w->map != v->map ||
-	       w->map_used != v->map_used || w->map_alloc != v->map_alloc ||
-	       w->first_free != v->first_free ||
+	       w->contig_hint != v->contig_hint ||
 	       w->nr_populated != v->nr_populated ||
 	       w->populated != v->populated ||
 	       w->area_start != v->area_start || w->area_end != v->area_end ||
-	       w->slot != v->slot || w->on_extend_list != v->on_extend_list;
+	       w->slot != v->slot || wm->map != am->map ||
+	       wm->map_used != am->map_used || wm->map_alloc != am->map_alloc ||
+	       wm->first_free != am->first_free ||
+	       wm->on_extend_list != am->on_extend_list;
 }
 
 /*
@@ -155,11 +167,12 @@ static int check_moved(struct run_ctx *c, const struct check_geom *g,
 		now->empty_pop = 0;
 		return 0;
 	}
-	if (check_chunk_quick(g, &now->v, was ? &was->v : NULL, oc, at)) {
+	if (check_chunk_quick(g, &now->v, &now->am, was ? &was->v : NULL, oc,
+			      at)) {
 		now->empty_pop = -1; /* not recounted until the next sweep */
 		return 0;
 	}
-	if (check_chunk_state(c, g, &now->v, oc, &one))
+	if (check_chunk_state(c, g, &now->v, &now->am, oc, &one))
 		return -1;
 	now->empty_pop = one.empty_pop;
 	return 0;
@@ -197,7 +210,7 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 	t.nr_chunks = backend_nr_chunks(c->b);
 	m = memo_for(c, t.nr_chunks < 0 ? 0 : t.nr_chunks);
 	for (int idx = 0; idx < t.nr_chunks; idx++)
-		backend_chunk(c->b, idx, &m->next[idx].v);
+		seen_fetch(c->b, idx, &m->next[idx]);
 	/* equal chunk lists let index idx mean the same chunk on both sides */
 	if (area_map && check_chunk_set_of(c, &g, view_fetched, m))
 		return -1;
@@ -208,7 +221,7 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 		const struct chunk_seen *was = seen_find(m, now->v.id, &pos);
 
 		now->oracle_changes = oc ? oc->changes : 0;
-		if (was && !moved(was, &now->v, oc)) {
+		if (was && !moved(was, now, oc)) {
 			now->empty_pop = was->empty_pop;
 		} else if (check_moved(c, &g, now, was, oc,
 				       placed && now->v.id == op_chunk ? at : -1) ||
@@ -221,7 +234,7 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 		else
 			t.empty_pop += now->empty_pop;
 		t.nr_slotted += now->v.kind != PCPU_KIND_RESERVED;
-		t.nr_on_extend += now->v.on_extend_list;
+		t.nr_on_extend += now->am.on_extend_list;
 	}
 	{
 		struct chunk_seen *s = m->seen;
@@ -249,10 +262,11 @@ static void remember_all(struct run_ctx *c)
 			c->o ? oracle_chunk_at(c->o, idx) : NULL;
 		struct chunk_seen *s = &m->seen[idx];
 
-		backend_chunk(c->b, idx, &s->v);
+		seen_fetch(c->b, idx, s);
 		s->oracle_changes = oc ? oc->changes : 0;
-		s->empty_pop = run_area_map() ? check_empty_pop_pages(&g, &s->v) :
-						0;
+		s->empty_pop = run_area_map() ?
+				       check_empty_pop_pages(&g, &s->v, &s->am) :
+				       0;
 	}
 	m->nr = n;
 }

@@ -5,9 +5,10 @@
  * then nothing may be left in use, and of the created chunks only the one
  * balance keeps may survive, besides chunks that this very balance created to
  * refill the atomic reserve (docs/allocator.md §9, invariant 12).  The state
- * must still equal the oracle's before and after that balance.  A backend
- * without an area map gets the same end with its chunks' free sizes in place of
- * the map and its own checks in place of the oracle.
+ * must still equal the oracle's before and after that balance (the map's
+ * part: check_map.c's check_map_fully_free).  A backend without an area
+ * map gets the same end with its chunks' free sizes in place of the map
+ * and its own checks in place of the oracle.
  */
 #include <limits.h>
 
@@ -38,45 +39,6 @@ static int free_everything(struct run_ctx *c)
 				"end-of-run free of alloc %u: the oracle has no in-use block at offset %ld",
 				id, a->off);
 	}
-	return 0;
-}
-
-/* Where a boot chunk's static block ends before any head donation. */
-static long static_end(const struct run_ctx *c, enum pcpu_chunk_kind kind)
-{
-	const struct pcpu_geometry *geo = &c->t->geo;
-
-	if (kind == PCPU_KIND_FIRST && geo->reserved_size)
-		return (long)(geo->static_size + geo->reserved_size);
-	return (long)geo->static_size;
-}
-
-/*
- * Created chunks: one free block over the whole unit.  Boot chunks: the
- * static block and one free block; the static block may have grown by
- * donated 2-byte heads, which only come back when it is freed, i.e.
- * never (§14.6).
- */
-static int check_fully_free(struct run_ctx *c, const struct check_geom *g,
-			    const struct pcpu_chunk_view *v)
-{
-	long end = map_off(v->map, v->map_used), want;
-	bool ok;
-
-	if (v->kind == PCPU_KIND_CREATED) {
-		want = (long)g->unit_size;
-		ok = v->map_used == 1 && !map_in_use(v->map, 0);
-	} else {
-		want = v->map_used == 2 ? end - map_off(v->map, 1) : -1;
-		ok = v->map_used == 2 && map_in_use(v->map, 0) &&
-		     !map_in_use(v->map, 1) &&
-		     map_off(v->map, 1) >= static_end(c, v->kind);
-	}
-	if (!ok || v->free_size != want)
-		return check_fail(
-			c, CHECK_LEAK, v->id,
-			"chunk %s after freeing everything and balancing: expected one free block (free_size %ld), got %d blocks, free_size %ld",
-			CHUNK_NAME(v->id), want, v->map_used, v->free_size);
 	return 0;
 }
 
@@ -115,7 +77,7 @@ static int check_leak(struct run_ctx *c, unsigned long created_before)
 		struct pcpu_chunk_view v;
 
 		backend_chunk(c->b, idx, &v);
-		if (run_area_map() ? check_fully_free(c, &g, &v) :
+		if (run_area_map() ? check_map_fully_free(c, &g, &v, idx) :
 				  check_free_again(c, &g, &v))
 			return -1;
 		nr_created += v.kind == PCPU_KIND_CREATED;

@@ -7,6 +7,7 @@
  * backends) or the backend-neutral part of it.  Every step stops at the
  * first failure.
  */
+#include "pcpu_area_map.h"
 #include "checks_internal.h"
 
 int check_after_alloc(struct run_ctx *c, unsigned int id)
@@ -23,17 +24,19 @@ int check_before_free(struct run_ctx *c, unsigned int id)
 }
 
 /*
- * One chunk at a time: its view is fetched once and used only with const
- * backend calls in between.  The map check runs first because the others
+ * One chunk at a time: its view and area map are fetched once and used
+ * only with const backend calls in between.  The map check runs first because the others
  * read the map.
  */
 int check_chunk_state(struct run_ctx *c, const struct check_geom *g,
 		      const struct pcpu_chunk_view *v,
+		      const struct pcpu_area_map_view *am,
 		      const struct oracle_chunk *oc, struct check_tally *t)
 {
-	if (check_map(c, g, v, oc) || check_free_size(c, v, oc) ||
-	    check_contig_hint(c, v, oc) || check_chunk_slot(c, g, v, oc) ||
-	    check_chunk_pages(c, g, v, oc, t))
+	if (check_map(c, g, v, am, oc) || check_free_size(c, v, am, oc) ||
+	    check_contig_hint(c, v, am, oc) ||
+	    check_chunk_slot(c, g, v, am, oc) ||
+	    check_chunk_pages(c, g, v, am, oc, t))
 		return -1;
 	return 0;
 }
@@ -43,13 +46,15 @@ static int check_chunks(struct run_ctx *c, const struct check_geom *g,
 {
 	for (int idx = 0; idx < t->nr_chunks; idx++) {
 		const struct oracle_chunk *oc = oracle_chunk_at(c->o, idx);
+		struct pcpu_area_map_view am;
 		struct pcpu_chunk_view v;
 
 		backend_chunk(c->b, idx, &v);
-		if (check_chunk_state(c, g, &v, oc, t))
+		backend_area_map(c->b, idx, &am);
+		if (check_chunk_state(c, g, &v, &am, oc, t))
 			return -1;
 		t->nr_slotted += v.kind != PCPU_KIND_RESERVED;
-		t->nr_on_extend += v.on_extend_list;
+		t->nr_on_extend += am.on_extend_list;
 	}
 	return 0;
 }

@@ -5,70 +5,35 @@
  *
  * Real addresses are compared, not just offsets.  Every CPU's copy must be
  * exactly base_addr + unit_offset[cpu] + off (pcpu.h, docs/allocator.md §12), and
- * inside that CPU's unit of its chunk and inside the chunk's map (without
- * a map: inside the part of the unit the chunk hands out).  Once
- * that holds for every allocation (it is verified here when each one is
- * made, and neither ptr nor a chunk's base moves later), two allocations
- * can only share bytes on a CPU if they sit in the same chunk with
- * overlapping offsets, or the new one runs into the part of another
- * chunk's unit that chunk hands out on that CPU.  Both are tested: the
- * first against an index of the live ranges (O(log live allocations)),
- * the second against every other chunk (O(chunks x CPUs)).
+ * inside that CPU's unit of its chunk and inside the chunk's map
+ * (check_map.c's check_alloc_in_map; without a map: inside the part of
+ * the unit the chunk hands out).  Once that holds for every allocation
+ * (it is verified here when each one is made, and neither ptr nor a
+ * chunk's base moves later), two allocations can only share bytes on a
+ * CPU if they sit in the same chunk with overlapping offsets, or the new
+ * one runs into the part of another chunk's unit that chunk hands out on
+ * that CPU.  Both are tested: the first against an index of the live
+ * ranges (O(log live allocations)), the second against every other chunk
+ * (O(chunks x CPUs)).
  */
 #include <limits.h>
 #include <stdint.h>
 
 #include "checks_internal.h"
 
-/* Copied out of the views: backend_cpu_addr is not a const call. */
+/*
+ * Copied out of the views: backend_cpu_addr is not a const call.  The unit
+ * offsets come from one global view, fetched after those calls.
+ */
 struct overlap_where {
 	uintptr_t base;
-	long end;
+	const unsigned long *unit_offset;
 	uintptr_t addr[PCPU_MAX_CPUS];
 };
 
 static bool is_pow2(size_t x)
 {
 	return x && !(x & (x - 1));
-}
-
-/* The chunk id and offset agree with the chunk's own map (§2.2). */
-static int check_in_map(struct run_ctx *c, unsigned int id,
-			const struct check_geom *g,
-			const struct pcpu_chunk_view *v,
-			struct overlap_where *w)
-{
-	const struct live_alloc *a = &c->allocs[id];
-	long end = a->off + (long)a->size;
-
-	w->end = map_off(v->map, v->map_used);
-	if (w->end > (long)g->unit_size)
-		return check_fail(
-			c, CHECK_OVERLAP, a->chunk_id,
-			"chunk %s: expected the map to end within the unit (%zu), got sentinel %ld",
-			CHUNK_NAME(a->chunk_id), g->unit_size, w->end);
-	if (a->off < 0 || end > w->end)
-		return check_fail(
-			c, CHECK_OVERLAP, a->chunk_id,
-			"alloc %u: expected [%ld, %ld) inside the map range [0, %ld) of chunk %s",
-			id, a->off, end, w->end, CHUNK_NAME(a->chunk_id));
-	/* Linear, not binary: this op's map has not been verified yet. */
-	for (int i = 0; i < v->map_used; i++) {
-		if (map_off(v->map, i) < a->off)
-			continue;
-		if (map_off(v->map, i) > a->off || !map_in_use(v->map, i))
-			break;
-		if (map_off(v->map, i + 1) < end)
-			return check_fail(
-				c, CHECK_OVERLAP, a->chunk_id,
-				"alloc %u: expected its in-use block at %ld to reach %ld, got block end %ld",
-				id, a->off, end, map_off(v->map, i + 1));
-		return 0;
-	}
-	return check_fail(
-		c, CHECK_OVERLAP, a->chunk_id,
-		"alloc %u: expected an in-use block starting at offset %ld of chunk %s, got none",
-		id, a->off, CHUNK_NAME(a->chunk_id));
 }
 
 static int check_alignment(struct run_ctx *c, unsigned int id,
@@ -119,11 +84,9 @@ static int check_addresses(struct run_ctx *c, unsigned int id,
 			   const struct overlap_where *w)
 {
 	const struct live_alloc *a = &c->allocs[id];
-	struct pcpu_global_view gv;
 
-	backend_global(c->b, &gv);
 	for (unsigned int cpu = 0; cpu < g->nr_cpus; cpu++) {
-		uintptr_t unit = w->base + gv.unit_offset[cpu];
+		uintptr_t unit = w->base + w->unit_offset[cpu];
 		uintptr_t at = w->addr[cpu];
 
 		if (at < unit || at + a->size > unit + g->unit_size)
@@ -189,11 +152,9 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 			      const struct overlap_where *w)
 {
 	const struct live_alloc *a = &c->allocs[id];
-	struct pcpu_global_view gv;
 	struct pcpu_chunk_view v;
 	int n = backend_nr_chunks(c->b);
 
-	backend_global(c->b, &gv);
 	for (int idx = 0; idx < n; idx++) {
 		long lo, hi;
 
@@ -205,7 +166,7 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 		lo = v.area_start;
 		hi = v.area_end;
 		for (unsigned int cpu = 0; cpu < g->nr_cpus && lo < hi; cpu++) {
-			uintptr_t unit = v.base_addr + gv.unit_offset[cpu];
+			uintptr_t unit = v.base_addr + w->unit_offset[cpu];
 
 			if (w->addr[cpu] < unit + (uintptr_t)hi &&
 			    unit + (uintptr_t)lo < w->addr[cpu] + a->size)
@@ -223,14 +184,19 @@ static int check_other_chunks(struct run_ctx *c, unsigned int id,
 int check_overlap(struct run_ctx *c, unsigned int id)
 {
 	const struct live_alloc *a = &c->allocs[id];
+	struct pcpu_global_view gv;
 	struct overlap_where w;
 	struct pcpu_chunk_view v;
 	struct check_geom g;
+	int idx;
 
 	check_geom_get(c->b, &g);
 	for (unsigned int cpu = 0; cpu < g.nr_cpus; cpu++)
 		w.addr[cpu] = (uintptr_t)backend_cpu_addr(c->b, a->ptr, cpu);
-	if (check_find_chunk(c->b, a->chunk_id, &v))
+	backend_global(c->b, &gv);
+	w.unit_offset = gv.unit_offset;
+	idx = check_find_chunk(c->b, a->chunk_id, &v);
+	if (idx < 0)
 		return check_fail(
 			c, CHECK_OVERLAP, INT_MIN,
 			"alloc %u: expected chunk %s to exist, got no such chunk",
@@ -238,7 +204,7 @@ int check_overlap(struct run_ctx *c, unsigned int id)
 	w.base = v.base_addr;
 	/* Addresses before alignment: a misaligned wrong address would
 	 * otherwise be reported as an alignment problem. */
-	if ((run_area_map() ? check_in_map(c, id, &g, &v, &w) :
+	if ((run_area_map() ? check_alloc_in_map(c, id, &g, idx) :
 			   check_in_range(c, id, &v)) ||
 	    check_addresses(c, id, &g, &w) ||
 	    check_alignment(c, id, &w, g.nr_cpus) ||

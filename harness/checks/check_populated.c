@@ -3,8 +3,8 @@
  * The populated check: pages under live allocations are populated (invariant
  * 9), each chunk's bitmap, count and prefix shape are right (invariant 8) and
  * match the oracle, and the global empty-populated-page counter equals a
- * recount from the maps (invariant 11, docs/allocator.md §5.4) and the
- * oracle's.  The counter is maintained incrementally by the kernel, so the
+ * recount from the maps (invariant 11, docs/allocator.md §5.4; the count of
+ * one chunk: check_map.c's check_empty_pop_pages) and the oracle's.  The counter is maintained incrementally by the kernel, so the
  * recount here is from scratch, to catch bookkeeping drift.
  *
  * Cost: O(map entries + pages / 64) per chunk, plus O(pages) for the
@@ -25,7 +25,7 @@ int check_alloc_pages(struct run_ctx *c, unsigned int id)
 	long first, last, hole;
 
 	check_geom_get(c->b, &g);
-	if (check_find_chunk(c->b, a->chunk_id, &v))
+	if (check_find_chunk(c->b, a->chunk_id, &v) < 0)
 		return check_fail(
 			c, CHECK_POPULATED, INT_MIN,
 			"alloc %u: expected its chunk %s to exist, got no such chunk",
@@ -73,45 +73,17 @@ int check_chunk_live_pages(struct run_ctx *c, int chunk_id)
 				alloc_pages_of, c);
 }
 
-/* Populated pages lying wholly inside one free block (§5.4). */
-long check_empty_pop_pages(const struct check_geom *g,
-			   const struct pcpu_chunk_view *v)
-{
-	long n = 0;
-
-	if (v->kind == PCPU_KIND_RESERVED)
-		return 0;
-	for (int i = 0; i < v->map_used; i++) {
-		long from, to;
-
-		if (map_in_use(v->map, i))
-			continue;
-		from = check_pfn_up(g, map_off(v->map, i));
-		to = check_pfn_down(g, map_off(v->map, i + 1));
-		if (to > g->unit_pages)
-			to = g->unit_pages;
-		if (from < to)
-			n += check_count_bits(v->populated, from, to);
-	}
-	return n;
-}
-
 int check_chunk_pages(struct run_ctx *c, const struct check_geom *g,
 		      const struct pcpu_chunk_view *v,
+		      const struct pcpu_area_map_view *am,
 		      const struct oracle_chunk *oc, struct check_tally *t)
 {
 	long count = check_count_bits(v->populated, 0, g->unit_pages);
 
-	if (count != v->nr_populated)
-		return check_fail(
-			c, CHECK_POPULATED, v->id,
-			"chunk %s: expected nr_populated %ld (bitmap popcount), got %d",
-			CHUNK_NAME(v->id), count, v->nr_populated);
-	if (v->nr_populated != oc->nr_populated)
-		return check_fail(
-			c, CHECK_POPULATED, v->id,
-			"chunk %s: expected nr_populated %d (oracle), got %d",
-			CHUNK_NAME(v->id), oc->nr_populated, v->nr_populated);
+	if (check_chunk_field(c, CHECK_POPULATED, v->id, "nr_populated",
+			      v->nr_populated, count, false, "bitmap popcount",
+			      oc->nr_populated))
+		return -1;
 	for (long p = 0; p < g->unit_pages; p++)
 		if (check_test_bit(v->populated, p) != oc->populated[p])
 			return check_fail(
@@ -129,7 +101,7 @@ int check_chunk_pages(struct run_ctx *c, const struct check_geom *g,
 			"chunk %s: expected populated pages to be the prefix [0, %d), got page %ld unpopulated",
 			CHUNK_NAME(v->id), v->nr_populated,
 			check_first_zero_bit(v->populated, 0, g->unit_pages));
-	t->empty_pop += check_empty_pop_pages(g, v);
+	t->empty_pop += check_empty_pop_pages(g, v, am);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
  * map (an entry rewritten in place away from the operation, a free block
  * below first_free away from both), which the next sweep finds.
  */
+#include "pcpu_area_map.h"
 #include "checks_internal.h"
 
 /* Map entries compared on each side of the operation's block. */
@@ -34,21 +35,21 @@ static int block_at(const struct oracle_chunk *oc, long off)
 	return lo;
 }
 
-static bool window_agrees(const struct pcpu_chunk_view *v,
+static bool window_agrees(const struct pcpu_area_map_view *am,
 			  const struct oracle_chunk *oc, long at)
 {
 	int i = block_at(oc, at);
 	int from = i > QUICK_WINDOW ? i - QUICK_WINDOW : 0;
-	int to = i + QUICK_WINDOW < v->map_used ? i + QUICK_WINDOW :
-						  v->map_used - 1;
+	int to = i + QUICK_WINDOW < am->map_used ? i + QUICK_WINDOW :
+						   am->map_used - 1;
 
 	for (int j = from; j <= to; j++) {
 		const struct oracle_block *ob = &oc->blocks[j];
 
-		if (map_off(v->map, j) != ob->start ||
-		    map_in_use(v->map, j) != ob->in_use ||
-		    map_off(v->map, j + 1) != ob->start + ob->len ||
-		    (!ob->in_use && j < v->first_free))
+		if (map_off(am->map, j) != ob->start ||
+		    map_in_use(am->map, j) != ob->in_use ||
+		    map_off(am->map, j + 1) != ob->start + ob->len ||
+		    (!ob->in_use && j < am->first_free))
 			return false;
 	}
 	return true;
@@ -56,6 +57,7 @@ static bool window_agrees(const struct pcpu_chunk_view *v,
 
 bool check_chunk_quick(const struct check_geom *g,
 		       const struct pcpu_chunk_view *v,
+		       const struct pcpu_area_map_view *am,
 		       const struct pcpu_chunk_view *was,
 		       const struct oracle_chunk *oc, long at)
 {
@@ -69,18 +71,18 @@ bool check_chunk_quick(const struct check_geom *g,
 	    v->populated != was->populated ||
 	    v->nr_populated != oc->nr_populated)
 		return false;
-	if (v->map_used < 1 || v->map_used + 1 > v->map_alloc ||
-	    v->map_used != oc->nr_blocks || v->map_alloc != oc->map_alloc ||
-	    !map_in_use(v->map, v->map_used) ||
-	    map_off(v->map, v->map_used) != oc->end ||
-	    map_off(v->map, 0) != 0)
+	if (am->map_used < 1 || am->map_used + 1 > am->map_alloc ||
+	    am->map_used != oc->nr_blocks || am->map_alloc != oc->map_alloc ||
+	    !map_in_use(am->map, am->map_used) ||
+	    map_off(am->map, am->map_used) != oc->end ||
+	    map_off(am->map, 0) != 0)
 		return false;
 	if (v->free_size != oc->free_size ||
-	    v->contig_hint != oc->contig_hint || v->first_free < 0 ||
-	    v->first_free > v->map_used ||
-	    (v->first_free > 0 && !map_in_use(v->map, v->first_free - 1)) ||
+	    v->contig_hint != oc->contig_hint || am->first_free < 0 ||
+	    am->first_free > am->map_used ||
+	    (am->first_free > 0 && !map_in_use(am->map, am->first_free - 1)) ||
 	    v->slot != want_slot ||
-	    v->slot != oc->slot || v->on_extend_list != oc->on_extend_list)
+	    v->slot != oc->slot || am->on_extend_list != oc->on_extend_list)
 		return false;
-	return at < 0 || window_agrees(v, oc, at);
+	return at < 0 || window_agrees(am, oc, at);
 }

@@ -8,49 +8,36 @@
  * after the map check, which guarantees a well-formed map.  Cost: O(map
  * entries).
  */
+#include "pcpu_area_map.h"
 #include "checks_internal.h"
 
 int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		    const struct pcpu_area_map_view *am,
 		    const struct oracle_chunk *oc)
 {
 	long sum = 0;
 
-	for (int i = 0; i < v->map_used; i++)
-		if (!map_in_use(v->map, i))
-			sum += map_off(v->map, i + 1) - map_off(v->map, i);
-	if (v->free_size != sum)
-		return check_fail(
-			c, CHECK_FREE_SIZE, v->id,
-			"chunk %s: expected free_size %ld (sum of the map's free blocks), got %ld",
-			CHUNK_NAME(v->id), sum, v->free_size);
-	if (v->free_size != oc->free_size)
-		return check_fail(
-			c, CHECK_FREE_SIZE, v->id,
-			"chunk %s: expected free_size %ld (oracle), got %ld",
-			CHUNK_NAME(v->id), oc->free_size, v->free_size);
-	return 0;
+	for (int i = 0; i < am->map_used; i++)
+		if (!map_in_use(am->map, i))
+			sum += map_off(am->map, i + 1) - map_off(am->map, i);
+	return check_chunk_field(c, CHECK_FREE_SIZE, v->id, "free_size",
+				 v->free_size, sum, false,
+				 "sum of the map's free blocks", oc->free_size);
 }
 
 int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		      const struct pcpu_area_map_view *am,
 		      const struct oracle_chunk *oc)
 {
 	long largest = 0;
 
-	for (int i = 0; i < v->map_used; i++) {
-		long size = map_off(v->map, i + 1) - map_off(v->map, i);
+	for (int i = 0; i < am->map_used; i++) {
+		long size = map_off(am->map, i + 1) - map_off(am->map, i);
 
-		if (!map_in_use(v->map, i) && size > largest)
+		if (!map_in_use(am->map, i) && size > largest)
 			largest = size;
 	}
-	if (v->contig_hint < largest)
-		return check_fail(
-			c, CHECK_CONTIG_HINT, v->id,
-			"chunk %s: expected contig_hint >= %ld (largest free block), got %d",
-			CHUNK_NAME(v->id), largest, v->contig_hint);
-	if (v->contig_hint != oc->contig_hint)
-		return check_fail(
-			c, CHECK_CONTIG_HINT, v->id,
-			"chunk %s: expected contig_hint %d (oracle), got %d",
-			CHUNK_NAME(v->id), oc->contig_hint, v->contig_hint);
-	return 0;
+	return check_chunk_field(c, CHECK_CONTIG_HINT, v->id, "contig_hint",
+				 v->contig_hint, largest, true,
+				 "largest free block", oc->contig_hint);
 }

@@ -105,6 +105,7 @@ int check_chunk_set_of(struct run_ctx *c, const struct check_geom *g,
 /* The chunk's own slot follows from its free_size and contig_hint. */
 int check_chunk_slot(struct run_ctx *c, const struct check_geom *g,
 		     const struct pcpu_chunk_view *v,
+		     const struct pcpu_area_map_view *am,
 		     const struct oracle_chunk *oc)
 {
 	int want = v->kind == PCPU_KIND_RESERVED ?
@@ -121,12 +122,12 @@ int check_chunk_slot(struct run_ctx *c, const struct check_geom *g,
 		return check_fail(c, CHECK_SLOT, v->id,
 				  "chunk %s: expected slot %d (oracle), got %d",
 				  CHUNK_NAME(v->id), oc->slot, v->slot);
-	if (v->on_extend_list != oc->on_extend_list)
+	if (am->on_extend_list != oc->on_extend_list)
 		return check_fail(
 			c, CHECK_SLOT, v->id,
 			"chunk %s: expected on_extend_list %d, got %d",
 			CHUNK_NAME(v->id), oc->on_extend_list,
-			v->on_extend_list);
+			am->on_extend_list);
 	return 0;
 }
 

@@ -6,6 +6,12 @@
  * depopulated under a live allocation or memory handed out twice all
  * change bytes that nobody but the owner may write.
  *
+ * The zeroed check, its other half, runs right after an allocation and
+ * before the harness writes the tags: pcpu_alloc zeroes the requested
+ * (even) size on every possible CPU (docs/allocator.md §7.5 step 4,
+ * invariant 13).  A miss there shows up as an earlier owner's tag (tags
+ * are never 0) or stale backing memory.
+ *
  * These loops touch every byte of every copy, so they are written for
  * speed: 8-byte words, differences OR-ed together and tested once, and no
  * fuzzer coverage instrumentation (a per-byte comparison hook made them
@@ -75,6 +81,22 @@ NO_FUZZ_COVERAGE static void tag_fill(unsigned char *p, size_t size,
 	}
 }
 
+NO_FUZZ_COVERAGE static bool all_zero(const unsigned char *p, size_t size)
+{
+	uint64_t acc = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= size; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < size; i++)
+		acc |= p[i];
+	return !acc;
+}
+
 /* True when p[0, size) carries the pattern of seed. */
 NO_FUZZ_COVERAGE static bool tag_intact(const unsigned char *p, size_t size,
 					uint64_t seed)
@@ -109,8 +131,12 @@ void tags_write(struct run_ctx *c, unsigned int id)
 			 tag_seed(id, cpu));
 }
 
-/* Verify allocation id's pattern on every CPU. */
-int check_tags_one(struct run_ctx *c, unsigned int id)
+/*
+ * Every CPU's copy of allocation id against the bytes it must hold: its
+ * tag pattern, or with zero the zeroes of a fresh allocation.  The first
+ * byte that differs fails the tags (or zeroed) check.
+ */
+static int check_copies(struct run_ctx *c, unsigned int id, bool zero)
 {
 	const struct live_alloc *a = &c->allocs[id];
 	struct check_geom g;
@@ -119,20 +145,35 @@ int check_tags_one(struct run_ctx *c, unsigned int id)
 	for (unsigned int cpu = 0; cpu < g.nr_cpus; cpu++) {
 		const unsigned char *p = backend_cpu_addr(c->b, a->ptr, cpu);
 
-		if (tag_intact(p, a->size, tag_seed(id, cpu)))
+		if (zero ? all_zero(p, a->size) :
+			   tag_intact(p, a->size, tag_seed(id, cpu)))
 			continue;
 		for (size_t i = 0; i < a->size; i++) {
-			unsigned char want = tag_byte(id, cpu, i);
+			unsigned char want = zero ? 0 : tag_byte(id, cpu, i);
 
 			if (p[i] != want)
 				return check_fail(
-					c, CHECK_TAGS, a->chunk_id,
-					"alloc %u (chunk %s offset %ld size %zu) cpu %u byte %zu: expected tag 0x%02x, got 0x%02x",
+					c, zero ? CHECK_ZEROED : CHECK_TAGS,
+					a->chunk_id,
+					"alloc %u (chunk %s offset %ld size %zu) cpu %u byte %zu: expected %s0x%02x, got 0x%02x",
 					id, CHUNK_NAME(a->chunk_id), a->off,
-					a->size, cpu, i, want, p[i]);
+					a->size, cpu, i, zero ? "" : "tag ",
+					want, p[i]);
 		}
 	}
 	return 0;
+}
+
+/* Verify allocation id's pattern on every CPU. */
+int check_tags_one(struct run_ctx *c, unsigned int id)
+{
+	return check_copies(c, id, false);
+}
+
+/* A fresh allocation reads zero on every CPU (cost: its bytes x CPUs). */
+int check_zeroed(struct run_ctx *c, unsigned int id)
+{
+	return check_copies(c, id, true);
 }
 
 /*

@@ -30,8 +30,8 @@ void check_geom_get(const struct backend *b, struct check_geom *g)
 
 /*
  * Binary search over the ascending chunk list (the chunk-set check
- * verifies the order after every operation).  Returns 0 with *v filled,
- * or -1 when no live chunk has that id.
+ * verifies the order after every operation).  Returns the chunk's index
+ * with *v filled, or -1 when no live chunk has that id.
  */
 int check_find_chunk(const struct backend *b, int id, struct pcpu_chunk_view *v)
 {
@@ -42,7 +42,7 @@ int check_find_chunk(const struct backend *b, int id, struct pcpu_chunk_view *v)
 
 		backend_chunk(b, mid, v);
 		if (v->id == id)
-			return 0;
+			return mid;
 		if (v->id < id)
 			lo = mid + 1;
 		else
@@ -170,4 +170,20 @@ bool check_op_is(const struct run_ctx *c, enum trace_op_kind kind)
 {
 	return c->op_index < c->t->nr_ops &&
 	       c->t->ops[c->op_index].kind == kind;
+}
+
+int check_chunk_field(struct run_ctx *c, const char *check, int chunk_id,
+		      const char *field, long got, long recount, bool at_least,
+		      const char *why, long oracle)
+{
+	if (at_least ? got < recount : got != recount)
+		return check_fail(c, check, chunk_id,
+				  "chunk %s: expected %s %s%ld (%s), got %ld",
+				  CHUNK_NAME(chunk_id), field,
+				  at_least ? ">= " : "", recount, why, got);
+	if (got != oracle)
+		return check_fail(c, check, chunk_id,
+				  "chunk %s: expected %s %ld (oracle), got %ld",
+				  CHUNK_NAME(chunk_id), field, oracle, got);
+	return 0;
 }

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Internals shared by the checks (harness/checks/check_*.c).  The checks see the
- * backend only through pcpu.h and the oracle only through oracle.h.
+ * backend only through pcpu.h and the oracle only through oracle.h; the
+ * area map and the extension queue (include/pcpu_area_map.h) are read by
+ * the area-map checks alone (check_map.c, check_sizes.c, check_slot.c,
+ * check_quick.c, check_op.c, check_incr.c: tests/check-includes.sh), so
+ * the signatures below name their view by a pointer only.
  *
  * View lifetime rule the checks rely on: a view's pointers (map,
  * populated, unit_offset) stay valid across the const view calls
@@ -18,6 +22,8 @@
 #include "check_index.h"
 #include "run.h"
 
+struct pcpu_area_map_view; /* include/pcpu_area_map.h */
+
 /* Scalars of the global view, copied so they outlive the view. */
 struct check_geom {
 	size_t page_size;
@@ -31,12 +37,13 @@ struct check_geom {
 struct check_tally {
 	int nr_chunks;
 	int nr_slotted; /* chunks that must be on exactly one slot list */
-	int nr_on_extend; /* chunks whose view says on_extend_list */
+	int nr_on_extend; /* chunks whose area map says on_extend_list */
 	long empty_pop; /* recount of nr_empty_pop_pages; -1: not recounted */
 };
 
 /* check_util.c */
 void check_geom_get(const struct backend *b, struct check_geom *g);
+/* the index (backend_chunk's) of chunk id with *v filled, or -1 */
 int check_find_chunk(const struct backend *b, int id,
 		     struct pcpu_chunk_view *v);
 const char *check_chunk_name(int id, char *buf, size_t len);
@@ -52,6 +59,15 @@ long check_first_zero_bit(const unsigned long *bits, long from, long to);
 int *check_xcalloc_ids(size_t n);
 int check_sorted_unique(int *ids, int n);
 bool check_op_is(const struct run_ctx *c, enum trace_op_kind kind);
+/*
+ * A chunk's field against what its own state says (recount; why names
+ * how it was counted; at_least: a lower bound only), then against the
+ * oracle: "chunk ID: expected FIELD [>= ]N (WHY), got M", then the same
+ * with "(oracle)".  0, or -1 after check_fail().
+ */
+int check_chunk_field(struct run_ctx *c, const char *check, int chunk_id,
+		      const char *field, long got, long recount, bool at_least,
+		      const char *why, long oracle);
 
 /* Map entries: offset with the flag cleared, and the in-use flag. */
 static inline long map_off(const int *map, int i)
@@ -76,19 +92,36 @@ static inline bool map_in_use(const int *map, int i)
 #define NO_FUZZ_COVERAGE
 #endif
 
-/* check_overlap.c, check_zeroed.c, check_tags.c */
+/* check_overlap.c, check_tags.c (tags and zeroed) */
 int check_overlap(struct run_ctx *c, unsigned int id);
 int check_zeroed(struct run_ctx *c, unsigned int id);
 int check_tags_one(struct run_ctx *c, unsigned int id);
 int check_tags_rotating(struct run_ctx *c);
 
-/* check_map.c, check_sizes.c: one chunk each */
+/* check_map.c, check_sizes.c: one chunk each, v with its area map am */
 int check_map(struct run_ctx *c, const struct check_geom *g,
-	      const struct pcpu_chunk_view *v, const struct oracle_chunk *oc);
+	      const struct pcpu_chunk_view *v,
+	      const struct pcpu_area_map_view *am,
+	      const struct oracle_chunk *oc);
 int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		    const struct pcpu_area_map_view *am,
 		    const struct oracle_chunk *oc);
 int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
+		      const struct pcpu_area_map_view *am,
 		      const struct oracle_chunk *oc);
+/*
+ * check_map.c, for the overlap and leak checks: a new allocation id lies
+ * in an in-use block of the map of chunk idx; chunk idx (v) is one free
+ * block after everything was freed.  0, or -1 after check_fail().
+ */
+int check_alloc_in_map(struct run_ctx *c, unsigned int id,
+		       const struct check_geom *g, int idx);
+int check_map_fully_free(struct run_ctx *c, const struct check_geom *g,
+			 const struct pcpu_chunk_view *v, int idx);
+/* populated pages wholly inside free blocks (0 for the reserved chunk) */
+long check_empty_pop_pages(const struct check_geom *g,
+			   const struct pcpu_chunk_view *v,
+			   const struct pcpu_area_map_view *am);
 
 /* check_slot.c */
 int check_chunk_set(struct run_ctx *c, const struct check_geom *g);
@@ -99,6 +132,7 @@ int check_chunk_set_of(struct run_ctx *c, const struct check_geom *g,
 		       check_view_fn view, void *arg);
 int check_chunk_slot(struct run_ctx *c, const struct check_geom *g,
 		     const struct pcpu_chunk_view *v,
+		     const struct pcpu_area_map_view *am,
 		     const struct oracle_chunk *oc);
 int check_lists(struct run_ctx *c, const struct check_geom *g,
 		const struct check_tally *t);
@@ -108,11 +142,9 @@ int check_alloc_pages(struct run_ctx *c, unsigned int id);
 int check_live_pages(struct run_ctx *c);
 /* the live allocations of one chunk (check_incr.c's per-chunk form) */
 int check_chunk_live_pages(struct run_ctx *c, int chunk_id);
-/* populated pages wholly inside free blocks (0 for the reserved chunk) */
-long check_empty_pop_pages(const struct check_geom *g,
-			   const struct pcpu_chunk_view *v);
 int check_chunk_pages(struct run_ctx *c, const struct check_geom *g,
 		      const struct pcpu_chunk_view *v,
+		      const struct pcpu_area_map_view *am,
 		      const struct oracle_chunk *oc, struct check_tally *t);
 int check_global_pages(struct run_ctx *c, const struct check_tally *t);
 
@@ -121,6 +153,7 @@ int check_global_pages(struct run_ctx *c, const struct check_tally *t);
 int check_state(struct run_ctx *c, bool after_balance);
 int check_chunk_state(struct run_ctx *c, const struct check_geom *g,
 		      const struct pcpu_chunk_view *v,
+		      const struct pcpu_area_map_view *am,
 		      const struct oracle_chunk *oc, struct check_tally *t);
 
 /*
@@ -130,6 +163,7 @@ int check_chunk_state(struct run_ctx *c, const struct check_geom *g,
  */
 bool check_chunk_quick(const struct check_geom *g,
 		       const struct pcpu_chunk_view *v,
+		       const struct pcpu_area_map_view *am,
 		       const struct pcpu_chunk_view *was,
 		       const struct oracle_chunk *oc, long at);
 

@@ -1,39 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * linux-checks: tests of the linux backend's own checks (kernel/checks_*.c)
- * and a finder for their hint findings.
- *
- * linux-checks                 unit tests: every check fires, with its
- *                              grade, on a planted value; a fresh instance
- *                              and consistent values pass; fit search;
- *                              last line "linux-checks: N passed, N failed"
- * linux-checks --find N OPS    N seeded sequences of OPS operations, every
- *                              check after every operation; the first
- *                              finding of each class is minimised (delta
- *                              debugging over the operations) and printed
- *                              as a text trace (docs/trace-format.md)
- * linux-checks --bench N OPS   checks' cost per operation (timed;
- *                              --bench-none: the same without checks)
- * linux-checks --trace FILE    run a text trace (alloc/free/balance/fail,
- *                              geometry), then free what is still live as
- *                              pcpu-replay's end of run does, and print
- *                              every finding per op (CHECKS_WATCH=B: also
- *                              block B of chunk 0)
- * linux-checks --expect CHECK FILE   the same; exit 0 when a finding of
- *                              CHECK (a name, or "name/kind") shows, else 1
+ * linux-checks: tests of the linux backend's own checks
+ * (kernel/checks/checks_*.c): every check fires, with its grade, on a
+ * planted value (a fake pcpu_block_md, or a bit written into a live
+ * allocation map); consistent values and a fresh instance pass; the fit
+ * search; the chunk truth composed from the blocks' equals a recount; the
+ * decision checks on traces run through the harness (ktest.h).  Last line
+ * "linux-checks: N passed, N failed".  Finding, minimising and timing
+ * hint findings are the shared tools' (pcpu-soak, pcpu-minimize,
+ * pcpu-bench, pcpu-replay of build/linux-<v>/, docs/linux.md).
  */
-#define _GNU_SOURCE
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../backend_internal.h"
-#include "checks_find.h"
+#include "backend_internal.h"
 #include "check.h"
+#include "checks.h"
+#include "ktest.h"
 
 static int passed, failed;
+
+/* two geometries every kernel accepts, with and without a reserved area */
+static const struct pcpu_geometry geos[2] = {
+	{ .cpus = 4, .page_size = 4096, .unit_size = 36864,
+	  .static_size = 8192, .reserved_size = 8192, .dyn_size = 20480 },
+	{ .cpus = 2, .page_size = 4096, .unit_size = 65536,
+	  .static_size = 4096, .reserved_size = 0, .dyn_size = 61440 },
+};
 
 
 #define MAXF 256
@@ -363,8 +357,8 @@ static void test_live(void)
 	char err[256];
 	int n, bits, idx = -1;
 
-	for (size_t g = 0; g < sizeof(checks_geos) / sizeof(checks_geos[0]); g++) {
-		b = backend_create(&checks_geos[g], 0, err, sizeof(err));
+	for (size_t g = 0; g < sizeof(geos) / sizeof(geos[0]); g++) {
+		b = backend_create(&geos[g], 0, err, sizeof(err));
 		CHECK(b != NULL, "backend_create: %s", err);
 		if (!b)
 			return;
@@ -380,7 +374,7 @@ static void test_live(void)
 	 * bitmap written behind the kernel's back, then restored) trips the
 	 * accounting recount and hint_used_bits.
 	 */
-	b = backend_create(&checks_geos[0], 0, err, sizeof(err));
+	b = backend_create(&geos[0], 0, err, sizeof(err));
 	if (!b)
 		return;
 	for (int i = 0; i < backend_nr_chunks(b); i++) {
@@ -441,62 +435,86 @@ static void test_live(void)
 }
 
 /*
+ * Chunk by chunk, chunk_md's truth composed from the blocks' equals the
+ * whole-bitmap recount; returns the chunks compared, *bad counts the
+ * differences (the first one printed).
+ */
+static int compose_agrees(struct backend *b, int op, int *bad)
+{
+	static struct kglue_md blk[512];
+	int compared = 0;
+
+	for (int c = 0; c < backend_nr_chunks(b); c++) {
+		int nb = linux_backend_nr_blocks(b, c);
+		struct kglue_md whole, comp;
+
+		if (nb > 512)
+			continue;
+		for (int k = 0; k < nb; k++)
+			linux_backend_md(b, c, k, &blk[k]);
+		linux_backend_md(b, c, -1, &whole);
+		checks_compose_chunk_truth(blk, nb, BB, &comp);
+		compared++;
+		if (comp.true_first_free == whole.true_first_free &&
+		    comp.true_largest == whole.true_largest &&
+		    comp.true_largest_start == whole.true_largest_start &&
+		    comp.nr_bits == whole.nr_bits)
+			continue;
+		if (!(*bad)++)
+			printf("  op %d chunk %d: composed %d@%d first %d, whole %d@%d first %d\n",
+			       op, c, comp.true_largest, comp.true_largest_start,
+			       comp.true_first_free, whole.true_largest,
+			       whole.true_largest_start, whole.true_first_free);
+	}
+	return compared;
+}
+
+/*
  * chunk_md's truth composed from the blocks' (checks_compose_chunk_truth)
  * equals the whole-bitmap recount (kglue_chunk_md, block -1) for every
- * chunk after every operation of two seeded sequences.
+ * chunk after every operation of a fixed workload on both geometries:
+ * allocations of mixed sizes and alignments (some atomic, some reserved),
+ * every third one freed at once, leaving holes inside blocks and across
+ * them, and every 40th operation all but the last 20 freed and the
+ * balance work run.
  */
 static void test_compose(void)
 {
-	static struct op ops[MAXOPS];
-	static uintptr_t ptrs[MAXOPS];
-	static struct kglue_md blk[512];
+	static const size_t sizes[] = { 4, 60, 1000, 24, 4096, 333,
+					8, 2048, 160, 9000, 12, 500 };
+	static uintptr_t ptrs[300];
 	int compared = 0, bad = 0;
 
-	for (int s = 0; s < 2; s++) {
-		const struct pcpu_geometry *g = &checks_geos[s];
-		int n = gen(g, 1000 + (uint64_t)s, 300, ops);
+	for (size_t g = 0; g < sizeof(geos) / sizeof(geos[0]); g++) {
 		char err[256];
-		struct backend *b = backend_create(g, 0, err, sizeof(err));
+		struct backend *b = backend_create(&geos[g], 0, err, sizeof(err));
+		int oldest = 0;
 
+		CHECK(b != NULL, "backend_create: %s", err);
 		if (!b)
 			return;
-		for (int i = 0; i < n; i++) {
-			if (ops[i].kind == OP_ALLOC) {
-				struct pcpu_alloc_req req = { ops[i].size, ops[i].align,
-							      ops[i].atomic, ops[i].reserved };
-				struct pcpu_alloc_res res = backend_alloc(b, &req);
+		for (int i = 0; i < 300; i++) {
+			struct pcpu_alloc_req req = {
+				.size = sizes[i % 12],
+				.align = i % 5 ? 0 : (size_t)4 << (i % 7),
+				.atomic = i % 9 == 4,
+				.reserved = geos[g].reserved_size && i % 13 == 6,
+			};
+			struct pcpu_alloc_res res = backend_alloc(b, &req);
 
-				ptrs[i] = res.status == PCPU_OK ? res.ptr : 0;
-			} else if (ops[i].kind == OP_FREE) {
-				backend_free(b, ptrs[ops[i].target]);
-			} else if (ops[i].kind == OP_BALANCE) {
+			ptrs[i] = res.status == PCPU_OK ? res.ptr : 0;
+			if (i % 3 == 2) {
+				backend_free(b, ptrs[i - 1]);
+				ptrs[i - 1] = 0;
+			}
+			if (i % 40 == 39) {
+				for (; oldest < i - 20; oldest++) {
+					backend_free(b, ptrs[oldest]);
+					ptrs[oldest] = 0;
+				}
 				backend_balance(b);
 			}
-			for (int c = 0; c < backend_nr_chunks(b); c++) {
-				int nb = linux_backend_nr_blocks(b, c);
-				struct kglue_md whole, comp;
-
-				if (nb > 512)
-					continue;
-				for (int k = 0; k < nb; k++)
-					linux_backend_md(b, c, k, &blk[k]);
-				linux_backend_md(b, c, -1, &whole);
-				checks_compose_chunk_truth(blk, nb, BB, &comp);
-				compared++;
-				if (comp.true_first_free != whole.true_first_free ||
-				    comp.true_largest != whole.true_largest ||
-				    comp.true_largest_start != whole.true_largest_start ||
-				    comp.nr_bits != whole.nr_bits) {
-					if (!bad++)
-						printf("  op %d chunk %d: composed %d@%d first %d, whole %d@%d first %d\n",
-						       i, c, comp.true_largest,
-						       comp.true_largest_start,
-						       comp.true_first_free,
-						       whole.true_largest,
-						       whole.true_largest_start,
-						       whole.true_first_free);
-				}
-			}
+			compared += compose_agrees(b, i, &bad);
 		}
 		backend_destroy(b);
 	}
@@ -509,56 +527,47 @@ static void test_compose(void)
  * but for 400 bytes at bit 1024, which chunk_md does not know about.  An
  * atomic request of that size fails (fit_missed), a sleeping one creates
  * a chunk (chunk_created_with_fit).  With the chunk creation failed by an
- * injected fault, the failure is not judged.
+ * injected fault, the failure is not judged; a request that fits nowhere
+ * is no finding.  Each variant runs through the harness, every finding
+ * counted: how often the check was reported.
  */
+static unsigned long decided(const char *tail, const char *check)
+{
+	static const char head[] =
+		"geometry cpus=2 page=4096 unit=32768 static=4096 reserved=0 dyn=28672\n"
+		"alloc 4096\nalloc 400\nalloc 3696\nalloc 8192\nalloc 8192\n"
+		"alloc 4096\nfree 1\n";
+	char text[512];
+	struct ktest_run r;
+	unsigned long n;
+
+	snprintf(text, sizeof(text), "%s%s", head, tail);
+	ktest_run_text(text, PCPU_GRADE_ALL, &r);
+	n = r.status == 0 ? ktest_counted(&r, check) : ~0UL;
+	ktest_run_free(&r);
+	return n;
+}
+
 static void test_decisions(void)
 {
-	static const struct pcpu_geometry g = {
-		.cpus = 2, .page_size = 4096, .unit_size = 32768,
-		.static_size = 4096, .reserved_size = 0, .dyn_size = 28672,
-	};
-	struct op ops[12] = {
-		{ .kind = OP_ALLOC, .size = 4096 },
-		{ .kind = OP_ALLOC, .size = 400 },
-		{ .kind = OP_ALLOC, .size = 3696 },
-		{ .kind = OP_ALLOC, .size = 8192 },
-		{ .kind = OP_ALLOC, .size = 8192 },
-		{ .kind = OP_ALLOC, .size = 4096 },
-		{ .kind = OP_FREE, .target = 1 },
-		{ .kind = OP_ALLOC, .size = 400, .atomic = true },
-		{ .kind = OP_ALLOC, .size = 400 },
-	};
-
-	CHECK(replay(&g, ops, 9, NULL, "fit_missed", false, NULL) == 7,
+	CHECK(decided("alloc 400 atomic\n", "fit_missed") == 1,
 	      "atomic request misses the hole: fit_missed");
-	CHECK(replay(&g, ops, 9, NULL, "chunk_created_with_fit", false, NULL) == 8,
+	CHECK(decided("alloc 400 atomic\n", "chunk_created_with_fit") == 0,
+	      "a failed atomic request creates no chunk");
+	CHECK(decided("alloc 400 atomic\nalloc 400\n",
+		      "chunk_created_with_fit") == 1,
 	      "sleeping request: chunk_created_with_fit");
-	ops[7] = (struct op){ .kind = OP_FAIL, .target = PCPU_FAULT_CHUNK };
-	CHECK(replay(&g, ops, 9, NULL, "fit_missed", false, NULL) == -1,
+	CHECK(decided("fail chunk\nalloc 400\n", "fit_missed") == 0,
 	      "a failure with a fault fired is not judged");
-	/* a request that does fit nowhere: no decision finding */
-	ops[7] = (struct op){ .kind = OP_BALANCE };
-	ops[8] = (struct op){ .kind = OP_ALLOC, .size = 404, .atomic = true };
-	CHECK(replay(&g, ops, 9, NULL, "fit_missed", false, NULL) == -1,
+	CHECK(decided("balance\nalloc 404 atomic\n", "fit_missed") == 0,
 	      "no fit, no finding");
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && !strcmp(argv[1], "--find"))
-		return find(atoi(argv[2]), atoi(argv[3]) < MAXOPS ? atoi(argv[3]) : MAXOPS);
-	if (argc == 4 && !strcmp(argv[1], "--bench"))
-		return bench(atoi(argv[2]), atoi(argv[3]) < MAXOPS ? atoi(argv[3]) : MAXOPS);
-	if (argc == 4 && !strcmp(argv[1], "--bench-none")) {
-		checks_no_checks = true;
-		return bench(atoi(argv[2]), atoi(argv[3]) < MAXOPS ? atoi(argv[3]) : MAXOPS);
-	}
-	if (argc == 3 && !strcmp(argv[1], "--trace"))
-		return trace(argv[2], NULL);
-	if (argc == 4 && !strcmp(argv[1], "--expect"))
-		return trace(argv[3], argv[2]);
 	if (argc != 1) {
-		fprintf(stderr, "linux-checks: unknown arguments (see the file's head comment)\n");
+		fprintf(stderr, "usage: %s (no arguments; see the file's head comment)\n",
+			argv[0]);
 		return 2;
 	}
 	test_planted();

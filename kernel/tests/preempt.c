@@ -11,12 +11,16 @@
  * beyond what it records: a CHECK there would count once per release.
  */
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "smoke.h"
+#include "backend_linux.h"
+#include "check.h"
+#include "ktest_checks.h"
+#include "preempt.h"
 
 #define MAX_REPORTS 256
 #define MAX_POINTS 32
@@ -56,7 +60,7 @@ struct hook {
 	action_fn action;
 
 	/* what the scenarios' actions did */
-	struct alloc allocs[MAX_TRACKED];
+	struct ktest_alloc allocs[MAX_TRACKED];
 	int n;          /* allocs used */
 	int before;     /* allocs[0, before) predate the outer operation */
 	struct pcpu_alloc_res nested;
@@ -146,25 +150,65 @@ static struct backend *start(const struct pcpu_geometry *g)
 	return b;
 }
 
+/*
+ * A scenario's start: its line (the backend's name, then what it does and
+ * what it expects, as fmt says), then start(g).
+ */
+static struct backend *begin(const struct pcpu_geometry *g, const char *fmt,
+			     ...) __attribute__((format(printf, 2, 3)));
+static struct backend *begin(const struct pcpu_geometry *g, const char *fmt,
+			     ...)
+{
+	va_list ap;
+
+	printf("%s: ", backend_name());
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return start(g);
+}
+
+/*
+ * The nested operations of a scenario: action, run at the occurrence-th
+ * release of pcpu_lock in the function named at.
+ */
+static void arm(action_fn action, const char *at, int occurrence)
+{
+	h.action = action;
+	h.at = at;
+	h.occurrence = occurrence;
+}
+
+/* The hook on, for an outer operation that holds the mutex or does not. */
+static void hook_on(struct backend *b, bool expect_mutex)
+{
+	h.expect_mutex = expect_mutex;
+	backend_set_preempt(b, on_point, &h);
+}
+
 static struct pcpu_alloc_res track(struct backend *b,
 				   const struct pcpu_alloc_req *req)
 {
 	struct pcpu_alloc_res res = backend_alloc(b, req);
 
 	if (res.status == PCPU_OK && h.n < MAX_TRACKED) {
-		h.allocs[h.n] = (struct alloc){ res.ptr, req->size, true };
-		if (!check_content(b, h.g->cpus, &h.allocs[h.n], h.n, true))
+		struct ktest_alloc *a = &h.allocs[h.n];
+
+		*a = (struct ktest_alloc){ res.ptr, req->size, true };
+		if (!ktest_check_content(b, h.g->cpus, a, h.n, true))
 			h.tags_ok = false;
-		write_tags(b, h.g->cpus, &h.allocs[h.n], h.n);
+		ktest_write_tags(b, h.g->cpus, a, h.n);
 		h.n++;
 	}
 	return res;
 }
 
 /*
- * After an operation: the run checks of linux-smoke and no finding of
- * grade safety or accounting from backend_check (hint findings are the
- * kernel's known ones, and graded elsewhere).
+ * After an operation: the checks of ktest_checks.h on what the scenario
+ * tracks, the backend's own (backing, accounting, static area, WARN),
+ * and no finding of grade safety or accounting from backend_check (hint
+ * findings are the kernel's known ones, and graded elsewhere).
  */
 static void check_state(struct backend *b, const char *what)
 {
@@ -173,10 +217,12 @@ static void check_state(struct backend *b, const char *what)
 	char err[256];
 	int nf;
 
-	CHECK(check_overlap(b, h.g->cpus, h.allocs, h.n), "%s: overlap", what);
+	CHECK(ktest_check_overlap(b, h.g->cpus, h.allocs, h.n), "%s: overlap",
+	      what);
 	for (int i = 0; i < h.n; i++)
 		if (h.allocs[i].live)
-			CHECK(check_content(b, h.g->cpus, &h.allocs[i], i, false),
+			CHECK(ktest_check_content(b, h.g->cpus, &h.allocs[i], i,
+						  false),
 			      "%s: allocation %d lost its tag", what, i);
 	CHECK(!linux_backend_check_backing(b, err, sizeof(err)),
 	      "%s: backing: %s", what, err);
@@ -184,7 +230,7 @@ static void check_state(struct backend *b, const char *what)
 	      "%s: accounting: %s", what, err);
 	CHECK(!linux_backend_check_static(b, err, sizeof(err)),
 	      "%s: static: %s", what, err);
-	CHECK(check_hints_safe(b), "%s: hints", what);
+	CHECK(ktest_check_hints_safe(b), "%s: hints", what);
 	nf = backend_check(b, fs, 64);
 	for (int i = 0; i < nf && i < 64; i++)
 		CHECK(fs[i].grade != PCPU_GRADE_SAFETY &&
@@ -202,6 +248,31 @@ static void print_points(const char *what)
 		printf(" %s%s(%s)", h.r[i].depth ? "nested:" : "", h.r[i].point,
 		       h.r[i].mutex_held ? "mutex" : "no mutex");
 	printf("\n");
+}
+
+/* The hook off; with show, the reports it kept printed. */
+static void hook_off(struct backend *b, bool show)
+{
+	backend_set_preempt(b, NULL, NULL);
+	if (show)
+		print_points("points");
+}
+
+/* The hook saw the mutex held where expected, and listed points only. */
+static void check_reports(const char *what)
+{
+	CHECK(h.wrong_mutex == 0, "%s: mutex_held wrong %d times, first at %s",
+	      what, h.wrong_mutex, h.wrong_mutex_at);
+	CHECK(h.unlisted == 0, "%s: %d reports of unlisted points, first %s",
+	      what, h.unlisted, h.first_unlisted);
+}
+
+/* A scenario's end: check_reports, check_state, and the instance goes. */
+static void finish(struct backend *b, const char *what)
+{
+	check_reports(what);
+	check_state(b, what);
+	backend_destroy(b);
 }
 
 static int count(const char *point, int depth, int mutex)
@@ -230,26 +301,18 @@ static int scenario_populating_alloc(const struct pcpu_geometry *g, bool km)
 	struct backend *b;
 	int n, held, first = -1, last = -1;
 
-	printf("%s: scenario (a): a sleeping 32 KiB alloc creates and populates a chunk; expected: the hook sees pcpu_alloc, always with the mutex held, the last time after the pages were populated\n",
-	       backend_name());
-	b = start(g);
+	b = begin(g, "scenario (a): a sleeping 32 KiB alloc creates and populates a chunk; expected: the hook sees pcpu_alloc, always with the mutex held, the last time after the pages were populated");
 	if (!b)
 		return 0;
-	h.expect_mutex = true;
-	backend_set_preempt(b, on_point, &h);
+	hook_on(b, true);
 	res = track(b, &big);
-	backend_set_preempt(b, NULL, NULL);
-	print_points("points");
+	hook_off(b, true);
 	n = count("pcpu_alloc", 0, -1);
 	held = count("pcpu_alloc", 0, 1);
 	CHECK(res.status == PCPU_OK && res.chunk_id >= 1,
 	      "the outer alloc: status %d chunk %d", res.status, res.chunk_id);
 	CHECK(n >= 2 && held == n,
 	      "pcpu_alloc reported %d times, %d with the mutex held", n, held);
-	CHECK(h.wrong_mutex == 0, "mutex_held wrong %d times, first at %s",
-	      h.wrong_mutex, h.wrong_mutex_at);
-	CHECK(h.unlisted == 0, "%d reports name no listed point, first %s",
-	      h.unlisted, h.first_unlisted);
 	for (int i = 0; i < h.nr; i++)
 		if (!strcmp(h.r[i].point, "pcpu_alloc")) {
 			if (first < 0)
@@ -264,8 +327,7 @@ static int scenario_populating_alloc(const struct pcpu_geometry *g, bool km)
 		CHECK(count("pcpu_create_chunk", 0, 1) == 1,
 		      "km creates the chunk populated, under pcpu_lock: %d",
 		      count("pcpu_create_chunk", 0, 1));
-	check_state(b, "scenario (a)");
-	backend_destroy(b);
+	finish(b, "scenario (a)");
 	return n;
 }
 
@@ -277,7 +339,7 @@ static void nest_atomic_and_free(struct hook *k, bool mutex_held)
 
 	(void)mutex_held;
 	k->nested = track(k->b, &small);
-	if (!check_content(k->b, k->g->cpus, &k->allocs[0], 0, false))
+	if (!ktest_check_content(k->b, k->g->cpus, &k->allocs[0], 0, false))
 		k->tags_ok = false;
 	before = chunk_free_size(k->b, PCPU_CHUNK_FIRST);
 	k->free_status = backend_free(k->b, k->allocs[0].ptr);
@@ -297,22 +359,17 @@ static void scenario_nested_atomic_and_free(const struct pcpu_geometry *g,
 	struct backend *b;
 	char what[64];
 
-	printf("%s: scenario (b) at pcpu_alloc %d: an atomic 8-byte alloc and a free of an earlier 64-byte one inside a populating alloc; expected: the atomic alloc succeeds without overlap and zeroed, the free gives back 64 bytes, the outer alloc completes zeroed, every check passes\n",
-	       backend_name(), k);
 	snprintf(what, sizeof(what), "scenario (b) at pcpu_alloc %d", k);
-	b = start(g);
+	b = begin(g, "%s: an atomic 8-byte alloc and a free of an earlier 64-byte one inside a populating alloc; expected: the atomic alloc succeeds without overlap and zeroed, the free gives back 64 bytes, the outer alloc completes zeroed, every check passes",
+		  what);
 	if (!b)
 		return;
 	h.tags_ok = true;
 	CHECK(track(b, &early).status == PCPU_OK, "%s: the early alloc", what);
-	h.expect_mutex = true;
-	h.nested_mutex = false;
-	h.action = nest_atomic_and_free;
-	h.at = "pcpu_alloc";
-	h.occurrence = k;
-	backend_set_preempt(b, on_point, &h);
+	arm(nest_atomic_and_free, "pcpu_alloc", k);
+	hook_on(b, true);
 	outer = track(b, &big);
-	backend_set_preempt(b, NULL, NULL);
+	hook_off(b, false);
 	CHECK(h.ran == 1, "%s: the nested operations ran %d times", what, h.ran);
 	CHECK(h.nested.status == PCPU_OK, "%s: the nested atomic alloc: %d",
 	      what, h.nested.status);
@@ -324,11 +381,7 @@ static void scenario_nested_atomic_and_free(const struct pcpu_geometry *g,
 	      outer.chunk_id);
 	CHECK(h.tags_ok, "%s: a fresh allocation was not zero, or a tag lost",
 	      what);
-	CHECK(h.wrong_mutex == 0, "%s: mutex_held wrong %d times, first at %s",
-	      what, h.wrong_mutex, h.wrong_mutex_at);
-	CHECK(h.unlisted == 0, "%s: unlisted point %s", what, h.first_unlisted);
-	check_state(b, what);
-	backend_destroy(b);
+	finish(b, what);
 }
 
 /* a nested `fail page`: the outer allocation meets it if it populates later */
@@ -351,25 +404,18 @@ static void scenario_nested_fail(const struct pcpu_geometry *g, bool km,
 	char what[64];
 	bool fails = !km && k < n;
 
-	printf("%s: scenario (b') at pcpu_alloc %d of %d: a nested `fail page`; expected: the outer alloc %s, every check passes\n",
-	       backend_name(), k, n, fails ? "fails" : "succeeds");
 	snprintf(what, sizeof(what), "scenario (b') at pcpu_alloc %d", k);
-	b = start(g);
+	b = begin(g, "%s of %d: a nested `fail page`; expected: the outer alloc %s, every check passes",
+		  what, n, fails ? "fails" : "succeeds");
 	if (!b)
 		return;
-	h.expect_mutex = true;
-	h.action = nest_fail_page;
-	h.at = "pcpu_alloc";
-	h.occurrence = k;
-	backend_set_preempt(b, on_point, &h);
+	arm(nest_fail_page, "pcpu_alloc", k);
+	hook_on(b, true);
 	outer = track(b, &big);
-	backend_set_preempt(b, NULL, NULL);
+	hook_off(b, false);
 	CHECK(h.ran == 1 && (outer.status == PCPU_OK) == !fails,
 	      "%s: ran %d, outer status %d", what, h.ran, outer.status);
-	CHECK(h.wrong_mutex == 0, "%s: mutex_held wrong at %s", what,
-	      h.wrong_mutex_at);
-	check_state(b, what);
-	backend_destroy(b);
+	finish(b, what);
 }
 
 /* (h)'s action: a sleeping allocation, which needs the mutex */
@@ -410,11 +456,8 @@ static void scenario_forbidden(const struct pcpu_geometry *g)
 		b = start(g);
 		if (!b)
 			_exit(3);
-		h.expect_mutex = true;
-		h.action = nest_sleeping_alloc;
-		h.at = "pcpu_alloc";
-		h.occurrence = 1;
-		backend_set_preempt(b, on_point, &h);
+		arm(nest_sleeping_alloc, "pcpu_alloc", 1);
+		hook_on(b, true);
 		track(b, &big);
 		_exit(0);
 	}
@@ -427,30 +470,35 @@ static void scenario_forbidden(const struct pcpu_geometry *g)
 	      "status %#x, stderr: %.200s", status, text);
 }
 
+/*
+ * (c) and (f): a 64-byte allocation, then its free with the hook on (a
+ * free holds no mutex), and the reports printed; the scenario's action,
+ * if it armed one, runs in the free.
+ */
+static void hooked_free(struct backend *b)
+{
+	static const struct pcpu_alloc_req req = { .size = 64 };
+	struct pcpu_alloc_res a = track(b, &req);
+
+	hook_on(b, false);
+	h.allocs[0].live = false;
+	backend_free(b, a.ptr);
+	hook_off(b, true);
+}
+
 /* (c) */
 static void scenario_free(const struct pcpu_geometry *g)
 {
-	static const struct pcpu_alloc_req req = { .size = 64 };
-	struct pcpu_alloc_res a;
 	struct backend *b;
 
-	printf("%s: scenario (c): a free; expected: one report, free_percpu, the mutex not held\n",
-	       backend_name());
-	b = start(g);
+	b = begin(g, "scenario (c): a free; expected: one report, free_percpu, the mutex not held");
 	if (!b)
 		return;
-	a = track(b, &req);
-	h.expect_mutex = false;
-	backend_set_preempt(b, on_point, &h);
-	backend_free(b, a.ptr);
-	h.allocs[0].live = false;
-	backend_set_preempt(b, NULL, NULL);
-	print_points("points");
+	hooked_free(b);
 	CHECK(h.total == 1 && count("free_percpu", 0, 0) == 1,
 	      "%d reports, free_percpu without the mutex %d", h.total,
 	      count("free_percpu", 0, 0));
-	check_state(b, "scenario (c)");
-	backend_destroy(b);
+	finish(b, "scenario (c)");
 }
 
 /* (d) */
@@ -459,9 +507,7 @@ static void scenario_balance(const struct pcpu_geometry *g)
 	struct pcpu_alloc_res a, c;
 	struct backend *b;
 
-	printf("%s: scenario (d): the balance work destroys one of two free chunks; expected: pcpu_balance_free and pcpu_balance_workfn reported, every report with the mutex held\n",
-	       backend_name());
-	b = start(g);
+	b = begin(g, "scenario (d): the balance work destroys one of two free chunks; expected: pcpu_balance_free and pcpu_balance_workfn reported, every report with the mutex held");
 	if (!b)
 		return;
 	a = track(b, &big);
@@ -469,19 +515,15 @@ static void scenario_balance(const struct pcpu_geometry *g)
 	backend_free(b, a.ptr);
 	backend_free(b, c.ptr);
 	h.allocs[0].live = h.allocs[1].live = false;
-	h.expect_mutex = true;
-	backend_set_preempt(b, on_point, &h);
+	hook_on(b, true);
 	backend_balance(b);
-	backend_set_preempt(b, NULL, NULL);
-	print_points("points");
+	hook_off(b, true);
 	CHECK(h.total >= 2 && h.wrong_mutex == 0 &&
 	      count("pcpu_balance_free", 0, 1) >= 1 &&
 	      count("pcpu_balance_workfn", 0, 1) == 1,
 	      "%d reports, %d without the mutex (first %s)", h.total,
 	      h.wrong_mutex, h.wrong_mutex_at);
-	CHECK(h.unlisted == 0, "unlisted point %s", h.first_unlisted);
-	check_state(b, "scenario (d)");
-	backend_destroy(b);
+	finish(b, "scenario (d)");
 }
 
 /* (f)'s action: what only an operation without the mutex may nest */
@@ -500,26 +542,14 @@ static void nest_sleeping(struct hook *k, bool mutex_held)
  */
 static void scenario_sleeping_in_free(const struct pcpu_geometry *g)
 {
-	static const struct pcpu_alloc_req req = { .size = 64 };
-	struct pcpu_alloc_res a;
 	struct backend *b;
 
-	printf("%s: scenario (f): a sleeping 32 KiB alloc and a balance inside a free; expected: both run, their own releases report the mutex held, the free's does not, every check passes\n",
-	       backend_name());
-	b = start(g);
+	b = begin(g, "scenario (f): a sleeping 32 KiB alloc and a balance inside a free; expected: both run, their own releases report the mutex held, the free's does not, every check passes");
 	if (!b)
 		return;
 	h.tags_ok = true;
-	a = track(b, &req);
-	h.expect_mutex = false;
-	h.action = nest_sleeping;
-	h.at = "free_percpu";
-	h.occurrence = 1;
-	backend_set_preempt(b, on_point, &h);
-	h.allocs[0].live = false;
-	backend_free(b, a.ptr);
-	backend_set_preempt(b, NULL, NULL);
-	print_points("points");
+	arm(nest_sleeping, "free_percpu", 1);
+	hooked_free(b);
 	CHECK(h.ran == 1 && h.nested.status == PCPU_OK && h.tags_ok,
 	      "ran %d, nested alloc status %d", h.ran, h.nested.status);
 	CHECK(count("free_percpu", 0, 0) == 1 && count("pcpu_alloc", 1, 1) >= 2 &&
@@ -527,10 +557,7 @@ static void scenario_sleeping_in_free(const struct pcpu_geometry *g)
 	      "free_percpu %d, nested pcpu_alloc %d, nested balance %d",
 	      count("free_percpu", 0, 0), count("pcpu_alloc", 1, 1),
 	      count("pcpu_balance_workfn", 1, 1));
-	CHECK(h.wrong_mutex == 0, "mutex_held wrong %d times, first at %s",
-	      h.wrong_mutex, h.wrong_mutex_at);
-	check_state(b, "scenario (f)");
-	backend_destroy(b);
+	finish(b, "scenario (f)");
 }
 
 /* (e) */
@@ -539,13 +566,11 @@ static void scenario_no_hook(const struct pcpu_geometry *g)
 	struct pcpu_alloc_res a;
 	struct backend *b;
 
-	printf("%s: scenario (e): a hook set and removed again, then alloc, free, balance; expected: no report\n",
-	       backend_name());
-	b = start(g);
+	b = begin(g, "scenario (e): a hook set and removed again, then alloc, free, balance; expected: no report");
 	if (!b)
 		return;
-	backend_set_preempt(b, on_point, &h);
-	backend_set_preempt(b, NULL, NULL);
+	hook_on(b, false);
+	hook_off(b, false);
 	a = track(b, &big);
 	backend_free(b, a.ptr);
 	h.allocs[0].live = false;
@@ -557,7 +582,7 @@ static void scenario_no_hook(const struct pcpu_geometry *g)
 	b = start(g);
 	if (!b)
 		return;
-	backend_set_preempt(b, on_point, &h);
+	hook_on(b, false);
 	backend_destroy(b);
 	b = start(g);
 	if (!b)
@@ -600,7 +625,7 @@ static int rnd_live_before(void)
 
 static void free_tracked(struct backend *b, int k)
 {
-	if (!check_content(b, h.g->cpus, &h.allocs[k], k, false))
+	if (!ktest_check_content(b, h.g->cpus, &h.allocs[k], k, false))
 		h.tags_ok = false;
 	h.allocs[k].live = false;
 	backend_free(b, h.allocs[k].ptr);
@@ -658,8 +683,8 @@ static void scenario_random(const struct pcpu_geometry *g, uint64_t seed,
 		return;
 	h.rnd = seed;
 	h.tags_ok = true;
-	h.action = nest_random;
-	backend_set_preempt(b, on_point, &h);
+	arm(nest_random, NULL, 0); /* at every release */
+	hook_on(b, false);  /* each operation below says what it holds */
 	for (int op = 0; op < nops && h.n < MAX_TRACKED - 4; op++) {
 		uint64_t r = rnd() % 100;
 		int f;
@@ -689,13 +714,11 @@ static void scenario_random(const struct pcpu_geometry *g, uint64_t seed,
 		}
 		check_state(b, what);
 	}
-	backend_set_preempt(b, NULL, NULL);
-	CHECK(h.tags_ok, "seed %llu: a fresh allocation was not zero, or a tag lost before its free",
-	      (unsigned long long)seed);
-	CHECK(h.wrong_mutex == 0, "seed %llu: mutex_held wrong %d times, first at %s",
-	      (unsigned long long)seed, h.wrong_mutex, h.wrong_mutex_at);
-	CHECK(h.unlisted == 0, "seed %llu: %d reports of unlisted points, first %s",
-	      (unsigned long long)seed, h.unlisted, h.first_unlisted);
+	hook_off(b, false);
+	snprintf(what, sizeof(what), "seed %llu", (unsigned long long)seed);
+	CHECK(h.tags_ok, "%s: a fresh allocation was not zero, or a tag lost before its free",
+	      what);
+	check_reports(what);
 	printf("  seed %llu: %d operations, %d releases (nested ones included), %d nested operations\n",
 	       (unsigned long long)seed, nops, h.total, h.did);
 	for (int i = 0; i < MAX_POINTS && backend_preempt_points()[i]; i++)

@@ -1,72 +1,105 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * linux-smoke: the real mm/percpu.c through include/pcpu.h, before the
- * harness sits on top.  Pseudo-random (fixed seed) sequences checked after
- * every operation (smoke_run.c), on geometries that take each of the
- * kernel's first-chunk setups, with fault injection and a chunk's life
- * followed through the views.  Then the snapshot: the same sequence, run
- * again in the same process after other sequences and another geometry,
- * gives the same results (chunk ids, offsets, pointers, final state).
+ * linux-smoke: the real mm/percpu.c through include/pcpu.h, the tests no
+ * shared tool does.  Instances (one at a time, refused geometries named),
+ * refused requests counted as the kernel's WARN, injected faults, a
+ * chunk's life followed through the views, each geometry taking its own
+ * first-chunk setup, the preemption point (preempt.c: a hook running
+ * operations at the releases of pcpu_lock), and the snapshot: corpus
+ * traces run through the shared harness (every check after every
+ * operation) give the same results in one process, after other traces and
+ * another geometry, as the first time, and a restored instance is the one
+ * setup left.  Random
+ * workloads, minimising and timing are the shared tools' (pcpu-soak,
+ * pcpu-minimize, pcpu-bench of build/linux-<v>/, tests/suite-linux.sh).
  *
- * linux-smoke            run the tests; last line "NAME: N passed, N failed"
- * linux-smoke --bench    ops/s and executions/s (timed, so not a test)
+ * linux-smoke [CORPUS]   run the tests (CORPUS: the corpus folder, default
+ *                        corpus); last line "linux-smoke: N passed, N failed"
  */
-#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "smoke.h"
+#include "backend_linux.h"
+#include "check.h"
+#include "ktest.h"
+#include "preempt.h"
 
 static const char *name = "linux-smoke";
+int passed, failed; /* preempt.h: its CHECKs count here too */
 
-static bool same(const struct outcome *x, const struct outcome *y)
+/* findings that only count here: the hint findings are the checks' tests' */
+#define SMOKE_NONFATAL (PCPU_GRADE_HINT | PCPU_GRADE_BENIGN)
+
+/* A new instance of g, or NULL after a failed CHECK naming the reason. */
+static struct backend *created(const struct pcpu_geometry *g)
 {
-	return !memcmp(x, y, sizeof(*x));
+	char err[256];
+	struct backend *b = backend_create(g, 0, err, sizeof(err));
+
+	CHECK(b != NULL, "create: %s", err);
+	return b;
 }
 
-static struct outcome o1, o2, o3;
+/* Corpus trace file run in this process, its results and state in r. */
+static void corpus_run(const char *corpus, const char *file,
+		       struct ktest_run *r)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", corpus, file);
+	ktest_run_file(path, SMOKE_NONFATAL, r);
+	CHECK(r->status == 0 && r->len > 0, "%s: status %d", path, r->status);
+}
+
+/* The trace ran again gives what it gave the first time (first->out). */
+static void same_again(const char *corpus, const char *file,
+		       const struct ktest_run *first, const char *after)
+{
+	struct ktest_run r;
+
+	corpus_run(corpus, file, &r);
+	CHECK(r.len == first->len && r.out && first->out &&
+	      !memcmp(r.out, first->out, r.len),
+	      "%s after %s differs from its first run", file, after);
+	ktest_run_free(&r);
+}
 
 /*
- * The snapshot: sequence A, then B on the same geometry, C on another
- * geometry (a second boot in this process), A again: A's results repeat.
+ * The snapshot: trace A, then B on the same geometry, C on another
+ * geometry (a second boot in this process), A again: A's results and
+ * final state repeat every time.  Then a new instance on A's geometry is
+ * restored, not set up again, and holds what setup left and nothing more.
  */
-static void test_snapshot(const struct pcpu_geometry *g1,
-			  const struct pcpu_geometry *g2)
+static void test_snapshot(const char *corpus)
 {
+	static const char *const a = "fragmented-walk.trace",
+				 *const b_ = "map-extension-sync.trace",
+				 *const c = "large-pages.trace";
 	struct linux_backend_info info;
+	struct ktest_run first, other;
 	struct backend *b;
 	char err[256];
 
-	run(g1, 1, 400, true, &o1);
-	{
-		int fails = 0;
-
-		for (int i = 0; i < o1.nr; i++)
-			fails += o1.a[i].status != PCPU_OK;
-		printf("%s: sequence A: %d allocations (%d failed), %lu chunks created, %lu destroyed, %d at the end\n",
-		       name, o1.nr, fails, o1.created, o1.destroyed, o1.nr_chunks);
-	}
-	CHECK(o1.nr > 100 && o1.created > 0,
-	      "sequence A made %d allocations and %lu chunks", o1.nr, o1.created);
-	run(g1, 1, 400, true, &o2);
-	CHECK(same(&o1, &o2), "A twice in a row differs");
-	run(g1, 2, 400, true, &o3);
-	run(g1, 1, 400, true, &o2);
-	CHECK(same(&o1, &o2), "A after B differs");
+	corpus_run(corpus, a, &first);
+	CHECK(first.stats.sum.chunks_created > 0, "%s created no chunk", a);
+	same_again(corpus, a, &first, "itself");
+	corpus_run(corpus, b_, &other);
+	ktest_run_free(&other);
+	same_again(corpus, a, &first, b_);
 	/* another geometry boots the kernel again, and so does the way back */
-	run(g2, 3, 400, true, &o3);
-	CHECK(o3.created > 0, "sequence C made %lu chunks", o3.created);
-	run(g1, 1, 400, true, &o2);
-	CHECK(same(&o1, &o2), "A after a second and third boot differs");
-	run(g1, 2, 400, true, &o3);
-	run(g1, 1, 400, true, &o2);
-	CHECK(same(&o1, &o2), "A after B on the third boot differs");
+	corpus_run(corpus, c, &other);
+	CHECK(!pcpu_geometry_equal(&other.geo, &first.geo) &&
+	      other.stats.sum.chunks_created > 0,
+	      "%s: another geometry, %lu chunks created", c,
+	      other.stats.sum.chunks_created);
+	ktest_run_free(&other);
+	same_again(corpus, a, &first, "a second and third boot");
+	corpus_run(corpus, b_, &other);
+	ktest_run_free(&other);
+	same_again(corpus, a, &first, "B on the third boot");
 
-	b = backend_create(g1, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(&first.geo);
+	ktest_run_free(&first);
 	if (!b)
 		return;
 	linux_backend_info(b, &info);
@@ -76,26 +109,47 @@ static void test_snapshot(const struct pcpu_geometry *g1,
 	CHECK(info.pages_live == 0 && info.heap_live == 0,
 	      "restored instance holds %lu pages, %lu objects", info.pages_live,
 	      info.heap_live);
+	CHECK(!linux_backend_check_pristine(b, err, sizeof(err)),
+	      "restored instance not as after setup: %s", err);
 	backend_destroy(b);
 }
 
-/* each geometry takes the kernel's own way to build it, and runs */
+/*
+ * Each geometry takes the kernel's own way to build it, and runs: more
+ * 8 KiB allocations than its dynamic area holds (so a chunk is created),
+ * freed again, under every check of the harness.
+ */
 static void test_setup_path(const struct pcpu_geometry *g, const char *path)
 {
 	struct linux_backend_info info;
+	struct ktest_run r;
 	struct backend *b;
-	char err[256];
+	char text[2048];
+	int n = (int)(g->dyn_size / 8192) + 2, len;
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	linux_backend_info(b, &info);
 	CHECK(!strcmp(info.setup_path, path), "setup path %s, expected %s",
 	      info.setup_path, path);
 	backend_destroy(b);
-	run(g, 11, 300, true, &o3);
-	CHECK(o3.created > 0, "%s geometry: %lu chunks created", path, o3.created);
+	len = snprintf(text, sizeof(text),
+		       "geometry cpus=%u page=%zu unit=%zu static=%zu reserved=%zu dyn=%zu\n",
+		       g->cpus, g->page_size, g->unit_size, g->static_size,
+		       g->reserved_size, g->dyn_size);
+	for (int i = 0; i < n; i++)
+		len += snprintf(text + len, sizeof(text) - (size_t)len,
+				"alloc 8192\n");
+	for (int i = 0; i < n; i += 2)
+		len += snprintf(text + len, sizeof(text) - (size_t)len,
+				"free %d\n", i);
+	snprintf(text + len, sizeof(text) - (size_t)len, "balance\n");
+	ktest_run_text(text, SMOKE_NONFATAL, &r);
+	CHECK(r.status == 0 && r.stats.sum.chunks_created > 0,
+	      "%s geometry: status %d, %lu chunks created", path, r.status,
+	      r.stats.sum.chunks_created);
+	ktest_run_free(&r);
 }
 
 static bool bit(const unsigned long *map, int i)
@@ -120,8 +174,7 @@ static void test_chunk_life(const struct pcpu_geometry *g, bool km)
 	char err[256];
 	int ids[16];
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	a = backend_alloc(b, &big);
@@ -174,24 +227,6 @@ static void test_chunk_life(const struct pcpu_geometry *g, bool km)
 	backend_destroy(b);
 }
 
-/* page sizes, CPU counts and unit sizes far from the defaults */
-static void test_geometries(void)
-{
-	static const struct pcpu_geometry gs[] = {
-		{ 1, 4096, 32768, 4, 0, 28672 },
-		{ 64, 4096, 65536, 20000, 8192, 24576 },
-		{ 8, 16384, 65536, 16384, 4096, 32768 },
-		{ 4, 65536, 131072, 24576, 12288, 65536 },
-		{ 16, 8192, 49152, 12288, 0, 20480 },
-		{ 3, 4096, 1 << 20, 100, 20000, 200000 },
-	};
-
-	for (size_t i = 0; i < sizeof(gs) / sizeof(gs[0]); i++) {
-		run(&gs[i], 100 + i, 300, true, &o3);
-		CHECK(o3.nr > 50, "geometry %zu: %d allocations", i, o3.nr);
-	}
-}
-
 /* one instance at a time; refused geometries name the reason */
 static void test_create(const struct pcpu_geometry *g)
 {
@@ -233,10 +268,8 @@ static void test_illegal(const struct pcpu_geometry *g)
 	struct pcpu_global_view gv;
 	struct linux_backend_info info;
 	struct backend *b;
-	char err[256];
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -260,8 +293,7 @@ static void test_faults(const struct pcpu_geometry *g, bool km)
 	struct backend *b;
 	char err[256];
 
-	b = backend_create(g, 0, err, sizeof(err));
-	CHECK(b != NULL, "create: %s", err);
+	b = created(g);
 	if (!b)
 		return;
 	/* 32 KiB never fits the first chunk: every one needs a new chunk */
@@ -295,85 +327,6 @@ static void test_faults(const struct pcpu_geometry *g, bool km)
 	backend_destroy(b);
 }
 
-/*
- * A page-mapping failure halfway through a range (a page-table
- * allocation failing): pcpu_map_pages() must unmap what the failing CPU
- * mapped before its pages are freed.  Run in a child: a kernel that does
- * not ends in the shim's "still mapped" BUG.  Returns the child's status.
- */
-static int vmap_failure_child(const struct pcpu_geometry *g)
-{
-	struct pcpu_alloc_req big = { .size = 32768 };
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		char err[256];
-		struct backend *b = backend_create(g, 0, err, sizeof(err));
-		struct pcpu_alloc_res res;
-
-		if (!b)
-			_exit(3);
-		if (!freopen("/dev/null", "w", stderr))
-			_exit(3);
-		linux_backend_fail_vmap(b, 1);
-		res = backend_alloc(b, &big);
-		if (res.status != PCPU_FAIL ||
-		    linux_backend_check_backing(b, err, sizeof(err)))
-			_exit(4);
-		backend_destroy(b);
-		_exit(0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
-}
-
-/* CPU time: the machine may be shared, and we measure our own work */
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void bench(const struct pcpu_geometry *g, const struct pcpu_geometry *g2)
-{
-	double t0, t;
-	int execs = 0;
-
-	t0 = now();
-	run(g, 7, 20000, false, &o1);
-	t = now() - t0;
-	printf("%s: per CPU-second: one execution of 20000 ops: %.0f ops/s (%d allocations)\n",
-	       backend_name(), 20000 / t, o1.nr);
-	t0 = now();
-	do {
-		run(g, 8 + execs, 50, false, &o1);
-		execs++;
-	} while ((t = now() - t0) < 2.0);
-	printf("%s: executions of 50 ops (create, run, destroy): %.0f exec/s, %.0f ops/s\n",
-	       backend_name(), execs / t, execs * 50 / t);
-	t0 = now();
-	execs = 0;
-	do {
-		run(execs % 2 ? g2 : g, 8 + execs, 50, false, &o1);
-		execs++;
-	} while ((t = now() - t0) < 2.0);
-	printf("%s: the same, alternating two geometries (a boot each): %.0f exec/s\n",
-	       backend_name(), execs / t);
-	t0 = now();
-	execs = 0;
-	do {
-		run(g, 8 + execs, 400, true, &o1);
-		execs++;
-	} while ((t = now() - t0) < 2.0);
-	printf("%s: with every smoke check after every op: %.0f ops/s\n",
-	       backend_name(), execs * 400 / t);
-}
 
 int main(int argc, char **argv)
 {
@@ -396,17 +349,11 @@ int main(int argc, char **argv)
 	bool km = strstr(backend_name(), "-km") != NULL;
 	bool v61 = strstr(backend_name(), "linux-6.1-") != NULL;
 	char err[256];
-	int status;
 
-	if (argc == 2 && !strcmp(argv[1], "--bench")) {
-		bench(&g1, &g2);
-		return 0;
-	}
-	if (argc != 1) {
-		fprintf(stderr, "usage: %s [--bench]\n", argv[0]);
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr, "usage: %s [CORPUS]\n", argv[0]);
 		return 2;
 	}
-
 	printf("%s: backend %s\n", name, backend_name());
 	/* 6.1 accepts the trace default geometry, 6.12 needs dyn >= 20 KiB */
 	CHECK((backend_geometry_check(&dflt, err, sizeof(err)) == 0) == v61,
@@ -415,21 +362,11 @@ int main(int argc, char **argv)
 	test_illegal(&g1);
 	test_faults(&g1, km);
 	test_chunk_life(&g1, km);
-	test_snapshot(&g1, &g2);
+	test_snapshot(argc == 2 ? argv[1] : "corpus");
 	test_setup_path(&g1, "embed");
 	test_setup_path(&g2, "arch");
 	test_setup_path(&g3, "generic");
-	test_geometries();
 	test_preempt(&g1, km);
-	if (!km) {
-		status = vmap_failure_child(&g1);
-		if (v61)
-			CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
-			      "6.1 pcpu_map_pages error path: status %#x", status);
-		else
-			CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-			      "pcpu_map_pages error path: status %#x", status);
-	}
 	printf("%s: %d passed, %d failed\n", name, passed, failed);
 	return failed != 0;
 }

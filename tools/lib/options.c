@@ -6,19 +6,21 @@
 
 #include "options.h"
 
-enum { OPT_FIX = 0x1000 };
+enum { OPT_FIX = 0x1000, OPT_TIMEOUT };
 
 static void merge(struct tool *t, const char *shortopts,
 		  const struct option *own)
 {
 	size_t n = 0;
 
-	for (; own && own->name && n < TOOL_MAX_OPTIONS - 4; own++)
+	for (; own && own->name && n < TOOL_MAX_OPTIONS - 5; own++)
 		t->longopts[n++] = *own;
 	if (t->common & TOOL_FIX)
 		t->longopts[n++] = (struct option){ "fix", required_argument, NULL, OPT_FIX };
 	if (t->common & TOOL_QUIET)
 		t->longopts[n++] = (struct option){ "quiet", no_argument, NULL, 'q' };
+	if (t->common & TOOL_TIMEOUT)
+		t->longopts[n++] = (struct option){ "timeout", required_argument, NULL, OPT_TIMEOUT };
 	t->longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	t->longopts[n] = (struct option){ NULL, 0, NULL, 0 };
 	snprintf(t->shortopts, sizeof(t->shortopts), "%s%sh",
@@ -37,6 +39,10 @@ int tool_getopt(struct tool *t, int argc, char **argv, const char *shortopts,
 		switch (c) {
 		case OPT_FIX:
 			t->fix_arg = optarg;
+			continue;
+		case OPT_TIMEOUT:
+			if (tool_number(t, "timeout", optarg, 1, 3600, &t->timeout))
+				exit(2);
 			continue;
 		case 'q':
 			if (!(t->common & TOOL_QUIET))
@@ -78,7 +84,9 @@ int tool_finish(struct tool *t, int argc, char **argv)
 	}
 	if (fixes_resolve(t->fix_arg, &t->fixes, err, sizeof(err)) ||
 	    ((t->common & TOOL_NONFATAL) &&
-	     grades_from_env(&t->nonfatal, err, sizeof(err)))) {
+	     grades_from_env(&t->nonfatal, err, sizeof(err))) ||
+	    ((t->common & TOOL_SWEEP) &&
+	     sweep_every_from_env(&t->sweep_every, 1, err, sizeof(err)))) {
 		fprintf(stderr, "%s: %s\n", t->name, err);
 		return -1;
 	}
@@ -143,4 +151,25 @@ int tool_inputs(const struct tool *t, int argc, char **argv,
 	if (traces)
 		*traces = all;
 	return 0;
+}
+
+void tool_usage_env(FILE *f, unsigned common)
+{
+	fputs(common & TOOL_FIX ?
+		      "Environment: PCPU_FIXES=LIST as --fix.\n" :
+		      "Environment: PCPU_FIXES=LIST, the kernel-bug fixes (align-pow2,\n"
+		      "slot-walk, map-unwind), all or none.\n",
+	      f);
+	if (common & TOOL_NONFATAL)
+		fputs("PCPU_NONFATAL=LIST (grades safety, accounting, hint, benign, or\n"
+		      "check names; none for every finding fatal; unset: benign): the\n"
+		      "backend findings that only count, as in fuzz-pcpu (give a\n"
+		      "campaign's crashes the campaign's own list); pcpu-replay and\n"
+		      "pcpu-soak sum them up on stderr (`nonfatal: CHECK N, ...`).\n",
+		      f);
+	if (common & TOOL_SWEEP)
+		fputs("PCPU_SWEEP_EVERY=K (default 1): sweep the whole state after every\n"
+		      "K-th operation and the last, checking only what each operation\n"
+		      "changed in between.\n",
+		      f);
 }

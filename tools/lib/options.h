@@ -2,11 +2,12 @@
 /*
  * The option preamble the tools share (pcpu-replay, pcpu-minimize,
  * pcpu-triage, pcpu-stats, pcpu-soak): the common options (--fix=LIST,
- * -q/--quiet, -h/--help) merged with a tool's own, usage on --help (exit
- * 0) and on a bad option (exit 2), the count of operands, the fixes
- * (--fix or PCPU_FIXES) and the PCPU_NONFATAL policy, number arguments,
- * and every input read and validated before anything runs.  Errors are one
- * line, "PROG: reason", and the caller exits 2.
+ * -q/--quiet, --timeout=SECS, -h/--help) merged with a tool's own, usage
+ * on --help (exit 0) and on a bad option (exit 2), the count of operands,
+ * the fixes (--fix or PCPU_FIXES), the PCPU_NONFATAL policy and
+ * PCPU_SWEEP_EVERY, number arguments, and every input read and validated
+ * before anything runs.  Errors are one line, "PROG: reason", and the
+ * caller exits 2.
  */
 #ifndef PCPU_FUZZ_TOOLS_OPTIONS_H
 #define PCPU_FUZZ_TOOLS_OPTIONS_H
@@ -23,6 +24,8 @@
 #define TOOL_FIX (1u << 0)      /* --fix=LIST (else PCPU_FIXES only) */
 #define TOOL_QUIET (1u << 1)    /* -q, --quiet */
 #define TOOL_NONFATAL (1u << 2) /* reads PCPU_NONFATAL */
+#define TOOL_SWEEP (1u << 3)    /* reads PCPU_SWEEP_EVERY (default 1) */
+#define TOOL_TIMEOUT (1u << 4)  /* --timeout=SECS, 1 to 3600 */
 
 #define TOOL_MAX_OPTIONS 24
 
@@ -38,6 +41,8 @@ struct tool {
 	bool quiet;
 	unsigned fixes;
 	struct nonfatal_policy nonfatal;
+	unsigned sweep_every;
+	unsigned long timeout;      /* --timeout; 0: not given */
 	struct option longopts[TOOL_MAX_OPTIONS];
 	char shortopts[32];
 };
@@ -51,10 +56,17 @@ struct tool {
 int tool_getopt(struct tool *t, int argc, char **argv, const char *shortopts,
 		const struct option *own);
 /*
- * After the options: the operand count, the fixes and (TOOL_NONFATAL) the
- * grade policy.  0, or -1 after one line on stderr.
+ * After the options: the operand count, the fixes, (TOOL_NONFATAL) the
+ * grade policy and (TOOL_SWEEP) the sweep period.  0, or -1 after one
+ * line on stderr.
  */
 int tool_finish(struct tool *t, int argc, char **argv);
+/*
+ * The environment that the common options in common read (PCPU_FIXES,
+ * and with TOOL_NONFATAL and TOOL_SWEEP their variables): the end of a
+ * usage text.
+ */
+void tool_usage_env(FILE *f, unsigned common);
 /* --NAME=S as a number from min to max: 0, or -1 after one line. */
 int tool_number(const struct tool *t, const char *opt, const char *s,
 		unsigned long min, unsigned long max, unsigned long *out);

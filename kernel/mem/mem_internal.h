@@ -7,7 +7,7 @@
 #ifndef KSHIM_MEM_INTERNAL_H
 #define KSHIM_MEM_INTERNAL_H
 
-#include "shim/kshim.h"
+#include "../shim/kshim.h"
 #include "mem.h"
 
 #if defined(__SANITIZE_ADDRESS__)

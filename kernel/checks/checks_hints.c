@@ -11,7 +11,7 @@
  *   block's contig_hint without scanning.  A hint over used bits or above
  *   the largest free run would corrupt nr_empty_pop_pages, so
  *   hint_used_bits and hint_too_large are graded accounting (fatal by
- *   default; never seen violated, real-kernel-notes.md).
+ *   default; never seen violated, docs/linux.md §3.3).
  * - first_free is only where pcpu_next_hint() and the block refreshes
  *   start looking.  Stale low (first_free, below the first clear bit) it
  *   costs a longer scan and changes no decision: graded benign.  Stale
@@ -174,7 +174,7 @@ static void check_covers(const struct md_at *at, const char *name, int len,
  * pcpu_chunk_refresh_hint() only when the free empties a block or spans
  * blocks; otherwise it feeds pcpu_block_update() the free area clipped to
  * its block, and its comment documents the result: the chunk's contig
- * hint can be off by up to a page, and is exact when the run it describes
+ * hint may lag by less than a page, and is exact when the run it describes
  * lies inside one block.  So a chunk hint below the largest free
  * run is tolerated when that run crosses a block boundary and the deficit
  * is below one block (a page of bits).  Block hints have no such

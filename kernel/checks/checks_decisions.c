@@ -11,10 +11,11 @@
  * - chunk_created_with_fit: the kernel created a chunk although one had a
  *   fit.
  *
- * Both are graded hint.  pcpu_find_block_fit() is documented as "not quite
- * first fit", so misses percpu.c documents (see explain()) are not
- * findings; each finding says why the kernel passed the fit by (chunk hint
- * below the largest free run, or the block walk).
+ * Both are graded hint.  The comment of pcpu_find_block_fit() says its
+ * search is close to first fit but not exactly that, so the misses
+ * percpu.c documents (see explain()) are not findings; each finding says
+ * why the kernel passed the fit by (chunk hint below the largest free run,
+ * or the block walk).
  *
  * What the kernel's search covers (pcpu_alloc_noprof / pcpu_alloc): the
  * reserved chunk alone for a reserved request when there is one; else
@@ -130,15 +131,15 @@ static int size_to_slot(size_t size, const struct kglue_global *g)
  * Why the kernel's search passes over chunk c's fit, into why; true when
  * percpu.c documents the miss as intended or tolerated:
  * - the chunk hint fits the size but not the alignment, or the block walk
- *   misses with an alignment above the minimum: pcpu_find_block_fit()
- *   "Poor alignment can cause the allocator to skip over blocks and
- *   chunks that have valid free areas";
+ *   misses with an alignment above the minimum: pcpu_find_block_fit()'s
+ *   comment admits that a large alignment can make the search pass over
+ *   blocks and chunks whose free space would do;
  * - the chunk sits on a slot below the request's: sidelined after a
- *   failed allocation (PCPU_SLOT_FAIL_THRESHOLD: "chunks in slots below
- *   this are subject to being sidelined on failed alloc");
+ *   failed allocation (PCPU_SLOT_FAIL_THRESHOLD: chunks on the lowest
+ *   slots may be set aside when an allocation fails);
  * - the chunk hint is below the largest free run by less than a page and
- *   that run crosses a block boundary (pcpu_block_update_hint_free(): the
- *   chunk hint "may be off by up to a page").
+ *   that run crosses a block boundary (pcpu_block_update_hint_free()'s
+ *   comment allows the chunk hint to lag by as much as a page).
  */
 static bool explain(const struct kglue_chunk *c, size_t size, int bits,
 		    int bit_align, bool reserved_only,

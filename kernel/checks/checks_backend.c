@@ -113,7 +113,7 @@ int backend_check(struct backend *b, struct pcpu_finding *out, int max)
 	return linux_checks_run(b, out, max);
 }
 
-/* Every name kernel/checks.h lists, for PCPU_NONFATAL=NAME,... */
+/* Every name kernel/checks/checks.h lists, for PCPU_NONFATAL=NAME,... */
 const char *const *backend_check_names(void)
 {
 	static const char *const names[] = {
