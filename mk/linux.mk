@@ -140,13 +140,14 @@ linux-test: linux
 # checks' cost; sanitized here, unlike the area map's), and
 # pcpu-geometry-census.  The vm flavour, the kernel's default.
 LINUX_TOOLS := pcpu-replay pcpu-geometry-census pcpu-minimize pcpu-triage \
-	pcpu-soak pcpu-bench
+	pcpu-soak pcpu-bench pcpu-stats
 linux_tool_src_pcpu-replay = $(REPLAY_SRC)
 linux_tool_src_pcpu-geometry-census = tools/geometry_census.c
 linux_tool_src_pcpu-minimize = $(MINIMIZE_SRC)
 linux_tool_src_pcpu-triage = $(TRIAGE_SRC)
 linux_tool_src_pcpu-soak = $(SOAK_SRC)
 linux_tool_src_pcpu-bench = $(BENCH_SRC)
+linux_tool_src_pcpu-stats = tools/stats.c $(TOOLS_LIB_SRC)
 linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
 linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 
@@ -169,7 +170,7 @@ $(call linux_fuzz_glue,$(1),vm): kernel/glue.c $(call linux_src,$(1))/mm/percpu.
 	$$(CLANG) $$(call linux_glue_cflags,$(1),vm) -fsanitize=fuzzer-no-link \
 		-MT $$@ -MF $$@.d -c $$< -o $$@.tmp.$$$$$$$$ && \
 	kernel/state-sections.sh $$@.tmp.$$$$$$$$ $$@.new.$$$$$$$$ && rm -f $$@.tmp.$$$$$$$$ && mv -f $$@.new.$$$$$$$$ $$@
-$(call linux_dir,$(1))/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c $(LINUX_HARNESS_SRC) \
+$(call linux_dir,$(1))/fuzz-pcpu: $(call fobj,fuzzers/fuzz_pcpu.c fuzzers/mutator.c $(LINUX_HARNESS_SRC) \
 		$(LINUX_BACKEND_SRC)) $(call linux_fuzz_glue,$(1),vm)
 	$$(CLANG) $$(CFLAGS_BASE) $$(SAN) -fsanitize=fuzzer $$^ $$(LINUX_LDFLAGS) -o $$@
 

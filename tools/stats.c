@@ -32,7 +32,8 @@ static void usage(FILE *f)
 	      "Exit status: 0 every input passed every check, 1 some input failed\n"
 	      "a check (named on stderr; the summary still counts it), 2 usage or\n"
 	      "input error (nothing was run).\n"
-	      "Environment: PCPU_FIXES=LIST as --fix.\n",
+	      "Environment: PCPU_FIXES=LIST as --fix; PCPU_NONFATAL=LIST: findings\n"
+	      "of those grades or checks are counted, not fatal (docs/campaigns.md §4.2).\n",
 	      f);
 }
 
@@ -126,10 +127,11 @@ static void print_summary(const struct run_stats *s, unsigned long inputs,
 int main(int argc, char **argv)
 {
 	struct tool tool = { .name = "pcpu-stats", .usage = usage,
-			     .common = TOOL_FIX, .operand = "input",
+			     .common = TOOL_FIX | TOOL_NONFATAL, .operand = "input",
 			     .min_operands = 1, .max_operands = -1 };
 	struct run_stats stats = { 0 };
 	struct run_options opt = { .checks = true, .stats = &stats };
+	struct run_nonfatal counted = { 0 };
 	struct input_list in = { 0 };
 	unsigned long failing = 0;
 	unsigned fixes;
@@ -141,6 +143,9 @@ int main(int argc, char **argv)
 	if (tool_finish(&tool, argc, argv))
 		return 2;
 	opt.fixes = fixes = tool.fixes;
+	/* PCPU_NONFATAL: a linux corpus is counted past its known findings */
+	opt.nonfatal_policy = tool.nonfatal;
+	opt.nonfatal = &counted;
 
 	/*
 	 * A campaign corpus can be large: rather than holding every decoded
@@ -172,6 +177,7 @@ int main(int argc, char **argv)
 			ret = r;
 	}
 	print_summary(&stats, (unsigned long)in.n, failing, fixes);
+	nonfatal_print(stdout, &counted);
 out:
 	input_list_free(&in);
 	return ret;
