@@ -116,38 +116,6 @@ static void run_on_backend(struct run_ctx *c, const struct trace_op *op,
 	}
 }
 
-static void on_backend_point(void *arg, const char *point, bool mutex_held)
-{
-	struct run_ctx *c = arg;
-	unsigned int nth;
-
-	if (c->in_nested)
-		return;
-	count_point(c, point);
-	nth = occurrence(c, point);
-	for (size_t i = c->nest_first; i < c->nest_end && !c->failed; i++) {
-		const struct trace_op *op = &c->t->ops[i];
-		struct nest_record *r = &c->nest[i - c->nest_first];
-
-		if (r->ran_backend || r->refused || !due(op, point, nth))
-			continue;
-		/* what the backend says the kernel holds decides */
-		if (mutex_held && needs_mutex(op)) {
-			r->refused = true;
-			continue;
-		}
-		r->ran_backend = true;
-		c->nested_ran++;
-		if (c->opt->stats)
-			c->opt->stats->nested_ran++;
-		c->in_nested = true;
-		c->cur_nested = i;
-		run_on_backend(c, op, r);
-		c->in_nested = false;
-		c->cur_nested = SIZE_MAX;
-	}
-}
-
 static void run_on_oracle(struct run_ctx *c, const struct trace_op *op,
 			  struct nest_record *r)
 {
@@ -178,34 +146,65 @@ static void run_on_oracle(struct run_ctx *c, const struct trace_op *op,
 	}
 }
 
-static void on_oracle_point(void *arg, const char *point, bool mutex_held)
+/*
+ * One release of pcpu_lock, on the backend's pass or the oracle's: run the
+ * nested ops due at this occurrence of the point.  The backend's pass
+ * decides what runs (and counts it); the oracle's must reach the same
+ * ones, and compares each outcome.
+ */
+static void on_point(struct run_ctx *c, const char *point, bool mutex_held,
+		     bool oracle)
 {
-	struct run_ctx *c = arg;
 	unsigned int nth;
 
-	(void)mutex_held;
 	if (c->in_nested)
 		return;
+	if (!oracle)
+		count_point(c, point);
 	nth = occurrence(c, point);
 	for (size_t i = c->nest_first; i < c->nest_end && !c->failed; i++) {
 		const struct trace_op *op = &c->t->ops[i];
 		struct nest_record *r = &c->nest[i - c->nest_first];
+		bool *ran = oracle ? &r->ran_oracle : &r->ran_backend;
 
-		if (r->ran_oracle || r->refused || !due(op, point, nth))
+		if (*ran || r->refused || !due(op, point, nth))
 			continue;
 		c->cur_nested = i;
-		if (!r->ran_backend) {
+		if (oracle && !r->ran_backend) {
 			check_fail(c, CHECK_ORACLE, INT_MIN,
 				   "the oracle reached point %s %u, where this nested operation runs; the backend did not",
 				   point, nth);
 			return;
 		}
-		r->ran_oracle = true;
+		/* what the backend says the kernel holds decides */
+		if (!oracle && mutex_held && needs_mutex(op)) {
+			r->refused = true;
+			continue;
+		}
+		*ran = true;
+		if (!oracle) {
+			c->nested_ran++;
+			if (c->opt->stats)
+				c->opt->stats->nested_ran++;
+		}
 		c->in_nested = true;
-		run_on_oracle(c, op, r);
+		if (oracle)
+			run_on_oracle(c, op, r);
+		else
+			run_on_backend(c, op, r);
 		c->in_nested = false;
 		c->cur_nested = SIZE_MAX;
 	}
+}
+
+static void on_backend_point(void *arg, const char *point, bool mutex_held)
+{
+	on_point(arg, point, mutex_held, false);
+}
+
+static void on_oracle_point(void *arg, const char *point, bool mutex_held)
+{
+	on_point(arg, point, mutex_held, true);
 }
 
 void nest_begin(struct run_ctx *c)
