@@ -89,9 +89,7 @@ static bool due(const struct trace_op *op, const char *point,
 static void run_on_backend(struct run_ctx *c, const struct trace_op *op,
 			   struct nest_record *r)
 {
-	struct pcpu_alloc_req req = { .size = op->size, .align = op->align,
-				      .atomic = op->atomic,
-				      .reserved = op->reserved };
+	struct pcpu_alloc_req req = run_req(op);
 
 	switch (op->kind) {
 	case OP_ALLOC:
@@ -101,8 +99,7 @@ static void run_on_backend(struct run_ctx *c, const struct trace_op *op,
 		if (r->res.status == PCPU_OK)
 			run_record_alloc(c, op, &r->res);
 		else if (r->res.status == PCPU_HANG && !c->o)
-			check_fail(c, CHECK_HANG, INT_MIN,
-				   "the slot walk left the list it was walking: the kernel never returns");
+			run_hang(c);
 		break;
 	case OP_FREE:
 		run_free_backend(c, op, &r->freed);
@@ -119,9 +116,7 @@ static void run_on_backend(struct run_ctx *c, const struct trace_op *op,
 static void run_on_oracle(struct run_ctx *c, const struct trace_op *op,
 			  struct nest_record *r)
 {
-	struct pcpu_alloc_req req = { .size = op->size, .align = op->align,
-				      .atomic = op->atomic,
-				      .reserved = op->reserved };
+	struct pcpu_alloc_req req = run_req(op);
 	const struct live_alloc *a;
 	struct pcpu_alloc_res pred;
 

@@ -112,11 +112,15 @@ int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
 			  "expected %s, got %s", want, got);
 }
 
+int run_hang(struct run_ctx *c)
+{
+	return check_fail(c, CHECK_HANG, INT_MIN,
+			  "the slot walk left the list it was walking: the kernel never returns");
+}
+
 static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 {
-	struct pcpu_alloc_req req = { .size = op->size, .align = op->align,
-				      .atomic = op->atomic,
-				      .reserved = op->reserved };
+	struct pcpu_alloc_req req = run_req(op);
 	struct pcpu_alloc_res res, pred;
 	struct live_alloc *a = &c->allocs[op->id];
 
@@ -134,8 +138,7 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 		if (nest_oracle_done(c) || run_compare_alloc(c, &res, &pred))
 			return -1;
 	} else if (res.status == PCPU_HANG) {
-		return check_fail(c, CHECK_HANG, INT_MIN,
-				  "the slot walk left the list it was walking: the kernel never returns");
+		return run_hang(c);
 	}
 
 	if (res.status == PCPU_OK)

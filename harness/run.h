@@ -204,6 +204,17 @@ void nest_release(struct run_ctx *c);
 const struct trace_op *run_failed_op(const struct run_ctx *c);
 /* End of the block of top-level op i (the index after its last nested op). */
 size_t run_block_end(const struct trace *t, size_t i);
+/* The pcpu_alloc request of alloc op op. */
+static inline struct pcpu_alloc_req run_req(const struct trace_op *op)
+{
+	struct pcpu_alloc_req r = { .size = op->size, .align = op->align,
+				    .atomic = op->atomic,
+				    .reserved = op->reserved };
+
+	return r;
+}
+/* The backend's slot walk escaped (no oracle to compare with): -1. */
+int run_hang(struct run_ctx *c);
 /* One line of --results for allocation op (docs/trace-format.md §3.1). */
 void run_print_result(const struct run_ctx *c, const struct trace_op *op,
 		      const struct pcpu_alloc_res *res);
