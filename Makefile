@@ -258,6 +258,7 @@ help:
 	@echo "             PCPU_SWEEP_EVERY=K: sweep the whole state every K ops (tools 1, fuzz targets and bench 64)"
 	@echo "backends: BACKEND=linux-6.1|linux-6.12|linux-7.2 for fuzz, afl, repro, minimize, triage (docs/linux.md);"
 	@echo "          PCPU_NONFATAL=safety,accounting,hint,benign,none or check names: those findings only count (unset: benign)"
+	@echo "          PCPU_NOFAULT=page,chunk,map,vmap: fail lines of those kinds are stepped over (6.1 campaigns: vmap)"
 
 # The README's two commands in a fresh minimal Debian 12 root
 # (scripts/fresh-check.sh; FRESH_SOURCES=main for bookworm without its

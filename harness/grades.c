@@ -79,11 +79,12 @@ int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen)
 	/* unset: the default policy; set, the list replaces it */
 	memset(out, 0, sizeof(*out));
 	out->grades = PCPU_GRADE_BENIGN;
-	if (!v || !grades_parse(v, out, msg, sizeof(msg)))
-		return 0;
-	if (err && errlen)
-		snprintf(err, errlen, "PCPU_NONFATAL: %s", msg);
-	return -1;
+	if (v && grades_parse(v, out, msg, sizeof(msg))) {
+		if (err && errlen)
+			snprintf(err, errlen, "PCPU_NONFATAL: %s", msg);
+		return -1;
+	}
+	return nofault_from_env(&out->nofault, err, errlen);
 }
 
 bool nonfatal_match(const struct run_options *opt,

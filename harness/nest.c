@@ -108,7 +108,8 @@ static void run_on_backend(struct run_ctx *c, const struct trace_op *op,
 		backend_balance(c->b);
 		break;
 	case OP_FAIL:
-		backend_fail_after(c->b, op->fault, op->count, op->after);
+		if (!run_fault_skipped(c, op, true))
+			backend_fail_after(c->b, op->fault, op->count, op->after);
 		break;
 	}
 }
@@ -136,7 +137,8 @@ static void run_on_oracle(struct run_ctx *c, const struct trace_op *op,
 		oracle_balance(c->o);
 		break;
 	case OP_FAIL:
-		oracle_fail_after(c->o, op->fault, op->count, op->after);
+		if (!run_fault_skipped(c, op, false))
+			oracle_fail_after(c->o, op->fault, op->count, op->after);
 		break;
 	}
 }

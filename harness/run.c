@@ -255,6 +255,8 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 			return -1;
 		break;
 	case OP_FAIL:
+		if (run_fault_skipped(c, op, true))
+			break;
 		backend_fail_after(c->b, op->fault, op->count, op->after);
 		if (c->o)
 			oracle_fail_after(c->o, op->fault, op->count, op->after);

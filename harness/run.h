@@ -44,6 +44,8 @@ struct nonfatal_policy {
 	unsigned grades;
 	int nr_names;
 	char names[NONFATAL_MAX_NAMES][32];
+	/* PCPU_NOFAULT (harness/nofault.c): 1 << kind for each fault never armed */
+	unsigned nofault;
 };
 
 struct run_options {
@@ -102,7 +104,14 @@ struct run_nonfatal {
  */
 int grades_parse(const char *list, struct nonfatal_policy *out, char *err,
 		 size_t errlen);
+/* PCPU_NONFATAL and PCPU_NOFAULT together: the policy for known findings. */
 int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen);
+/*
+ * PCPU_NOFAULT: a comma list of fault kinds (page, chunk, map, vmap) whose
+ * `fail` lines a run steps over.  0, or -1 with a one-line reason.
+ */
+int nofault_parse(const char *list, unsigned *mask, char *err, size_t errlen);
+int nofault_from_env(unsigned *mask, char *err, size_t errlen);
 /* True when finding f only counts under opt's policy. */
 bool nonfatal_match(const struct run_options *opt,
 		    const struct pcpu_finding *f);
@@ -224,6 +233,13 @@ int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
 /* The backend side of a free (checks before, BUG after): 0, or -1. */
 int run_free_backend(struct run_ctx *c, const struct trace_op *op,
 		     bool *freed);
+
+/*
+ * Whether fail line op is stepped over under PCPU_NOFAULT; count: add it
+ * to the non-fatal counts (once per line: the backend's pass counts).
+ */
+bool run_fault_skipped(const struct run_ctx *c, const struct trace_op *op,
+		       bool count);
 
 /* Whether the checks after the current operation sweep everything. */
 bool sweep_due(const struct run_ctx *c);

@@ -22,8 +22,8 @@
 # the libFuzzer binary (default $BUILD/fuzz-pcpu), FUZZ_DIR the work
 # directory (default $WORK/libfuzzer), FUZZ_STATS the corpus statistics
 # tool (default $BUILD/pcpu-stats; `none` skips them), FUZZ_BACKEND the
-# BACKEND to name in the closing hints.  PCPU_NONFATAL reaches the target
-# unchanged.
+# BACKEND to name in the closing hints.  PCPU_NONFATAL and PCPU_NOFAULT
+# reach the target unchanged.
 #
 # TIMEOUT is libFuzzer's -timeout, seconds per input: 10 by default, and
 # 60 for BACKEND=linux-* (the Makefile passes it): the real kernel runs
@@ -170,6 +170,6 @@ if [ "$n" -gt 0 ]; then
 	# the same build and grading as the campaign, or they judge differently
 	b=${FUZZ_BACKEND:+ BACKEND=$FUZZ_BACKEND}
 	echo "fuzz: reproduce one with: make repro$b CRASH=<artifact>; sort them with:" \
-	     "make triage$b DIR=$dir/artifacts (FIXES${PCPU_NONFATAL:+ and PCPU_NONFATAL} as above)"
+	     "make triage$b DIR=$dir/artifacts (FIXES${PCPU_NONFATAL:+, PCPU_NONFATAL}${PCPU_NOFAULT:+, PCPU_NOFAULT} as above)"
 fi
 exit "$st"

@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 	suite_check_index();
 	suite_sweep();
 	suite_points();
+	suite_nofault();
 	printf("unit: %d passed, %d failed\n", tests_passed, tests_failed);
 	return tests_failed ? 1 : 0;
 }

@@ -64,5 +64,6 @@ void suite_signature(void);
 void suite_check_index(void);
 void suite_sweep(void);
 void suite_points(void);
+void suite_nofault(void);
 
 #endif /* PCPU_FUZZ_TEST_H */

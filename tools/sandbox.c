@@ -88,6 +88,7 @@ void sandbox_set_sweep_every(struct sandbox *sb, unsigned k)
 void sandbox_print_conditions(FILE *f, unsigned fixes)
 {
 	const char *nonfatal = getenv("PCPU_NONFATAL");
+	const char *nofault = getenv("PCPU_NOFAULT");
 
 	if (backend_caps() & PCPU_CAP_FIXES) {
 		fputs("fixes ", f);
@@ -97,6 +98,8 @@ void sandbox_print_conditions(FILE *f, unsigned fixes)
 	}
 	if (nonfatal && *nonfatal)
 		fprintf(f, ", PCPU_NONFATAL=%s", nonfatal);
+	if (nofault && *nofault)
+		fprintf(f, ", PCPU_NOFAULT=%s", nofault);
 }
 
 void sandbox_destroy(struct sandbox *sb)
