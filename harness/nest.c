@@ -159,6 +159,9 @@ static void on_point(struct run_ctx *c, const char *point, bool mutex_held,
 	if (!oracle)
 		count_point(c, point);
 	nth = occurrence(c, point);
+	if (!oracle && c->op_had_nested && c->opt->checks &&
+	    check_at_point(c, point, nth))
+		return;
 	for (size_t i = c->nest_first; i < c->nest_end && !c->failed; i++) {
 		const struct trace_op *op = &c->t->ops[i];
 		struct nest_record *r = &c->nest[i - c->nest_first];

@@ -278,6 +278,12 @@ unsigned char tag_byte(unsigned int id, unsigned int cpu, size_t i);
 int check_after_alloc(struct run_ctx *c, unsigned int id);
 int check_before_free(struct run_ctx *c, unsigned int id);
 int check_after_op(struct run_ctx *c);
+/*
+ * At the nth reach of preemption point `point` on the backend's pass of an
+ * operation with nested operations, before they run: what is settled
+ * while pcpu_lock is released (harness/checks/check_point.c).
+ */
+int check_at_point(struct run_ctx *c, const char *point, unsigned int nth);
 int check_end(struct run_ctx *c);
 /* harness/checks/check_backing.c: after an op that may have changed the backing */
 int check_backing_after_op(struct run_ctx *c, const struct trace_op *op);

@@ -4,7 +4,7 @@
  * sweeps (harness/checks/check_incr.c): which values are accepted, which
  * operations sweep, an overlap caught at the operation that makes it
  * however rarely the state is swept, and the one kind of damage that
- * waits for the next sweep.
+ * waits for the next sweep; and the checks at a preemption point.
  */
 #include <limits.h>
 #include <string.h>
@@ -146,6 +146,35 @@ static void test_map_damage_in_place_caught_at_once_with_k1(void)
 	damage_waits_for_sweep(1);
 }
 
+/*
+ * The checks at a preemption point (check_at_point): 2 allocs, then chunk
+ * 0's last free block marked in use in place, as if an operation had
+ * released pcpu_lock with the map and free_size out of step.  Expected:
+ * before the damage the point check passes; after it, it fails with
+ * free_size on chunk 0, its detail naming the point and its reach.
+ */
+static void test_point_check_names_the_point(void)
+{
+	struct pcpu_area_map_view am;
+	struct fixture f;
+	int *last;
+
+	fx_init(&f, 2, 64, 8);
+	for (unsigned int id = 0; id < 2; id++)
+		EXPECT_EQ(run_one_alloc(&f, id), 0);
+	EXPECT_EQ(check_at_point(&f.c, "area-found", 1), 0);
+	EXPECT_EQ(backend_area_map(f.c.b, 1, &am), 0);
+	last = (int *)&am.map[am.map_used - 1];
+	*last |= 1;
+	EXPECT(fx_failed(&f, check_at_point(&f.c, "populated", 2),
+			 CHECK_FREE_SIZE, 0));
+	EXPECT(!strncmp(f.c.detail,
+			"at point populated 2 (pcpu_lock released): chunk 0: expected free_size ",
+			71));
+	*last &= ~1;
+	fx_fini(&f);
+}
+
 void suite_sweep(void)
 {
 	RUN(test_sweep_every_values);
@@ -153,4 +182,5 @@ void suite_sweep(void)
 	RUN(test_overlap_caught_at_its_op_between_sweeps);
 	RUN(test_map_damage_in_place_waits_for_the_sweep);
 	RUN(test_map_damage_in_place_caught_at_once_with_k1);
+	RUN(test_point_check_names_the_point);
 }

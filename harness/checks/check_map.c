@@ -135,7 +135,8 @@ int check_map(struct run_ctx *c, const struct check_geom *g,
 	      const struct pcpu_area_map_view *am,
 	      const struct oracle_chunk *oc)
 {
-	if (check_map_shape(c, g, v, am) || check_map_blocks(c, v, am, oc))
+	if (check_map_shape(c, g, v, am) ||
+	    (oc && check_map_blocks(c, v, am, oc)))
 		return -1;
 	return 0;
 }

@@ -5,8 +5,9 @@
  * oracle's value.  contig_hint is only an upper bound on the largest free block
  * (invariant 5; it may exceed it and even free_size, docs/allocator.md §13.3),
  * but its staleness is deterministic, so it must equal the oracle's.  Both run
- * after the map check, which guarantees a well-formed map.  Cost: O(map
- * entries).
+ * after the map check, which guarantees a well-formed map.  Without an
+ * oracle chunk (oc NULL: at a preemption point, check_point.c) only the
+ * recount is compared.  Cost: O(map entries).
  */
 #include "pcpu_area_map.h"
 #include "checks_internal.h"
@@ -22,7 +23,8 @@ int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
 			sum += map_off(am->map, i + 1) - map_off(am->map, i);
 	return check_chunk_field(c, CHECK_FREE_SIZE, v->id, "free_size",
 				 v->free_size, sum, false,
-				 "sum of the map's free blocks", oc->free_size);
+				 "sum of the map's free blocks",
+				 oc ? oc->free_size : v->free_size);
 }
 
 int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
@@ -39,5 +41,6 @@ int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
 	}
 	return check_chunk_field(c, CHECK_CONTIG_HINT, v->id, "contig_hint",
 				 v->contig_hint, largest, true,
-				 "largest free block", oc->contig_hint);
+				 "largest free block",
+				 oc ? oc->contig_hint : v->contig_hint);
 }

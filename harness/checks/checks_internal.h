@@ -98,7 +98,10 @@ int check_zeroed(struct run_ctx *c, unsigned int id);
 int check_tags_one(struct run_ctx *c, unsigned int id);
 int check_tags_rotating(struct run_ctx *c);
 
-/* check_map.c, check_sizes.c: one chunk each, v with its area map am */
+/*
+ * check_map.c, check_sizes.c: one chunk each, v with its area map am;
+ * oc NULL checks the chunk against itself only (well-formed map, recounts)
+ */
 int check_map(struct run_ctx *c, const struct check_geom *g,
 	      const struct pcpu_chunk_view *v,
 	      const struct pcpu_area_map_view *am,
