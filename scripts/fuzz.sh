@@ -86,6 +86,14 @@ field() { # field NAME LINE: the number after "NAME:" or "NAME"
 count_files() {
 	find "$1" -type f 2>/dev/null | wc -l | tr -d ' '
 }
+# libFuzzer writes slow inputs (-report_slow_units) next to the crashes:
+# they are not findings, so they are counted apart
+count_crashes() {
+	find "$1" -type f ! -name 'slow-unit-*' 2>/dev/null | wc -l | tr -d ' '
+}
+count_slow() {
+	find "$1" -type f -name 'slow-unit-*' 2>/dev/null | wc -l | tr -d ' '
+}
 progress() {
 	# before libFuzzer's first status line (seeds still loading on a busy
 	# machine) every number reads 0, so the line keeps its format
@@ -98,7 +106,7 @@ progress() {
 	echo "fuzz: progress ${el}s: $execs execs, $((execs / (el > 0 ? el : 1))) exec/s," \
 	     "corpus $(count_files "$dir/corpus")," \
 	     "cov ${cov:-0} ft ${ft:-0}," \
-	     "crashes $(count_files "$dir/artifacts")"
+	     "crashes $(count_crashes "$dir/artifacts"), slow $(count_slow "$dir/artifacts")"
 }
 # progress lines every PROGRESS seconds, and one at the end when the
 # campaign was too short for any, so every campaign shows the format
@@ -149,9 +157,10 @@ execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 execs=${execs:-0}
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 [ -n "$rate" ] || rate=$((execs / (el > 0 ? el : 1)))
-n=$(count_files "$dir/artifacts")
+n=$(count_crashes "$dir/artifacts")
 echo "fuzz: summary: ${el}s, $execs execs, $rate exec/s, cov $(field cov "$line")" \
-     "ft $(field ft "$line"), corpus $(count_files "$dir/corpus") inputs, $n crash(es)"
+     "ft $(field ft "$line"), corpus $(count_files "$dir/corpus") inputs, $n crash(es)," \
+     "$(count_slow "$dir/artifacts") slow input(s)"
 # findings of a non-fatal grade (PCPU_NONFATAL; benign ones by default)
 # counted by the target over the campaign (one line per job in fork mode)
 grep '^nonfatal: ' "$log" | sed 's/^nonfatal: /fuzz: counted, not fatal: /' || true
@@ -165,7 +174,7 @@ else
 	echo "fuzz: $BUILD/pcpu-stats not built: no corpus statistics (make $BUILD/pcpu-stats)"
 fi
 
-echo "fuzz: done (exit $st); corpus $(count_files "$dir/corpus") inputs; $n artifact(s) in $dir/artifacts"
+echo "fuzz: done (exit $st); corpus $(count_files "$dir/corpus") inputs; $n crash(es) in $dir/artifacts"
 if [ "$n" -gt 0 ]; then
 	# the same build and grading as the campaign, or they judge differently
 	b=${FUZZ_BACKEND:+ BACKEND=$FUZZ_BACKEND}

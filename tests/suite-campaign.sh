@@ -204,8 +204,8 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	BUILD=$tmp/b RUNS=$((nseeds + 300)) SEED=1 PROGRESS=1 JOBS=1 WORK=$tmp/fw sh scripts/fuzz.sh >"$tmp/fuzz.out" 2>"$tmp/fuzz.err"
 	st=$?
 	check "fuzz.sh: exit $st" [ "$st" -eq 0 ]
-	check "fuzz.sh: no progress line" grep -Eq '^fuzz: progress [0-9]+s: [0-9]+ execs, [0-9]+ exec/s, corpus [0-9]+, cov [0-9]+ ft [0-9]+, crashes 0$' "$tmp/fuzz.out"
-	check "fuzz.sh: no summary" grep -Eq '^fuzz: summary: [0-9]+s, [1-9][0-9]* execs, [0-9]+ exec/s, cov [1-9][0-9]* ft [0-9]+, corpus [0-9]+ inputs, 0 crash\(es\)$' "$tmp/fuzz.out"
+	check "fuzz.sh: no progress line" grep -Eq '^fuzz: progress [0-9]+s: [0-9]+ execs, [0-9]+ exec/s, corpus [0-9]+, cov [0-9]+ ft [0-9]+, crashes 0, slow [0-9]+$' "$tmp/fuzz.out"
+	check "fuzz.sh: no summary" grep -Eq '^fuzz: summary: [0-9]+s, [1-9][0-9]* execs, [0-9]+ exec/s, cov [1-9][0-9]* ft [0-9]+, corpus [0-9]+ inputs, 0 crash\(es\), [0-9]+ slow input\(s\)$' "$tmp/fuzz.out"
 	check "fuzz.sh: RUNS=$((nseeds + 300)) not the number of executions" \
 		grep -q "^fuzz: summary: [0-9]*s, $((nseeds + 300)) execs" "$tmp/fuzz.out"
 	check "fuzz.sh: no corpus statistics" grep -q '^  chunks created ' "$tmp/fuzz.out"
