@@ -199,15 +199,15 @@ AFL_TIMEOUT = $(or $(AFL_TIMEOUT_MS),$(if $(BACKEND),60000))
 
 fuzz: fuzz-deps
 	@$(BACKEND_CHECK)
-	@$(MAKE) --no-print-directory $(FUZZ_BIN) $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
-	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(FUZZ_TIMEOUT),TIMEOUT=$(FUZZ_TIMEOUT)) $(if $(BACKEND),FUZZ_STATS=none FUZZ_BACKEND=$(BACKEND) \
+	@$(MAKE) --no-print-directory $(FUZZ_BIN) $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode $(BDIR)/pcpu-stats
+	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(FUZZ_TIMEOUT),TIMEOUT=$(FUZZ_TIMEOUT)) $(if $(BACKEND),FUZZ_STATS=$(BDIR)/pcpu-stats FUZZ_BACKEND=$(BACKEND) \
 		FUZZ_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/libfuzzer-$(BACKEND)) scripts/fuzz.sh
 
 afl: afl-deps
 	@$(BACKEND_CHECK)
-	@$(MAKE) --no-print-directory $(BDIR)/afl-pcpu $(BDIR)/afl-pcpu-cmplog $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode
+	@$(MAKE) --no-print-directory $(BDIR)/afl-pcpu $(BDIR)/afl-pcpu-cmplog $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode $(BDIR)/pcpu-stats
 	@$(if $(AFL_TIMEOUT),AFL_TIMEOUT_MS=$(AFL_TIMEOUT)) $(if $(BACKEND),AFL_TARGET=$(BDIR)/afl-pcpu AFL_CMPLOG_TARGET=$(BDIR)/afl-pcpu-cmplog \
-		AFL_STATS=none AFL_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/afl-$(BACKEND)) scripts/afl.sh
+		AFL_STATS=$(BDIR)/pcpu-stats AFL_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/afl-$(BACKEND)) scripts/afl.sh
 
 bench: fuzz-deps
 	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-unchecked $(BUILD)/fuzz-empty \
