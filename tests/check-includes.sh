@@ -44,6 +44,7 @@ AREA_MAP="
 harness/checks/check_incr.c
 harness/checks/check_map.c
 harness/checks/check_op.c
+harness/checks/check_point.c
 harness/checks/check_quick.c
 harness/checks/check_sizes.c
 harness/checks/check_slot.c
