@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct trace t;
 	int ret;
 
-	if (trace_decode(data, size, &t))
+	if (trace_decode_settled(data, size, &t, run_geometry_settle))
 		abort(); /* out of memory: let the engine see it */
 	ret = run_trace(&t, &fuzz_opt);
 	trace_free(&t);

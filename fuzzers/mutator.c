@@ -27,6 +27,7 @@
 #include "input_geometry.h"
 #include "input_ops.h"
 #include "points.h"
+#include "run.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
@@ -96,12 +97,12 @@ static void cut_free(struct cut *c)
 	free(c->copy);
 }
 
-/* The geometry a header decodes to. */
+/* The geometry a header runs with on the linked backend. */
 static int header_geometry(struct cut *c)
 {
 	struct trace t;
 
-	if (trace_decode(c->hdr, c->hdr_len, &t))
+	if (trace_decode_settled(c->hdr, c->hdr_len, &t, run_geometry_settle))
 		return -1;
 	c->geo = t.geo;
 	trace_free(&t);
@@ -295,7 +296,8 @@ static int prefix_state(const struct cut *c, size_t i, struct prefix_state *s)
 
 	if (!buf)
 		return -1;
-	if (trace_decode(buf, emit(c, 0, i, buf, max), &t)) {
+	if (trace_decode_settled(buf, emit(c, 0, i, buf, max), &t,
+				 run_geometry_settle)) {
 		free(buf);
 		return -1;
 	}

@@ -403,15 +403,26 @@ static void note_boot_free(struct run_ctx *c)
 	}
 }
 
-int run_trace(const struct trace *t, const struct run_options *opt)
+int run_trace(const struct trace *given, const struct run_options *opt)
 {
+	/* the same operations, with the geometry settled for this backend */
+	struct trace settled = *given;
+	const struct trace *t = &settled;
 	struct run_ctx c = { .t = t, .opt = opt, .failed_chunk = INT_MIN,
 			     .cur_nested = SIZE_MAX,
 			     .failed_nested = SIZE_MAX };
 	bool area_map = run_area_map();
-	char err[256];
+	char err[320];
 	int ret = 0;
 
+	if (run_geometry_settle(&settled, opt->name ? opt->name : "input", err,
+				sizeof(err))) {
+		if (opt->report)
+			fprintf(opt->report, "%s\n", err);
+		if (opt->signature)
+			signature_set(opt->signature, SIG_ERROR, "error");
+		return 2;
+	}
 	c.b = backend_create(&t->geo, opt->fixes, err, sizeof(err));
 	if (!c.b) {
 		if (opt->report)

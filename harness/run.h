@@ -241,6 +241,22 @@ int run_free_backend(struct run_ctx *c, const struct trace_op *op,
 bool run_fault_skipped(const struct run_ctx *c, const struct trace_op *op,
 		       bool count);
 
+/*
+ * The geometry t runs with on the linked backend (harness/geometry.c), by
+ * t->geo_policy: accepted as it is, repaired, the backend's default, or
+ * for a text geometry line refused: -1 with "NAME:LINE: bad geometry:
+ * REASON" in err.  Then t->geo_policy is GEO_SETTLED.  run_trace settles
+ * its own copy; a tool that prints a trace settles it first.
+ */
+int run_geometry_settle(struct trace *t, const char *name, char *err,
+			size_t errlen);
+/*
+ * A compact geometry the linked backend refused, made acceptable to it
+ * with the smallest changes the real kernels need; false when even that
+ * is refused (the run then takes the backend's default).
+ */
+bool geometry_repair(struct pcpu_geometry *g);
+
 /* Whether the checks after the current operation sweep everything. */
 bool sweep_due(const struct run_ctx *c);
 /* The shadow of a successful alloc op (alloc id op->id) at res. */

@@ -69,8 +69,35 @@ static inline bool trace_nest_allowed(const struct trace_op *outer,
 	return !(outer_mutex && op_mutex);
 }
 
+/*
+ * What a run does with a geometry the linked backend refuses: the trace
+ * layer reads geometries without asking any backend, and the harness
+ * settles them once, before the run (harness/geometry.c).
+ */
+enum trace_geo_policy {
+	/* no geometry given, or a raw byte header: the backend's default */
+	GEO_DEFAULT_IF_REFUSED,
+	/* a compact byte header: repaired as docs/byte-format.md §1.1 says */
+	GEO_REPAIR_IF_REFUSED,
+	/* a text `geometry` line: refused is an input error on that line */
+	GEO_STRICT,
+	/* the linked backend accepts geo as it is */
+	GEO_SETTLED,
+};
+
+/*
+ * Settles t's geometry for the backend a run links, by t->geo_policy
+ * (run_geometry_settle in harness/geometry.c is the one there is): the
+ * trace layer is given it by its callers and never asks a backend
+ * itself.  0, or -1 with "NAME:LINE: bad geometry: REASON" in err.
+ */
+struct trace;
+typedef int (*trace_settle_fn)(struct trace *t, const char *name, char *err,
+			       size_t errlen);
+
 struct trace {
 	struct pcpu_geometry geo;
+	enum trace_geo_policy geo_policy;
 	bool has_geometry;
 	unsigned int geometry_line;
 	struct trace_op *ops;
@@ -92,7 +119,8 @@ int trace_append(struct trace *t, const struct trace_op *op);
 /*
  * Parse the text form.  On error returns -1 and writes one line
  * "NAME:LINE: problem" into err.  Free checks (unknown or double-freed id)
- * and the kernel's geometry checks are part of parsing.
+ * are part of parsing; the backend's geometry check is not (the geometry
+ * is GEO_STRICT: run_geometry_settle() refuses it naming its line).
  */
 int trace_parse_text(const char *name, const char *text, size_t len,
 		     struct trace *t, char *err, size_t errlen);

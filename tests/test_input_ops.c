@@ -615,7 +615,7 @@ static void test_corpus_reencodes_as_version4(void)
 		    (plen > 8 && !strcmp(l.paths[i] + plen - 8, "expected")))
 			continue;
 		trace_init(&a);
-		if (input_load(l.paths[i], &a, err, sizeof(err)))
+		if (input_load(l.paths[i], &a, NULL, err, sizeof(err)))
 			abort();
 		inputs++;
 		if (trace_encode(&a, &b, &n, err, sizeof(err))) {

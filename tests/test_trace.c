@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "test.h"
 #include "trace.h"
 
@@ -480,9 +481,12 @@ static void test_trace_geometry_position(void)
 }
 
 /*
- * A geometry the kernel's first-chunk setup refuses (dyn below 12 KiB) is
- * an input error on the geometry line; the reason is the backend's.
- * Expected: "t.trace:2: bad geometry: <reason>" and no trace.
+ * A geometry the kernel's first-chunk setup refuses (dyn below 12 KiB):
+ * the parser reads it as written, without asking the backend (policy
+ * GEO_STRICT); settling it for the backend (run_geometry_settle) is an
+ * input error on the geometry line, the reason the backend's.
+ * Expected: the parse succeeds with dyn 4096; the settle fails with
+ * "t.trace:2: bad geometry: <reason>" on one line and leaves the policy.
  */
 static void test_trace_geometry_refused(void)
 {
@@ -492,12 +496,43 @@ static void test_trace_geometry_refused(void)
 
 	EXPECT_EQ(parse("# small dyn\ngeometry dyn=4096\nalloc 8\n", &t, err,
 			sizeof(err)),
-		  -1);
+		  0);
+	EXPECT_EQ(t.geo.dyn_size, 4096);
+	EXPECT_EQ(t.geo_policy, GEO_STRICT);
+	EXPECT_EQ(run_geometry_settle(&t, "t.trace", err, sizeof(err)), -1);
 	EXPECT(!strncmp(err, prefix, strlen(prefix)));
 	EXPECT(strlen(err) > strlen(prefix));
 	EXPECT(!strchr(err, '\n'));
-	EXPECT_EQ(t.nr_ops, 0);
-	EXPECT(!t.has_geometry);
+	EXPECT_EQ(t.geo_policy, GEO_STRICT);
+	trace_free(&t);
+}
+
+/*
+ * Settling what the backend accepts changes nothing: a trace without a
+ * geometry line (the format's default) and an accepted geometry line.
+ * Expected: both settle to GEO_SETTLED with their geometry unchanged.
+ */
+static void test_trace_geometry_accepted_settles(void)
+{
+	static const struct pcpu_geometry def = PCPU_GEOMETRY_DEFAULT;
+	struct trace t;
+	char err[512] = "";
+
+	EXPECT_EQ(parse("alloc 8\n", &t, err, sizeof(err)), 0);
+	EXPECT_EQ(t.geo_policy, GEO_DEFAULT_IF_REFUSED);
+	EXPECT_EQ(run_geometry_settle(&t, "t.trace", err, sizeof(err)), 0);
+	EXPECT_EQ(t.geo_policy, GEO_SETTLED);
+	EXPECT(t.geo.cpus == def.cpus && t.geo.page_size == def.page_size &&
+	       t.geo.unit_size == def.unit_size &&
+	       t.geo.static_size == def.static_size &&
+	       t.geo.reserved_size == def.reserved_size &&
+	       t.geo.dyn_size == def.dyn_size);
+	trace_free(&t);
+	EXPECT_EQ(parse("geometry cpus=2 unit=40960 dyn=20480\n", &t, err, sizeof(err)), 0);
+	EXPECT_EQ(run_geometry_settle(&t, "t.trace", err, sizeof(err)), 0);
+	EXPECT_EQ(t.geo_policy, GEO_SETTLED);
+	EXPECT_EQ(t.geo.cpus, 2);
+	EXPECT_EQ(t.geo.dyn_size, 20480);
 	trace_free(&t);
 }
 
@@ -917,6 +952,7 @@ void suite_trace(void)
 	RUN(test_trace_free_errors);
 	RUN(test_trace_geometry_position);
 	RUN(test_trace_geometry_refused);
+	RUN(test_trace_geometry_accepted_settles);
 	RUN(test_trace_not_text);
 	RUN(test_trace_error_message_shape);
 	RUN(test_trace_too_many_ops);

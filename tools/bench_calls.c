@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 	if (!ts)
 		abort();
 	for (size_t i = 0; i < l.n; i++)
-		if (input_load(l.paths[i], &ts[i], err, sizeof(err))) {
+		if (input_load(l.paths[i], &ts[i], run_geometry_settle, err,
+			       sizeof(err))) {
 			fprintf(stderr, "pcpu-bench-calls: %s\n", err);
 			return 2;
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "input_format.h"
+#include "run.h"
 #include "trace.h"
 
 int main(int argc, char **argv)
@@ -30,8 +31,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	trace_init(&t);
-	if (trace_parse_file(argv[1], &t, err, sizeof(err))) {
+	if (trace_parse_file(argv[1], &t, err, sizeof(err)) ||
+	    run_geometry_settle(&t, argv[1], err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
+		trace_free(&t);
 		return 2;
 	}
 	if (trace_encode(&t, &buf, &len, err, sizeof(err))) {

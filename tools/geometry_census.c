@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "input_geometry.h"
+#include "run.h"
 
 /* Headers whose decoded geometry is small: what most inputs should run. */
 static bool small(const struct pcpu_geometry *g)

@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	trace_init(&t);
-	if (input_load(input, &t, err, sizeof(err))) {
+	if (input_load(input, &t, run_geometry_settle, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}

@@ -70,7 +70,7 @@ static int replay_one(const char *input, unsigned fixes,
 		opt.results = rf;
 	}
 	trace_init(&t);
-	if (input_load(input, &t, err, errlen)) {
+	if (input_load(input, &t, run_geometry_settle, err, errlen)) {
 		trace_free(&t);
 		if (rf)
 			fclose(rf);
@@ -192,7 +192,7 @@ static int expect_linux_death(const struct expected *e, const char *input)
 
 	trace_init(&t);
 	if (grades_parse("hint", &hint, err, sizeof(err)) ||
-	    input_load(input, &t, err, sizeof(err))) {
+	    input_load(input, &t, run_geometry_settle, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-replay: %s\n", err);
 		trace_free(&t);
 		return 2;

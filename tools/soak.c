@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 			memcpy(buf + k, &w, len - k < 8 ? len - k : 8);
 		}
 		buf[0] = INPUT_FORMAT_VERSION;
-		if (trace_decode(buf, len, &t)) {
+		if (trace_decode_settled(buf, len, &t, run_geometry_settle)) {
 			fprintf(stderr, "pcpu-soak: out of memory\n");
 			return 2;
 		}

@@ -163,7 +163,8 @@ int main(int argc, char **argv)
 		int r;
 
 		trace_init(&t);
-		if (input_load(in.paths[i], &t, err, sizeof(err))) {
+		if (input_load(in.paths[i], &t, run_geometry_settle, err,
+			       sizeof(err))) {
 			fprintf(stderr, "%s\n", err); /* changed meanwhile */
 			trace_free(&t);
 			ret = 2;

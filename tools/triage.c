@@ -88,7 +88,8 @@ static int replay_all(struct triage *tr, struct sandbox *sb, unsigned fixes)
 
 		in->bytes = file_size(in->path);
 		trace_init(&t);
-		if (input_load(in->path, &t, err, sizeof(err))) {
+		if (input_load(in->path, &t, run_geometry_settle, err,
+			       sizeof(err))) {
 			in->err = strdup(err);
 			if (!in->err)
 				return -1;
@@ -162,7 +163,8 @@ static void name_buckets(struct bucket *b, size_t nb,
 		struct trace t;
 
 		trace_init(&t);
-		if (input_load(b[i].smallest->path, &t, err, sizeof(err))) {
+		if (input_load(b[i].smallest->path, &t, run_geometry_settle,
+			       err, sizeof(err))) {
 			snprintf(b[i].name, sizeof(b[i].name), "new");
 			continue;
 		}

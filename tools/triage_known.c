@@ -47,7 +47,7 @@ static int load_reproducer(const char *dir, const char *name,
 		if (access(path, F_OK))
 			continue;
 		trace_free(t);
-		if (!input_load(path, t, err, sizeof(err)))
+		if (!input_load(path, t, run_geometry_settle, err, sizeof(err)))
 			return 0;
 		snprintf(why, whylen, "%s", err);
 		return -1;

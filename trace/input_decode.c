@@ -33,25 +33,22 @@ static uint64_t rd(struct reader *r, int nbytes)
 }
 
 /*
- * The linked backend must accept the geometry: a compact one always
- * passes the area-map port; one a real kernel refuses is repaired
- * (input_geometry.c).  What is still refused, and a refused raw geometry
- * (the encoder writes exact ones), runs with backend_default_geometry(),
- * which for the area-map port is the trace format's default.
+ * The header's geometry as written; whether the linked backend accepts
+ * it is the run's question (harness/geometry.c), answered by the policy:
+ * a compact header is repaired where a real kernel refuses it, a raw one
+ * (the encoder writes exact ones) falls back to the backend's default.
  */
-static void decode_geometry(struct reader *r, struct pcpu_geometry *g)
+static void decode_geometry(struct reader *r, struct pcpu_geometry *g,
+			    enum trace_geo_policy *policy)
 {
 	uint8_t g0 = (uint8_t)rd(r, 1);
-	char err[160];
 
 	if (g0 != GEO_RAW) {
 		uint8_t g1 = (uint8_t)rd(r, 1);
 		uint8_t g2 = (uint8_t)rd(r, 1);
 
 		geometry_from_compact(g0, g1, g2, g);
-		if (backend_geometry_check(g, err, sizeof(err)) &&
-		    !geometry_repair(g))
-			backend_default_geometry(g);
+		*policy = GEO_REPAIR_IF_REFUSED;
 		return;
 	}
 	g->cpus = (unsigned)rd(r, 2);
@@ -60,8 +57,7 @@ static void decode_geometry(struct reader *r, struct pcpu_geometry *g)
 	g->static_size = (size_t)rd(r, 4);
 	g->reserved_size = (size_t)rd(r, 4);
 	g->dyn_size = (size_t)rd(r, 4);
-	if (backend_geometry_check(g, err, sizeof(err)))
-		backend_default_geometry(g);
+	*policy = GEO_DEFAULT_IF_REFUSED;
 }
 
 static size_t decode_size(struct reader *r, unsigned cls, size_t page)
@@ -303,8 +299,9 @@ static int decode_item(struct decoder *d, struct input_op_span *span)
 	return 0;
 }
 
-int input_decode_spans(const uint8_t *data, size_t len, struct trace *t,
-		       struct input_op_span *ops, size_t max, size_t *nr_items)
+static int decode_input(const uint8_t *data, size_t len, struct trace *t,
+			struct input_op_span *ops, size_t max,
+			size_t *nr_items, trace_settle_fn settle)
 {
 	struct decoder *d = malloc(sizeof(*d));
 	size_t n = 0;
@@ -317,8 +314,13 @@ int input_decode_spans(const uint8_t *data, size_t len, struct trace *t,
 	d->r = (struct reader){ .data = data, .len = len };
 	d->t = t;
 	d->version = input_version((uint8_t)rd(&d->r, 1));
-	decode_geometry(&d->r, &t->geo);
+	decode_geometry(&d->r, &t->geo, &t->geo_policy);
 	t->has_geometry = true;
+	/* sizes in pages are read in the pages the run will have */
+	if (settle && settle(t, "input", NULL, 0)) {
+		free(d);
+		return -1;
+	}
 
 	while (d->r.pos < d->r.len && t->nr_ops < INPUT_MAX_OPS) {
 		if (decode_item(d, ops && n < max ? &ops[n] : NULL)) {
@@ -333,7 +335,19 @@ int input_decode_spans(const uint8_t *data, size_t len, struct trace *t,
 	return ret;
 }
 
+int input_decode_spans(const uint8_t *data, size_t len, struct trace *t,
+		       struct input_op_span *ops, size_t max, size_t *nr_items)
+{
+	return decode_input(data, len, t, ops, max, nr_items, NULL);
+}
+
 int trace_decode(const uint8_t *data, size_t len, struct trace *t)
 {
-	return input_decode_spans(data, len, t, NULL, 0, NULL);
+	return decode_input(data, len, t, NULL, 0, NULL, NULL);
+}
+
+int trace_decode_settled(const uint8_t *data, size_t len, struct trace *t,
+			 trace_settle_fn settle)
+{
+	return decode_input(data, len, t, NULL, 0, NULL, settle);
 }

@@ -45,6 +45,15 @@ static inline unsigned input_points_known(unsigned version)
  * Returns 0, or -1 only when out of memory.
  */
 int trace_decode(const uint8_t *data, size_t len, struct trace *t);
+/*
+ * trace_decode() for a run: after the header, settle (when not NULL)
+ * replaces its geometry with the one the run has, and the operations'
+ * page-relative sizes are read in that geometry's pages.  A byte header is
+ * never refused (repaired, or the backend's default), so this fails only
+ * when out of memory.
+ */
+int trace_decode_settled(const uint8_t *data, size_t len, struct trace *t,
+			 trace_settle_fn settle);
 
 /*
  * Encode a trace into bytes that decode to the same trace.  Returns 0 with
@@ -66,7 +75,13 @@ struct input_list {
 int input_list_collect(struct input_list *l, const char *path);
 void input_list_free(struct input_list *l);
 
-/* Load a .trace text file, or decode any other file as a fuzz input. */
-int input_load(const char *path, struct trace *t, char *err, size_t errlen);
+/*
+ * Load a .trace text file, or decode any other file as a fuzz input; with
+ * settle (not NULL) the geometry is then the one a run has (a text
+ * geometry line the backend refuses: -1 naming the line).  0, or -1 with
+ * one line in err.
+ */
+int input_load(const char *path, struct trace *t, trace_settle_fn settle,
+	       char *err, size_t errlen);
 
 #endif /* PCPU_FUZZ_INPUT_FORMAT_H */

@@ -77,34 +77,6 @@ void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
 }
 
 /*
- * Only the real kernels refuse compact geometries (the area map accepts
- * every one, so its decoding never comes here): both want static +
- * reserved + dyn a multiple of 4, and 6.12 a dynamic area of at least its
- * PERCPU_DYNAMIC_EARLY_SIZE, 20 KiB.  Falling back to the default threw
- * away a third of the headers on 6.1 and most on 6.12, with their CPU
- * counts, pages and static and reserved sizes; instead keep all of those,
- * grow dyn by what each rule needs, one rule at a time so 6.1 keeps its
- * smaller areas, and grow the unit to fit.
- */
-static bool repaired(struct pcpu_geometry *g, size_t min_dyn)
-{
-	size_t fixed = g->static_size + g->reserved_size;
-	char err[160];
-
-	if (g->dyn_size < min_dyn)
-		g->dyn_size = min_dyn;
-	g->dyn_size += (4 - (fixed + g->dyn_size) % 4) % 4;
-	if (g->unit_size < fixed + g->dyn_size)
-		g->unit_size = round_up(fixed + g->dyn_size, g->page_size);
-	return !backend_geometry_check(g, err, sizeof(err));
-}
-
-bool geometry_repair(struct pcpu_geometry *g)
-{
-	return repaired(g, 0) || repaired(g, 20480);
-}
-
-/*
  * The one g0 that can give g: cpus - 1 in its low six bits and the page's
  * index in its top two.  A small g1 reads only the low two bits and wants
  * 4 KiB pages (index 0), so for 1 to 4 CPUs it is the same byte.

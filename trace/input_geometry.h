@@ -19,12 +19,6 @@
 
 void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
 			   struct pcpu_geometry *g);
-/*
- * A compact geometry the linked backend refused, made acceptable to it
- * with the smallest changes the real kernels need; false when even that
- * is refused (the caller then runs the backend's default).
- */
-bool geometry_repair(struct pcpu_geometry *g);
 /* The compact bytes giving exactly g, if there are any. */
 bool geometry_find_compact(const struct pcpu_geometry *g, uint8_t *g0,
 			   uint8_t *g1, uint8_t *g2);

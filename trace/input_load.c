@@ -20,7 +20,8 @@ static bool is_text_trace(const char *path)
 	return n >= 6 && !strcmp(path + n - 6, ".trace");
 }
 
-int input_load(const char *path, struct trace *t, char *err, size_t errlen)
+int input_load(const char *path, struct trace *t, trace_settle_fn settle,
+	       char *err, size_t errlen)
 {
 	FILE *f;
 	uint8_t *buf;
@@ -28,7 +29,8 @@ int input_load(const char *path, struct trace *t, char *err, size_t errlen)
 	long size;
 
 	if (is_text_trace(path))
-		return trace_parse_file(path, t, err, errlen);
+		return trace_parse_file(path, t, err, errlen) ||
+		       (settle && settle(t, path, err, errlen)) ? -1 : 0;
 
 	f = fopen(path, "rb");
 	if (!f) {
@@ -65,7 +67,7 @@ int input_load(const char *path, struct trace *t, char *err, size_t errlen)
 	}
 	fclose(f);
 	trace_free(t);
-	if (trace_decode(buf, len, t)) {
+	if (trace_decode_settled(buf, len, t, settle)) {
 		free(buf);
 		snprintf(err, errlen, "%s: out of memory decoding", path);
 		return -1;

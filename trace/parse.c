@@ -137,7 +137,6 @@ static int parse_geometry(struct parser *p, const char *pos, const char *end)
 	};
 	struct trace_word w, key, value;
 	struct pcpu_geometry geo = def;
-	char reason[256], *nl;
 	unsigned int seen = 0;
 	size_t i;
 
@@ -177,16 +176,8 @@ static int parse_geometry(struct parser *p, const char *pos, const char *end)
 	geo.static_size = val[GEO_STATIC];
 	geo.reserved_size = val[GEO_RESERVED];
 	geo.dyn_size = val[GEO_DYN];
-	reason[0] = '\0';
-	if (backend_geometry_check(&geo, reason, sizeof(reason))) {
-		/* The contract is one line, whatever the backend wrote. */
-		nl = strchr(reason, '\n');
-		if (nl)
-			*nl = '\0';
-		return parse_error(p, "bad geometry: %s",
-				   reason[0] ? reason : "refused");
-	}
 	p->t->geo = geo;
+	p->t->geo_policy = GEO_STRICT;
 	p->t->has_geometry = true;
 	p->t->geometry_line = p->line;
 	return 0;

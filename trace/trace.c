@@ -11,14 +11,17 @@
 #include "trace.h"
 
 /*
- * A trace without a geometry line runs with the linked backend's default:
- * the trace format's own where the backend accepts it (the area map, Linux
- * 6.1), else the nearest one it accepts (Linux 6.12, see pcpu.h).
+ * A trace without a geometry line has the trace format's default, which
+ * the run replaces with the linked backend's default when the backend
+ * refuses it (Linux 6.12 and later, see pcpu.h): GEO_DEFAULT_IF_REFUSED.
  */
 void trace_init(struct trace *t)
 {
+	static const struct pcpu_geometry def = PCPU_GEOMETRY_DEFAULT;
+
 	memset(t, 0, sizeof(*t));
-	backend_default_geometry(&t->geo);
+	t->geo = def;
+	t->geo_policy = GEO_DEFAULT_IF_REFUSED;
 }
 
 /* Leaves t initialised again, so a second trace_free() is harmless. */

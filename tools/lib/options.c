@@ -137,7 +137,8 @@ int tool_inputs(const struct tool *t, int argc, char **argv,
 		struct trace *tr = all ? &all[i] : &one;
 
 		trace_init(tr);
-		if (input_load(in->paths[i], tr, err, sizeof(err))) {
+		if (input_load(in->paths[i], tr, run_geometry_settle, err,
+			       sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			if (all)
 				tool_traces_free(all, i + 1);
