@@ -192,10 +192,12 @@ FUZZ_BIN = $(if $(BACKEND),$(BDIR)/fuzz-pcpu,$(if $(filter 1,$(MUTATOR)),$(BUILD
 # Per-input timeouts: TIMEOUT (seconds, libFuzzer's -timeout) and
 # AFL_TIMEOUT_MS (afl-fuzz -t).  The scripts' defaults (10 s, 2 s) suit
 # the area map; the real kernel replays a large geometry in seconds (a
-# 6.1 campaign stopped on a 10 s timeout at 63 CPUs x 9.5 MB units), so
-# the linux backends get 60 s unless these are set.
-FUZZ_TIMEOUT = $(or $(TIMEOUT),$(if $(BACKEND),60))
-AFL_TIMEOUT = $(or $(AFL_TIMEOUT_MS),$(if $(BACKEND),60000))
+# 6.1 campaign stopped on a 10 s timeout at 63 CPUs x 9.5 MB units, and a
+# 7.2 campaign on a 60 s one at 64 CPUs, an input pcpu-replay runs in
+# 9.7 s, with four jobs on two cores), so the linux backends get 300 s
+# unless these are set: a timeout ends a campaign.
+FUZZ_TIMEOUT = $(or $(TIMEOUT),$(if $(BACKEND),300))
+AFL_TIMEOUT = $(or $(AFL_TIMEOUT_MS),$(if $(BACKEND),300000))
 
 fuzz: fuzz-deps
 	@$(BACKEND_CHECK)
@@ -252,7 +254,7 @@ help:
 	@echo "  make include-paths each folder's include path (tests/check-includes.sh)"
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
-	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 60) AFL_TIMEOUT_MS=ms (2000, linux 60000)"
+	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 300) AFL_TIMEOUT_MS=ms (2000, linux 300000)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk,map-unwind,pop-fail-count|all|none (FIXES= sets it for campaigns)"
 	@echo "             PCPU_VM=poison|mprotect: page model (default poison with ASan, else mprotect)"
 	@echo "             PCPU_SWEEP_EVERY=K: sweep the whole state every K ops (tools 1, fuzz targets and bench 64)"

@@ -37,7 +37,7 @@ case $PROGRESS in ''|*[!0-9]*|0) echo "afl.sh: PROGRESS must be a positive numbe
 # machine long traces then show up as false "hangs".  The port reports the
 # kernel's own hang as a check failure, so only a port bug can loop: 2 s.
 # The linux backends replay large geometries in seconds (63 CPUs x 9.5 MB
-# units: 3.8 s in pcpu-replay), so `make afl BACKEND=linux-*` passes 60 s.
+# units: 3.8 s in pcpu-replay), so `make afl BACKEND=linux-*` passes 300 s.
 AFL_TIMEOUT_MS=${AFL_TIMEOUT_MS:-2000}
 case $AFL_TIMEOUT_MS in ''|*[!0-9]*|0) echo "afl.sh: AFL_TIMEOUT_MS must be a positive number of milliseconds, not '$AFL_TIMEOUT_MS'" >&2; exit 2;; esac
 if ! PCPU_FIXES=$FIXES "$BUILD/pcpu-replay" --trace corpus/illegal-requests.trace >/dev/null; then

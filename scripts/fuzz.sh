@@ -26,10 +26,11 @@
 # reach the target unchanged.
 #
 # TIMEOUT is libFuzzer's -timeout, seconds per input: 10 by default, and
-# 60 for BACKEND=linux-* (the Makefile passes it): the real kernel runs
+# 300 for BACKEND=linux-* (the Makefile passes it): the real kernel runs
 # large geometries slowly under instrumentation (a 6.1 campaign stopped
 # on a 10 s timeout at 63 CPUs x 9.5 MB units, an input pcpu-replay runs
-# in 3.8 s), and a timeout ends a campaign.
+# in 3.8 s; a 7.2 one on 60 s, on a loaded machine), and a timeout ends
+# a campaign.
 set -eu
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-}
