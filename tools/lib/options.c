@@ -166,7 +166,10 @@ void tool_usage_env(FILE *f, unsigned common)
 		      "check names; none for every finding fatal; unset: benign): the\n"
 		      "backend findings that only count, as in fuzz-pcpu (give a\n"
 		      "campaign's crashes the campaign's own list); pcpu-replay and\n"
-		      "pcpu-soak sum them up on stderr (`nonfatal: CHECK N, ...`).\n",
+		      "pcpu-soak sum them up on stderr (`nonfatal: CHECK N, ...`).\n"
+		      "PCPU_NOFAULT=LIST (page, chunk, map, vmap): fail lines of those\n"
+		      "kinds are stepped over and counted (`nofault vmap N`), as a\n"
+		      "campaign past a known death ran them.\n",
 		      f);
 	if (common & TOOL_SWEEP)
 		fputs("PCPU_SWEEP_EVERY=K (default 1): sweep the whole state after every\n"
