@@ -63,7 +63,7 @@ static void decode_geometry(struct reader *r, struct pcpu_geometry *g,
 static size_t decode_size(struct reader *r, unsigned cls, size_t page)
 {
 	uint64_t k;
-	long s;
+	int64_t d;
 
 	switch (cls) {
 	case SC_TINY:
@@ -72,12 +72,18 @@ static size_t decode_size(struct reader *r, unsigned cls, size_t page)
 		return 1 + rd(r, 1);
 	case SC_MEDIUM:
 		return 1 + rd(r, 2) % 8192;
+	/*
+	 * Unsigned arithmetic: before a run settles it, a raw header's page
+	 * can be anything up to 2^63 (tools that only split inputs decode
+	 * those as written).
+	 */
 	case SC_PAGES:
-		k = rd(r, 1) % 9;
-		s = (long)(k * page) + (int8_t)rd(r, 1);
-		return s < 1 ? 1 : (size_t)s;
+		k = (rd(r, 1) % 9) * (uint64_t)page;
+		d = (int8_t)rd(r, 1);
+		return d <= 0 && k <= (uint64_t)-d ? 1 : (size_t)(k + (uint64_t)d);
 	case SC_MAX:
-		return (size_t)((long)input_min_unit(page) + (int8_t)rd(r, 1));
+		d = (int8_t)rd(r, 1);
+		return (size_t)(input_min_unit(page) + (uint64_t)d);
 	case SC_TWO:
 		return 2;
 	case SC_RAW32:
