@@ -36,7 +36,7 @@ int check_at_point(struct run_ctx *c, const char *point, unsigned int nth)
 		/* say where: the operation is still running */
 		memcpy(detail, c->detail, sizeof(detail));
 		snprintf(c->detail, sizeof(c->detail),
-			 "at point %s %u (pcpu_lock released): %s", point, nth,
+			 "at point %.40s %u (pcpu_lock released): %.900s", point, nth,
 			 detail);
 		return -1;
 	}
