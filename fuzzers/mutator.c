@@ -969,36 +969,32 @@ static bool new_header(struct cut *c, struct rng *r)
 	return !header_geometry(c);
 }
 
+/*
+ * The op-level mutations, each drawn with its weight out of the sum
+ * (22): new, copied and resized ops the most often.  A table, so that a
+ * mutation and its odds are written down in one place.
+ */
+static const struct mutation {
+	bool (*fn)(struct cut *c, struct rng *r);
+	unsigned weight;
+} mutations[] = {
+	{ insert_op, 3 },     { delete_ops, 2 },   { duplicate_ops, 3 },
+	{ swap_ops, 2 },      { nudge_size, 3 },   { nudge_align, 1 },
+	{ repoint_free, 1 },  { new_header, 1 },   { insert_nested, 2 },
+	{ remove_nested, 1 }, { remove_block, 1 }, { change_point, 1 },
+	{ change_burst, 1 },
+};
+
 static bool mutate_ops(struct cut *c, struct rng *r)
 {
-	switch (below(r, 22)) {
-	case 0: case 1: case 2:
-		return insert_op(c, r);
-	case 3: case 4:
-		return delete_ops(c, r);
-	case 5: case 6: case 7:
-		return duplicate_ops(c, r);
-	case 8: case 9:
-		return swap_ops(c, r);
-	case 10: case 11: case 12:
-		return nudge_size(c, r);
-	case 13:
-		return nudge_align(c, r);
-	case 14:
-		return repoint_free(c, r);
-	case 15:
-		return new_header(c, r);
-	case 16: case 17:
-		return insert_nested(c, r);
-	case 18:
-		return remove_nested(c, r);
-	case 19:
-		return remove_block(c, r);
-	case 20:
-		return change_point(c, r);
-	default:
-		return change_burst(c, r);
-	}
+	size_t n = sizeof(mutations) / sizeof(mutations[0]), total = 0, pick, i;
+
+	for (i = 0; i < n; i++)
+		total += mutations[i].weight;
+	pick = below(r, total);
+	for (i = 0; pick >= mutations[i].weight; i++)
+		pick -= mutations[i].weight;
+	return mutations[i].fn(c, r);
 }
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,

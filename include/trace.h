@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "pcpu.h"
 
@@ -67,6 +68,24 @@ static inline bool trace_nest_allowed(const struct trace_op *outer,
 	if (outer->kind == OP_FAIL)
 		return false; /* arming a fault releases no lock */
 	return !(outer_mutex && op_mutex);
+}
+
+/*
+ * Do a and b ask for the same operation, their ids aside?  The id is
+ * left to the caller because each compares it its own way (a burst's
+ * copies differ only in it, a renumbered trace keeps only a free's); the
+ * source line never counts.  Next to struct trace_op so that a field
+ * added there is added here too.
+ */
+static inline bool trace_op_same_but_id(const struct trace_op *a,
+					const struct trace_op *b)
+{
+	return a->kind == b->kind && a->size == b->size &&
+	       a->align == b->align && a->atomic == b->atomic &&
+	       a->reserved == b->reserved && a->fault == b->fault &&
+	       a->count == b->count && a->after == b->after &&
+	       a->nested == b->nested && a->at_nth == b->at_nth &&
+	       !strcmp(a->at, b->at);
 }
 
 /*

@@ -130,35 +130,44 @@ int kshim_printk(const char *fmt, ...)
 	return n;
 }
 
-void kshim_warn(const char *file, int line, const char *fmt, ...)
+/*
+ * A WARN and a BUG are reported alike: the text formatted once, a pending
+ * printk line flushed first so the two stay in order, one stderr line
+ * (always for a BUG, with KSHIM_LOG for a WARN), then the backend's hook.
+ */
+static void report(bool bug, const char *file, int line, const char *fmt,
+		   va_list ap)
 {
 	char text[512];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	flush_line();
+	if (bug || is_verbose())
+		fprintf(stderr, "%s at %s:%d: %s%s",
+			bug ? "kernel BUG" : "kernel: WARNING", file, line,
+			text, strchr(text, '\n') ? "" : "\n");
+	if (bug && hooks.bug)
+		hooks.bug(hooks.ctx, file, line, text);
+	else if (!bug && hooks.message)
+		hooks.message(hooks.ctx, 4, file, line, text);
+}
+
+void kshim_warn(const char *file, int line, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	report(false, file, line, fmt, ap);
 	va_end(ap);
-	flush_line();
-	if (is_verbose())
-		fprintf(stderr, "kernel: WARNING at %s:%d: %s%s", file, line,
-			text, strchr(text, '\n') ? "" : "\n");
-	if (hooks.message)
-		hooks.message(hooks.ctx, 4, file, line, text);
 }
 
 void kshim_bug(const char *file, int line, const char *fmt, ...)
 {
-	char text[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	report(true, file, line, fmt, ap);
 	va_end(ap);
-	flush_line();
-	fprintf(stderr, "kernel BUG at %s:%d: %s%s", file, line, text,
-		strchr(text, '\n') ? "" : "\n");
-	if (hooks.bug)
-		hooks.bug(hooks.ctx, file, line, text);
 	abort();
 }
 

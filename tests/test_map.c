@@ -11,51 +11,87 @@
 #include "test.h"
 
 /*
- * A 2-byte head is donated to the previous in-use block.
- *   alloc(2) -> 20480; alloc(4, align 4): block 20482 has head 2 < 4, so
- *   block 1 grows to [20480, 20484) and the allocation lands at 20484.
- * Expected map 0A 20480A 20484A 20488f 32768|, free_size 12280.
+ * The scenarios that place allocations in the first chunk, free some of
+ * them and then read its map differ in their numbers alone, so they are
+ * rows of one table; each is still a test of its own, run under its name
+ * by suite_map.
  */
-static void test_head_donated_to_previous_allocation(void)
+static const struct map_case {
+	const char *name;
+	/* each lands at off in chunk 0; ends at a size of 0 (6 at most) */
+	struct {
+		size_t size, align;
+		long off;
+	} allocs[7];
+	/* then these allocs[] are freed, in this order, each with PCPU_OK */
+	int nr_frees, frees[3];
+	const char *map;    /* chunk 0's map afterwards; NULL: not read */
+	const char *fields; /* and its fields, as chunk_differs reads them */
+} map_cases[] = {
+	/*
+	 * A 2-byte head is donated to the previous in-use block.
+	 *   alloc(2) -> 20480; alloc(4, align 4): block 20482 has head 2 < 4,
+	 *   so block 1 grows to [20480, 20484) and the allocation lands at
+	 *   20484.
+	 * Expected map 0A 20480A 20484A 20488f 32768|, free_size 12280.
+	 */
+	{ "test_head_donated_to_previous_allocation",
+	  { { 2, 2, 20480 }, { 4, 4, 20484 } },
+	  0, { 0 },
+	  "0A 20480A 20484A 20488f 32768|",
+	  "free_size 12280" },
+	/*
+	 * A tail below sizeof(int) is absorbed: alloc(12286) in the
+	 * 12288-byte block takes all of it.  Expected map 0A 20480A 32768|,
+	 * free_size 0, contig_hint 0 (the allocation is the last block: full
+	 * scan), slot 0.
+	 */
+	{ "test_tail_absorbed",
+	  { { 12286, 2, 20480 } },
+	  0, { 0 },
+	  "0A 20480A 32768|",
+	  "free_size 0 contig_hint 0 slot 0 first_free 2" },
+	/*
+	 * Head >= 4 behind an in-use block and a tail >= 4: both split off.
+	 *   alloc(4) -> 20480; alloc(8, align 64) -> 20544 with a free head
+	 *   [20484, 20544) and a free tail [20552, 32768).
+	 * Expected map 0A 20480A 20484f 20544A 20552f 32768|, first_free 2.
+	 */
+	{ "test_split_head_and_tail",
+	  { { 4, 2, 20480 }, { 8, 64, 20544 } },
+	  0, { 0 },
+	  "0A 20480A 20484f 20544A 20552f 32768|",
+	  "first_free 2 free_size 12276" },
+	/*
+	 * A chunk whose hint is below 4 sits on slot 0 even with free_size 4.
+	 *   allocs 2,2,2,2,2 and 12278 fill the chunk; freeing the 2nd and
+	 *   4th leaves two 2-byte holes: free_size 4, contig_hint 2.
+	 * Expected slot 0.
+	 */
+	{ "test_slot_zero_when_hint_below_4",
+	  { { 2, 2, 20480 }, { 2, 2, 20482 }, { 2, 2, 20484 }, { 2, 2, 20486 },
+	    { 2, 2, 20488 }, { 12278, 2, 20490 } },
+	  2, { 1, 3 },
+	  NULL,
+	  "free_size 4 contig_hint 2 slot 0" },
+};
+
+static const struct map_case *map_case; /* the row test_map_case runs */
+
+static void test_map_case(void)
 {
 	struct backend *b = mk_g1(0);
+	struct pcpu_alloc_res r[7];
 
-	EXPECT_EQ(at(al(b, 2, 2), 0), 20480);
-	EXPECT_EQ(at(al(b, 4, 4), 0), 20484);
-	EXPECT_STREQ(map_str(b, 0), "0A 20480A 20484A 20488f 32768|");
-	EXPECT_CHUNK(b, 0, "free_size 12280");
-	backend_destroy(b);
-}
-
-/*
- * A tail below sizeof(int) is absorbed: alloc(12286) in the 12288-byte
- * block takes all of it.  Expected map 0A 20480A 32768|, free_size 0,
- * contig_hint 0 (the allocation is the last block: full scan), slot 0.
- */
-static void test_tail_absorbed(void)
-{
-	struct backend *b = mk_g1(0);
-
-	EXPECT_EQ(at(al(b, 12286, 2), 0), 20480);
-	EXPECT_STREQ(map_str(b, 0), "0A 20480A 32768|");
-	EXPECT_CHUNK(b, 0, "free_size 0 contig_hint 0 slot 0 first_free 2");
-	backend_destroy(b);
-}
-
-/*
- * Head >= 4 behind an in-use block and a tail >= 4: both split off.
- *   alloc(4) -> 20480; alloc(8, align 64) -> 20544 with a free head
- *   [20484, 20544) and a free tail [20552, 32768).
- * Expected map 0A 20480A 20484f 20544A 20552f 32768|, first_free 2.
- */
-static void test_split_head_and_tail(void)
-{
-	struct backend *b = mk_g1(0);
-
-	EXPECT_EQ(at(al(b, 4, 2), 0), 20480);
-	EXPECT_EQ(at(al(b, 8, 64), 0), 20544);
-	EXPECT_STREQ(map_str(b, 0), "0A 20480A 20484f 20544A 20552f 32768|");
-	EXPECT_CHUNK(b, 0, "first_free 2 free_size 12276");
+	for (size_t i = 0; map_case->allocs[i].size; i++) {
+		r[i] = al(b, map_case->allocs[i].size, map_case->allocs[i].align);
+		EXPECT_EQ(at(r[i], 0), map_case->allocs[i].off);
+	}
+	for (int i = 0; i < map_case->nr_frees; i++)
+		EXPECT_EQ(backend_free(b, r[map_case->frees[i]].ptr), PCPU_OK);
+	if (map_case->map)
+		EXPECT_STREQ(map_str(b, 0), map_case->map);
+	EXPECT_CHUNK(b, 0, map_case->fields);
 	backend_destroy(b);
 }
 
@@ -118,25 +154,6 @@ static void test_contig_hint_stale_then_exact(void)
 }
 
 /*
- * A chunk whose hint is below 4 sits on slot 0 even with free_size 4.
- *   allocs 2,2,2,2,2 and 12278 fill the chunk; freeing the 2nd and 4th
- *   leaves two 2-byte holes: free_size 4, contig_hint 2.  Expected slot 0.
- */
-static void test_slot_zero_when_hint_below_4(void)
-{
-	struct backend *b = mk_g1(0);
-	struct pcpu_alloc_res r[5];
-
-	for (int i = 0; i < 5; i++)
-		r[i] = al(b, 2, 2);
-	EXPECT_EQ(at(al(b, 12278, 2), 0), 20490);
-	EXPECT_EQ(backend_free(b, r[1].ptr), PCPU_OK);
-	EXPECT_EQ(backend_free(b, r[3].ptr), PCPU_OK);
-	EXPECT_CHUNK(b, 0, "free_size 4 contig_hint 2 slot 0");
-	backend_destroy(b);
-}
-
-/*
  * Freeing an offset that is not the start of an in-use block is the
  * kernel's BUG(): the port reports PCPU_BUG and changes nothing.
  */
@@ -188,13 +205,13 @@ static void test_area_map_view(void)
 
 void suite_map(void)
 {
-	RUN(test_head_donated_to_previous_allocation);
-	RUN(test_tail_absorbed);
-	RUN(test_split_head_and_tail);
+	for (size_t i = 0; i < sizeof(map_cases) / sizeof(map_cases[0]); i++) {
+		map_case = &map_cases[i];
+		test_run(map_case->name, test_map_case);
+	}
 	RUN(test_free_merges_both_sides);
 	RUN(test_first_free_moves);
 	RUN(test_contig_hint_stale_then_exact);
-	RUN(test_slot_zero_when_hint_below_4);
 	RUN(test_free_of_interior_pointer_is_bug);
 	RUN(test_area_map_view);
 }

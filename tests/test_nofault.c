@@ -8,34 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "env_parse.h"
 #include "run.h"
 #include "test.h"
 
 /*
  * Expected: "" is no kind; "vmap" and "page,chunk,map,vmap" give their
- * bits; "bogus", "vmap,", ",page" and "page,,map" are refused with a
- * message naming the variable and the word, and leave the mask alone.
+ * bits; "bogus", "vmap,bogus", "VMAP", "page ", "vmapx" and the empty
+ * words of ",page" and "page,,map" are refused with a message naming
+ * the variable and the word, and leave the mask alone.
  */
 static void test_nofault_lists(void)
 {
+	static const struct env_accepted good[] = {
+		{ "", 0 },
+		{ "vmap", 1u << PCPU_FAULT_VMAP },
+		{ "page,chunk,map,vmap", (1u << PCPU_NR_FAULTS) - 1 },
+	};
 	static const char *const bad[] = { "bogus", "vmap,bogus", "VMAP",
-					   "page ", "vmapx" };
-	unsigned m = 99;
-	char err[160];
+					   "page ", "vmapx", ",page",
+					   "page,,map" };
 
-	EXPECT_EQ(nofault_parse("", &m, err, sizeof(err)), 0);
-	EXPECT_EQ(m, 0);
-	EXPECT_EQ(nofault_parse("vmap", &m, err, sizeof(err)), 0);
-	EXPECT_EQ(m, 1u << PCPU_FAULT_VMAP);
-	EXPECT_EQ(nofault_parse("page,chunk,map,vmap", &m, err, sizeof(err)), 0);
-	EXPECT_EQ(m, (1u << PCPU_NR_FAULTS) - 1);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		m = 7;
-		EXPECT_EQ(nofault_parse(bad[i], &m, err, sizeof(err)), -1);
-		EXPECT_EQ(m, 7);
-		EXPECT(!strncmp(err, "PCPU_NOFAULT: unknown fault kind '", 34));
-	}
+	expect_env_parse(nofault_parse, good, sizeof(good) / sizeof(good[0]),
+			 bad, sizeof(bad) / sizeof(bad[0]),
+			 "PCPU_NOFAULT: unknown fault kind '");
 }
 
 /*

@@ -10,33 +10,27 @@
 #include <string.h>
 
 #include "check_fixture.h"
+#include "env_parse.h"
 #include "pcpu_area_map.h"
 #include "run.h"
 #include "test.h"
 
 /*
  * Expected: "1", "64" and "1000000" are accepted; "0", "-1", "", "abc",
- * "5x" and "1000001" are refused with a message naming the variable.
+ * "5x", "1000001" and " 3" are refused with a message naming the
+ * variable, and leave the value alone.
  */
 static void test_sweep_every_values(void)
 {
+	static const struct env_accepted good[] = {
+		{ "1", 1 }, { "64", 64 }, { "1000000", 1000000 },
+	};
 	static const char *const bad[] = { "0", "-1", "", "abc", "5x",
 					   "1000001", " 3" };
-	unsigned k = 0;
-	char err[128];
 
-	EXPECT_EQ(sweep_every_parse("1", &k, err, sizeof(err)), 0);
-	EXPECT_EQ(k, 1);
-	EXPECT_EQ(sweep_every_parse("64", &k, err, sizeof(err)), 0);
-	EXPECT_EQ(k, 64);
-	EXPECT_EQ(sweep_every_parse("1000000", &k, err, sizeof(err)), 0);
-	EXPECT_EQ(k, 1000000);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		EXPECT_EQ(sweep_every_parse(bad[i], &k, err, sizeof(err)), -1);
-		EXPECT(!strncmp(err, "PCPU_SWEEP_EVERY: ", 18));
-	}
-	EXPECT_EQ(k, 1000000);
+	expect_env_parse(sweep_every_parse, good,
+			 sizeof(good) / sizeof(good[0]), bad,
+			 sizeof(bad) / sizeof(bad[0]), "PCPU_SWEEP_EVERY: ");
 }
 
 /*

@@ -53,14 +53,10 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* an alloc's id follows from its place; a free's names what it frees */
 static bool same_op(const struct trace_op *a, const struct trace_op *b)
 {
-	return a->kind == b->kind && a->size == b->size &&
-	       a->align == b->align && a->atomic == b->atomic &&
-	       a->reserved == b->reserved && a->fault == b->fault &&
-	       a->count == b->count && a->after == b->after &&
-	       a->nested == b->nested && a->at_nth == b->at_nth &&
-	       !strcmp(a->at, b->at) &&
+	return trace_op_same_but_id(a, b) &&
 	       (a->kind != OP_FREE || a->id == b->id);
 }
 

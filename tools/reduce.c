@@ -381,17 +381,6 @@ static bool pass_nested(struct reducer *r)
 	return changed;
 }
 
-/* Would the decoder's burst repeat a as b (ids aside)? */
-static bool same_copy(const struct trace_op *a, const struct trace_op *b)
-{
-	return a->kind == b->kind && a->size == b->size &&
-	       a->align == b->align && a->atomic == b->atomic &&
-	       a->reserved == b->reserved && a->fault == b->fault &&
-	       a->count == b->count && a->after == b->after &&
-	       a->nested == b->nested && a->at_nth == b->at_nth &&
-	       !strcmp(a->at, b->at);
-}
-
 /*
  * Runs of equal consecutive ops (a burst, docs/byte-format.md §2.1, or
  * any repeated op) cut to fewer copies: 1, 2, 3, 4, 6, 8, ... copies
@@ -406,8 +395,9 @@ static bool pass_bursts(struct reducer *r)
 	for (size_t i = 0; i < r->cur.n && !r->exhausted; i++) {
 		size_t n = 1;
 
+		/* the decoder's burst repeats an op but for its id */
 		while (i + n < r->cur.n &&
-		       same_copy(&r->cur.ops[i], &r->cur.ops[i + n]))
+		       trace_op_same_but_id(&r->cur.ops[i], &r->cur.ops[i + n]))
 			n++;
 		for (size_t k = 0; n >= 3 && k < sizeof(keep) / sizeof(keep[0]) &&
 				   keep[k] < n; k++)

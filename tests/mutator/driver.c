@@ -27,14 +27,10 @@ size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size)
 	return size;
 }
 
+/* a prefix decodes to the very same ops: ids included */
 static bool same_op(const struct trace_op *a, const struct trace_op *b)
 {
-	return a->kind == b->kind && a->size == b->size &&
-	       a->align == b->align && a->atomic == b->atomic &&
-	       a->reserved == b->reserved && a->id == b->id &&
-	       a->fault == b->fault && a->count == b->count &&
-	       a->after == b->after && a->nested == b->nested &&
-	       a->at_nth == b->at_nth && !strcmp(a->at, b->at);
+	return trace_op_same_but_id(a, b) && a->id == b->id;
 }
 
 /* Is x's operation list the first x->nr_ops of y's? */
