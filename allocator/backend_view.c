@@ -1,13 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Read-only views of the area-map port for the oracle and the checks
- * (include/pcpu.h).  They run after every operation, for every chunk, so
- * the fuzz builds compile this file without coverage feedback
- * (mk/nocov.mk): their branches say nothing about the input.
+ * (include/pcpu.h), and per_cpu_ptr.  They run after every operation,
+ * for every chunk, so the fuzz builds compile this file without coverage
+ * feedback (mk/nocov.mk): their branches say nothing about the input.
  */
 #include "pcpu_area_map.h"
 #include "host_vm.h"
 #include "percpu_internal.h"
+
+/*
+ * per_cpu_ptr: the pointer is the unit-0 address of the chunk.  Here
+ * rather than with the calls in backend.c because the checks ask it for
+ * every copy they read, up to hundreds of times an operation, and it has
+ * no branch to give the fuzzer.
+ */
+void *backend_cpu_addr(struct backend *b, uintptr_t ptr, unsigned int cpu)
+{
+	return (void *)(ptr + b->pcpu_unit_offsets[cpu]);
+}
 
 int backend_nr_chunks(const struct backend *b)
 {
@@ -27,11 +38,19 @@ static bool on_list(const struct list_head *h, const struct list_head *node)
  * with the slot its hints call for.  That slot's list is walked first,
  * then every list: the answer is the same for a chunk on at most one
  * list, and the checks call this for every chunk after every operation.
+ * A node on a list never links to itself, so a self-linked one is on
+ * none.
  */
 static int chunk_slot_of(const struct backend *b,
 			 const struct pcpu_chunk *chunk)
 {
-	int s = pcpu_chunk_slot(b, chunk);
+	int s;
+
+	/* a chunk on no list (the reserved one) links to itself: without
+	 * this, its view walked every list after every operation */
+	if (list_empty(&chunk->list))
+		return -1;
+	s = pcpu_chunk_slot(b, chunk);
 
 	if (s >= 0 && s < b->pcpu_nr_slots &&
 	    on_list(&b->pcpu_slot[s], &chunk->list))
@@ -45,11 +64,7 @@ static int chunk_slot_of(const struct backend *b,
 /* The chunk at position idx of the id-ordered list (backend_chunk's index). */
 static const struct pcpu_chunk *chunk_at(const struct backend *b, int idx)
 {
-	const struct list_head *pos = b->all_chunks.next;
-
-	while (idx-- > 0)
-		pos = pos->next;
-	return list_entry(pos, struct pcpu_chunk, all);
+	return b->chunk_index[idx];
 }
 
 void backend_chunk(const struct backend *b, int idx,

@@ -105,6 +105,9 @@ struct backend {
 	struct host_layout chunk_layout; /* a created chunk's host range */
 	unsigned long *boot_touched; /* the boot chunks' touched pages */
 	struct list_head all_chunks; /* every live chunk, ascending id */
+	/* the same chunks by position, so a view finds chunk idx at once */
+	struct pcpu_chunk **chunk_index;
+	int chunk_index_cap;
 	int next_chunk_id;
 	int nr_chunks_alive;
 	unsigned fault_armed[PCPU_NR_FAULTS];
@@ -193,6 +196,7 @@ struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr);
 void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
 		      size_t size);
 void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk);
+void pcpu_chunk_untrack(struct backend *b, struct pcpu_chunk *chunk);
 
 /* percpu_alloc.c */
 struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,

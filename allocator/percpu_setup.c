@@ -196,9 +196,11 @@ void backend_destroy(struct backend *b)
 			pcpu_destroy_chunk(b, chunk);
 		else {
 			list_del_init(&chunk->all);
+			pcpu_chunk_untrack(b, chunk);
 			pcpu_free_chunk(b, chunk);
 		}
 	}
+	free(b->chunk_index);
 	host_range_put(b->first_chunk_mem, &b->first_chunk_layout);
 	free(b->boot_touched);
 	free(b->pcpu_slot);

@@ -54,9 +54,25 @@ static void pcpu_vm_close(struct backend *b, struct pcpu_chunk *chunk,
  * Port only: keep every live chunk on an id-ordered list for the views.
  * Chunks are tracked in ascending id order (the reserved chunk, -1, then
  * the first, 0, then created chunks as numbered), so appending keeps it.
+ * The list is mirrored in an array, so that the views, which the checks
+ * ask for every chunk after every operation, find chunk idx without
+ * walking idx entries of the list.
  */
 void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk)
 {
+	if (b->nr_chunks_alive == b->chunk_index_cap) {
+		int cap = b->chunk_index_cap ? 2 * b->chunk_index_cap : 8;
+		struct pcpu_chunk **index =
+			host_zalloc((size_t)cap * sizeof(*index));
+
+		if (b->nr_chunks_alive)
+			memcpy(index, b->chunk_index,
+			       (size_t)b->nr_chunks_alive * sizeof(*index));
+		free(b->chunk_index);
+		b->chunk_index = index;
+		b->chunk_index_cap = cap;
+	}
+	b->chunk_index[b->nr_chunks_alive] = chunk;
 	list_add_tail(&chunk->all, &b->all_chunks);
 	b->nr_chunks_alive++;
 	if ((unsigned long)b->nr_chunks_alive > b->counters.max_chunks_alive)
@@ -183,9 +199,27 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 		host_range_put(chunk->data, &b->chunk_layout);
 	}
 	list_del_init(&chunk->all);
-	b->nr_chunks_alive--;
+	pcpu_chunk_untrack(b, chunk);
 	b->counters.chunks_destroyed++;
 	pcpu_free_chunk(b, chunk);
+}
+
+/*
+ * Take chunk out of the array pcpu_chunk_track keeps.  By pointer, not by
+ * id: backend_destroy frees the boot chunks before the created ones, and
+ * their entries are never read again.
+ */
+void pcpu_chunk_untrack(struct backend *b, struct pcpu_chunk *chunk)
+{
+	for (int i = b->nr_chunks_alive - 1; i >= 0; i--) {
+		if (b->chunk_index[i] != chunk)
+			continue;
+		memmove(&b->chunk_index[i], &b->chunk_index[i + 1],
+			(size_t)(b->nr_chunks_alive - i - 1) *
+				sizeof(b->chunk_index[0]));
+		break;
+	}
+	b->nr_chunks_alive--;
 }
 
 /**
