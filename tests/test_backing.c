@@ -37,6 +37,7 @@ static void test_backing_matches_after_populate(void)
 	EXPECT_EQ(at(al(c.b, 4096, 4096), 1), 0);
 	EXPECT_EQ(check_backing_after_op(&c, &balance_op), 0);
 	EXPECT(!c.failed);
+	check_release(&c);
 	backend_destroy(c.b);
 }
 
@@ -80,6 +81,7 @@ static void test_backing_catches_page_left_open(void)
 		EXPECT_EQ(check_backing_after_op(&c, &alloc_op), 0);
 	}
 	host_vm_close((char *)backend_cpu_addr(c.b, r.ptr, 1) + 4096, 4096);
+	check_release(&c);
 	backend_destroy(c.b);
 }
 
@@ -120,6 +122,7 @@ static void test_backing_after_alloc_sees_page_past_area(void)
 		EXPECT_EQ(check_backing_after_op(&c, &alloc_op), 0);
 	}
 	host_vm_close((char *)backend_cpu_addr(c.b, r.ptr, 0) + 8192, 4096);
+	check_release(&c);
 	backend_destroy(c.b);
 }
 

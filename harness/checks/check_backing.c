@@ -93,7 +93,7 @@ int check_backing_after_op(struct run_ctx *c, const struct trace_op *op)
 	unsigned long *bits;
 	int n, ret = 0;
 
-	check_geom_get(c->b, &g);
+	check_geom(c, &g);
 	page_events(c->b, &events, &created);
 	if (op->kind != OP_BALANCE && events == c->backing_events)
 		return 0;
@@ -106,10 +106,7 @@ int check_backing_after_op(struct run_ctx *c, const struct trace_op *op)
 	}
 	c->backing_events = events;
 	c->backing_created = created;
-	bits = calloc((size_t)g.unit_pages / (8 * sizeof(long)) + 1,
-		      sizeof(long));
-	if (!bits)
-		abort();
+	bits = check_scratch_bits(c, (size_t)g.unit_pages / (8 * sizeof(long)) + 1);
 	n = backend_nr_chunks(c->b);
 	for (int idx = 0; idx < n && ret >= 0; idx++) {
 		struct pcpu_chunk_view v;
@@ -123,6 +120,5 @@ int check_backing_after_op(struct run_ctx *c, const struct trace_op *op)
 		if (ret == 0)
 			break; /* the backend cannot tell */
 	}
-	free(bits);
 	return ret < 0 ? -1 : 0;
 }

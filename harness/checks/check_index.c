@@ -28,6 +28,7 @@ struct check_index {
 	unsigned int cap;
 	unsigned int count;
 	int root;
+	uint64_t *in_bits; /* bit id: id is in the index (check_index_next) */
 };
 
 static int64_t pos(int chunk, long off)
@@ -52,9 +53,11 @@ struct check_index *check_index_new(unsigned int capacity)
 {
 	struct check_index *ix = calloc(1, sizeof(*ix));
 
-	if (ix)
+	if (ix) {
 		ix->n = calloc(capacity ? capacity : 1, sizeof(*ix->n));
-	if (!ix || !ix->n) {
+		ix->in_bits = calloc(capacity / 64 + 1, sizeof(*ix->in_bits));
+	}
+	if (!ix || !ix->n || !ix->in_bits) {
 		fprintf(stderr, "percpu-fuzz: checks: out of memory\n");
 		abort();
 	}
@@ -68,6 +71,7 @@ void check_index_free(struct check_index *ix)
 	if (!ix)
 		return;
 	free(ix->n);
+	free(ix->in_bits);
 	free(ix);
 }
 
@@ -145,6 +149,7 @@ void check_index_insert(struct check_index *ix, unsigned int id, int chunk,
 	n->prio = prio_of(id);
 	n->left = n->right = NIL;
 	n->in = true;
+	ix->in_bits[id / 64] |= 1ULL << (id % 64);
 	update(ix, (int)id);
 	split(ix, ix->root, n->start, id, &l, &r);
 	ix->root = merge(ix, merge(ix, l, (int)id), r);
@@ -162,7 +167,28 @@ void check_index_remove(struct check_index *ix, unsigned int id)
 	/* m is the node itself: keys are unique */
 	ix->root = merge(ix, l, r);
 	ix->n[id].in = false;
+	ix->in_bits[id / 64] &= ~(1ULL << (id % 64));
 	ix->count--;
+}
+
+long check_index_next(const struct check_index *ix, unsigned int from)
+{
+	unsigned int w = from / 64;
+	uint64_t bits;
+
+	if (from >= ix->cap)
+		return -1;
+	bits = ix->in_bits[w] & (~0ULL << (from % 64));
+	for (;;) {
+		if (bits) {
+			unsigned int id = w * 64 + (unsigned int)__builtin_ctzll(bits);
+
+			return id < ix->cap ? (long)id : -1;
+		}
+		if (++w > ix->cap / 64)
+			return -1;
+		bits = ix->in_bits[w];
+	}
 }
 
 bool check_index_has(const struct check_index *ix, unsigned int id)
