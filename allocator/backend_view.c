@@ -157,3 +157,11 @@ int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 		(const char *)chunk->base_addr + b->pcpu_unit_offsets[cpu],
 		b->page_size, from, to, bits);
 }
+
+/* Every change of the page model is logged in host_vm.c, process-wide. */
+int backend_backing_changes(const struct backend *b, unsigned long *seq,
+			    backend_change_fn *fn, void *arg)
+{
+	(void)b;
+	return host_vm_changes(seq, fn, arg);
+}

@@ -58,6 +58,7 @@ struct check_memo {
 	/* check_geom: the instance's geometry, fetched once */
 	struct check_geom geom;
 	bool have_geom;
+	struct check_backing *backing; /* check_backing.c's */
 };
 
 struct check_index *check_live_index(struct run_ctx *c)
@@ -83,6 +84,7 @@ void check_release(struct run_ctx *c)
 		for (int k = 0; k < CHECK_SCRATCH_NR; k++)
 			free(c->memo->ids[k]);
 		free(c->memo->bits);
+		check_backing_free(c->memo->backing);
 		free(c->memo);
 		c->memo = NULL;
 	}
@@ -141,6 +143,11 @@ unsigned long *check_scratch_bits(struct run_ctx *c, size_t nr_longs)
 	}
 	memset(m->bits, 0, nr_longs * sizeof(*m->bits));
 	return m->bits;
+}
+
+struct check_backing **check_backing_slot(struct run_ctx *c)
+{
+	return &memo_get(c)->backing;
 }
 
 /*

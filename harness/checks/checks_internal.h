@@ -184,6 +184,10 @@ enum check_scratch {
 	CHECK_SCRATCH_NR
 };
 int *check_scratch_ids(struct run_ctx *c, enum check_scratch k, size_t n);
+/* check_backing.c's record of the pages compared, kept in the memo */
+struct check_backing;
+struct check_backing **check_backing_slot(struct run_ctx *c);
+void check_backing_free(struct check_backing *st);
 /* check_geom_get once per run (the geometry of an instance never changes) */
 void check_geom(struct run_ctx *c, struct check_geom *g);
 unsigned long *check_scratch_bits(struct run_ctx *c, size_t nr_longs);
