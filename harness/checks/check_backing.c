@@ -63,6 +63,7 @@ struct check_backing {
 	size_t unit_size;
 	size_t page_size;
 	const unsigned long *unit_offset;
+	bool regular; /* unit_offset[cpu] == cpu * unit_size, for every CPU */
 };
 
 static void *backing_oom(void)
@@ -82,10 +83,19 @@ void check_backing_free(struct check_backing *st)
 	free(st);
 }
 
+/* Bits [from, to), a word at a time. */
 static void set_bits(unsigned long *bits, long from, long to)
 {
-	for (long p = from; p < to; p++)
-		bits[p / LONG_BITS] |= 1UL << (p % LONG_BITS);
+	while (from < to) {
+		long w = from / LONG_BITS, sh = from % LONG_BITS;
+		long take = LONG_BITS - sh < to - from ? LONG_BITS - sh :
+							to - from;
+		unsigned long m = take == LONG_BITS ? ~0UL :
+						      ((1UL << take) - 1) << sh;
+
+		bits[w] |= m;
+		from += take;
+	}
 }
 
 /* Pages [from, to) of cpu pending in e. */
@@ -101,12 +111,31 @@ static void mark_range(void *arg, uintptr_t addr, size_t len)
 	struct check_backing *st = arg;
 	uintptr_t end = addr + len;
 
-	if (!len || end < addr)
+	if (!len)
+		return;
+	if (end < addr)
 		end = UINTPTR_MAX;
 	for (int i = 0; i < st->nr; i++) {
 		struct backing_chunk *e = &st->chunks[i];
+		unsigned int cpu = 0, last = st->nr_cpus;
 
-		for (unsigned int cpu = 0; cpu < st->nr_cpus; cpu++) {
+		/* units side by side: only the CPUs whose units it meets */
+		if (st->regular) {
+			uintptr_t span = (uintptr_t)st->nr_cpus * st->unit_size;
+
+			if (end <= e->base || (addr >= e->base &&
+					       addr - e->base >= span))
+				continue;
+			cpu = addr > e->base ?
+				      (unsigned int)((addr - e->base) /
+						     st->unit_size) :
+				      0;
+			if (end - e->base <
+			    (uintptr_t)st->nr_cpus * st->unit_size)
+				last = (unsigned int)((end - e->base - 1) /
+						      st->unit_size) + 1;
+		}
+		for (; cpu < last; cpu++) {
 			uintptr_t u = e->base + st->unit_offset[cpu];
 			uintptr_t lo = addr > u ? addr : u;
 			uintptr_t hi = end < u + st->unit_size ?
@@ -154,6 +183,10 @@ static struct check_backing *backing_sync(struct run_ctx *c,
 	}
 	backend_global(c->b, &gv);
 	st->unit_offset = gv.unit_offset;
+	st->regular = true;
+	for (unsigned int cpu = 0; cpu < st->nr_cpus; cpu++)
+		st->regular &= gv.unit_offset[cpu] ==
+			       (unsigned long)cpu * st->unit_size;
 	if (n > st->cap) {
 		int cap = 2 * n;
 		struct backing_chunk *a = realloc(st->chunks, cap * sizeof(*a));
