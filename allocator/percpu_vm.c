@@ -366,6 +366,42 @@ static uint64_t mask64(int from, int to)
 }
 
 /*
+ * The 64ths of the page at start that in-use blocks of the chunk's map
+ * meet (the map's offsets ascend; binary search for the block holding
+ * the page's first byte).
+ */
+static uint64_t in_use_pieces(const struct backend *b,
+			      const struct pcpu_chunk *chunk, size_t start,
+			      size_t piece)
+{
+	size_t end = start + b->page_size;
+	int lo = 0, hi = chunk->map_used;
+	uint64_t m = 0;
+
+	while (lo < hi) { /* the last block starting at or before start */
+		int mid = lo + (hi - lo + 1) / 2;
+
+		if ((size_t)(chunk->map[mid] & ~1) <= start)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	for (int i = lo; i < chunk->map_used; i++) {
+		size_t s = (size_t)(chunk->map[i] & ~1);
+		size_t e = (size_t)(chunk->map[i + 1] & ~1);
+
+		if (s >= end)
+			break;
+		if (!(chunk->map[i] & 1) || e <= start || e <= s)
+			continue;
+		s = s > start ? s - start : 0;
+		e = e < end ? e - start : b->page_size;
+		m |= mask64((int)(s / piece), (int)((e + piece - 1) / piece));
+	}
+	return m;
+}
+
+/*
  * Port only: give the populated pages of [off, off + size) the contents a
  * fresh page has (the poison, or zero in the boot chunks' memory) on every
  * CPU, unless they have them since their populate.  pcpu_alloc calls it
@@ -382,6 +418,10 @@ static uint64_t mask64(int from, int to)
  * every area is touched here before its memset, and the checks read only
  * what allocations cover.  Filling whole pages cost a page times the CPUs
  * for a two-byte allocation, which with 64 KiB pages and 60 CPUs is 4 MB.
+ * At a page's first touch since its populate, the 64ths of the page that
+ * other in-use areas cover are filled as well, as the whole page was: a
+ * page repopulated under an allocation (a bug; a correct allocator never
+ * depopulates one) loses its contents there, and the tags check sees it.
  */
 void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
 		      size_t size)
@@ -401,12 +441,13 @@ void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
 
 		if (!test_bit(page, chunk->populated))
 			continue;
+		todo = mask64((int)(lo / piece), (int)((hi + piece - 1) / piece));
 		if (!test_bit(page, chunk->touched)) {
 			set_bit(page, chunk->touched);
 			filled[page] = 0;
+			todo |= in_use_pieces(b, chunk, start, piece);
 		}
-		todo = mask64((int)(lo / piece), (int)((hi + piece - 1) / piece)) &
-		       ~filled[page];
+		todo &= ~filled[page];
 		filled[page] |= todo;
 		while (todo) {
 			int from = __builtin_ctzll(todo), to = from;

@@ -8,6 +8,7 @@
  * an allocation first covers them).  Geometry G1.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "core_util.h"
 #include "host_vm.h"
@@ -116,6 +117,38 @@ static void test_created_chunk_range_reused_repoisoned(void)
 }
 
 /*
+ * A page repopulated under a live allocation loses its contents, as the
+ * kernel's new page would, from the page's next touch on.  Chunk 1's
+ * page 0 holds a 64-byte allocation (written 0xaa on both CPUs, as its
+ * tags would be); the page is depopulated and populated again behind the
+ * allocator's back (the bug); the next allocation in that page touches
+ * it first.  Expected: the earlier allocation's bytes read the poison,
+ * as when touch filled the whole page, though the new allocation covers
+ * only its own 64ths.
+ */
+static void test_repopulated_page_loses_contents(void)
+{
+	struct backend *b = mk_g1(0);
+	struct pcpu_chunk *chunk;
+	struct pcpu_alloc_res r, r2;
+
+	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);
+	r = al(b, 64, 8);
+	EXPECT_EQ(at(r, 1), 0);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		memset(backend_cpu_addr(b, r.ptr, cpu), 0xaa, 64);
+	chunk = b->chunk_index[1];
+	pcpu_depopulate_chunk(b, chunk, 0, 1);
+	EXPECT_EQ(pcpu_populate_chunk(b, chunk, 0, 1), 0);
+	r2 = al(b, 64, 8);
+	EXPECT_EQ(at(r2, 1), 64);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		EXPECT(bytes_are(backend_cpu_addr(b, r.ptr, cpu), 64,
+				 FRESH_PAGE_POISON));
+	backend_destroy(b);
+}
+
+/*
  * Another unit size is another layout.  Under PCPU_VM=mprotect instance 2
  * (unit 65536) must not get instance 1's cached first-chunk memory (unit
  * 32768); under poison both take the arena's bottom (host_arena.c), the
@@ -146,4 +179,5 @@ void suite_host_ranges(void)
 	RUN(test_first_chunk_memory_reused_zeroed);
 	RUN(test_created_chunk_range_reused_repoisoned);
 	RUN(test_other_layout_not_reused);
+	RUN(test_repopulated_page_loses_contents);
 }
