@@ -215,6 +215,8 @@ void pcpu_chunk_populated(struct backend *b, struct pcpu_chunk *chunk,
 void pcpu_chunk_depopulated(struct backend *b, struct pcpu_chunk *chunk,
 			    int page_start, int page_end);
 struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr);
+
+/* percpu_port.c */
 void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
 		      size_t size);
 /* Bytes of a chunk's touched record: the bitmap and the masks. */

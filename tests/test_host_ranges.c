@@ -15,7 +15,7 @@
 #include "percpu_internal.h"
 #include "test.h"
 
-/* percpu_vm.c's fill of freshly populated pages */
+/* percpu_port.c's fill of freshly populated pages */
 #define FRESH_PAGE_POISON 0x6b
 
 static int bytes_are(const void *p, size_t len, unsigned char want)
