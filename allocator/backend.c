@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The backend interface (include/pcpu.h) over the area-map port: calls
- * and fault injection.  The read-only views are in backend_view.c.
+ * and fault injection.  The read-only views, and backend_cpu_addr, are in
+ * backend_view.c.
  */
 #include "percpu_internal.h"
 
@@ -94,12 +95,6 @@ struct pcpu_alloc_res backend_alloc(struct backend *b,
 enum pcpu_status backend_free(struct backend *b, uintptr_t ptr)
 {
 	return free_percpu(b, ptr);
-}
-
-void *backend_cpu_addr(struct backend *b, uintptr_t ptr, unsigned int cpu)
-{
-	/* per_cpu_ptr: the pointer is the unit-0 address of the chunk */
-	return (void *)(ptr + b->pcpu_unit_offsets[cpu]);
 }
 
 void backend_balance(struct backend *b)

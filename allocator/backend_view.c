@@ -1,55 +1,145 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Read-only views of the area-map port for the oracle and the checks
- * (include/pcpu.h).  They run after every operation, for every chunk, so
- * the fuzz builds compile this file without coverage feedback
- * (mk/nocov.mk): their branches say nothing about the input.
+ * (include/pcpu.h), and per_cpu_ptr.  They run after every operation,
+ * for every chunk, so the fuzz builds compile this file without coverage
+ * feedback (mk/nocov.mk): their branches say nothing about the input.
  */
+#include <stdlib.h>
+
+#include "host_mem.h"
 #include "pcpu_area_map.h"
 #include "host_vm.h"
 #include "percpu_internal.h"
+
+/*
+ * per_cpu_ptr: the pointer is the unit-0 address of the chunk.  Here
+ * rather than with the calls in backend.c because the checks ask it for
+ * every copy they read, up to hundreds of times an operation, and it has
+ * no branch to give the fuzzer.
+ */
+void *backend_cpu_addr(struct backend *b, uintptr_t ptr, unsigned int cpu)
+{
+	return (void *)(ptr + b->pcpu_unit_offsets[cpu]);
+}
 
 int backend_nr_chunks(const struct backend *b)
 {
 	return b->nr_chunks_alive;
 }
 
-static bool on_list(const struct list_head *h, const struct list_head *node)
+/*
+ * The list each chunk is physically on (-1: none), by position: the
+ * checks compare it with the slot its hints call for, for every chunk
+ * after every operation.  One walk of every list finds all of them, and
+ * is redone only when a chunk may have changed lists (b->view_gen); the
+ * walk reads each node's link and nothing else, as on_list did, and a
+ * node is matched to its chunk by address, so a list that holds
+ * something else is walked as before.  The answer is the list a chunk
+ * is on, the same as walking its expected slot's list and then every
+ * list, for a chunk on at most one list.
+ */
+struct pcpu_view_cache {
+	unsigned long gen;	/* b->view_gen + 1 when filled; 0: never */
+	unsigned long index_gen; /* b->index_gen + 1 when by_node sorted */
+	int cap;
+	int *slot;		/* by position */
+	struct view_node {	/* the chunks' list nodes, by address */
+		const struct list_head *node;
+		int idx;
+	} *by_node;
+};
+
+void pcpu_view_cache_free(struct backend *b)
 {
-	for (const struct list_head *p = h->next; p != h; p = p->next)
-		if (p == node)
-			return true;
-	return false;
+	if (!b->view_cache)
+		return;
+	free(b->view_cache->slot);
+	free(b->view_cache->by_node);
+	free(b->view_cache);
 }
 
-/*
- * The list the chunk is physically on (-1: none): the checks compare it
- * with the slot its hints call for.  That slot's list is walked first,
- * then every list: the answer is the same for a chunk on at most one
- * list, and the checks call this for every chunk after every operation.
- */
-static int chunk_slot_of(const struct backend *b,
-			 const struct pcpu_chunk *chunk)
+static int by_node_cmp(const void *x, const void *y)
 {
-	int s = pcpu_chunk_slot(b, chunk);
+	const struct view_node *a = x, *b = y;
 
-	if (s >= 0 && s < b->pcpu_nr_slots &&
-	    on_list(&b->pcpu_slot[s], &chunk->list))
-		return s;
-	for (s = 0; s < b->pcpu_nr_slots; s++)
-		if (on_list(&b->pcpu_slot[s], &chunk->list))
-			return s;
+	return (a->node > b->node) - (a->node < b->node);
+}
+
+/* The position of the chunk whose list node this is, or -1. */
+static int node_idx(const struct pcpu_view_cache *vc, int n,
+		    const struct list_head *node)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (vc->by_node[mid].node == node)
+			return vc->by_node[mid].idx;
+		if (vc->by_node[mid].node < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
+}
+
+static void fill_slots(struct backend *b, struct pcpu_view_cache *vc)
+{
+	int n = b->nr_chunks_alive;
+
+	for (int i = 0; i < n; i++)
+		vc->slot[i] = -1;
+	if (vc->index_gen != b->index_gen + 1) {
+		for (int i = 0; i < n; i++) {
+			vc->by_node[i].node = &b->chunk_index[i]->list;
+			vc->by_node[i].idx = i;
+		}
+		qsort(vc->by_node, (size_t)n, sizeof(vc->by_node[0]),
+		      by_node_cmp);
+		vc->index_gen = b->index_gen + 1;
+	}
+	for (int s = 0; s < b->pcpu_nr_slots; s++) {
+		const struct list_head *h = &b->pcpu_slot[s];
+
+		for (const struct list_head *p = h->next; p != h; p = p->next) {
+			int i = node_idx(vc, n, p);
+
+			if (i >= 0 && vc->slot[i] < 0)
+				vc->slot[i] = s;
+		}
+	}
+	vc->gen = b->view_gen + 1;
+}
+
+static int chunk_slot_of(const struct backend *cb, int idx)
+{
+	struct backend *b = (struct backend *)cb; /* the cache only */
+	struct pcpu_view_cache *vc = b->view_cache;
+
+	if (!vc)
+		vc = b->view_cache = host_zalloc(sizeof(*vc));
+	if (vc->cap < b->nr_chunks_alive) {
+		int cap = 2 * b->nr_chunks_alive;
+
+		free(vc->slot);
+		free(vc->by_node);
+		vc->slot = host_zalloc((size_t)cap * sizeof(*vc->slot));
+		vc->by_node = host_zalloc((size_t)cap * sizeof(*vc->by_node));
+		vc->cap = cap;
+		vc->gen = 0;
+		vc->index_gen = 0;
+	}
+	if (vc->gen != b->view_gen + 1)
+		fill_slots(b, vc);
+	return vc->slot[idx];
 }
 
 /* The chunk at position idx of the id-ordered list (backend_chunk's index). */
 static const struct pcpu_chunk *chunk_at(const struct backend *b, int idx)
 {
-	const struct list_head *pos = b->all_chunks.next;
-
-	while (idx-- > 0)
-		pos = pos->next;
-	return list_entry(pos, struct pcpu_chunk, all);
+	return b->chunk_index[idx];
 }
 
 void backend_chunk(const struct backend *b, int idx,
@@ -73,7 +163,7 @@ void backend_chunk(const struct backend *b, int idx,
 		out->area_start = chunk->map[1] & ~1;
 		out->area_end = chunk->map[chunk->map_used] & ~1;
 	}
-	out->slot = chunk_slot_of(b, chunk);
+	out->slot = chunk_slot_of(b, idx);
 }
 
 void backend_global(const struct backend *b, struct pcpu_global_view *out)
@@ -142,4 +232,12 @@ int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 	return host_vm_pages_accessible(
 		(const char *)chunk->base_addr + b->pcpu_unit_offsets[cpu],
 		b->page_size, from, to, bits);
+}
+
+/* Every change of the page model is logged in host_vm.c, process-wide. */
+int backend_backing_changes(const struct backend *b, unsigned long *seq,
+			    backend_change_fn *fn, void *arg)
+{
+	(void)b;
+	return host_vm_changes(seq, fn, arg);
 }

@@ -14,7 +14,7 @@
  *   inaccessible tail per unit).
  * Neither is cleared here: a page gets the contents a fresh one would have (the
  * poison, or zero in the first chunk) when the allocator first writes to it
- * (pcpu_chunk_touch, percpu_vm.c), so the cost of reuse is what an execution
+ * (pcpu_chunk_touch, percpu_port.c), so the cost of reuse is what an execution
  * touches, not the size of its chunks. Accessible or not is the page model's
  * (host_vm.h): PROT_NONE or ASan poison.  Under poison, ranges come from the
  * arena (host_arena.c) and this cache serves only what does not fit there.

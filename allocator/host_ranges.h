@@ -34,7 +34,8 @@ void *host_chunk_range_get(const struct host_layout *l);
  * The first chunk's memory: len bytes, each unit (from the first page
  * boundary on) accessible for its first keep bytes and inaccessible after
  * them.  The accessible bytes hold whatever an earlier instance left:
- * pcpu_chunk_touch (percpu_vm.c) zeroes a page before its first use.
+ * pcpu_chunk_touch (percpu_port.c) zeroes what an allocation uses of a page
+ * before its first use.
  */
 void *host_first_chunk_get(const struct host_layout *l);
 /*

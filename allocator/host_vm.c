@@ -30,6 +30,38 @@
 
 static int model = -1; /* not yet read */
 
+/*
+ * The change log (host_vm.h): a ring of the last VM_LOG ranges.  A
+ * reader that fell further behind is told so and compares everything,
+ * as it would without the log.
+ */
+#define VM_LOG 4096
+static struct {
+	uintptr_t addr;
+	size_t len;
+} vm_log[VM_LOG];
+static unsigned long vm_log_seq; /* ranges ever logged */
+
+static void log_change(const void *p, size_t len)
+{
+	vm_log[vm_log_seq % VM_LOG].addr = (uintptr_t)p;
+	vm_log[vm_log_seq % VM_LOG].len = len;
+	vm_log_seq++;
+}
+
+int host_vm_changes(unsigned long *seq, host_vm_change_fn *fn, void *arg)
+{
+	unsigned long from = *seq;
+
+	*seq = vm_log_seq;
+	if (from == HOST_VM_SEQ_NONE || from > vm_log_seq ||
+	    vm_log_seq - from > VM_LOG)
+		return -1;
+	for (; from < vm_log_seq; from++)
+		fn(arg, vm_log[from % VM_LOG].addr, vm_log[from % VM_LOG].len);
+	return 0;
+}
+
 static enum host_vm_model model_from_env(void)
 {
 	const char *v = getenv("PCPU_VM");
@@ -78,12 +110,14 @@ int host_vm_map_prot(void)
 #ifdef HOST_VM_ASAN
 void host_vm_fresh(void *p, size_t len)
 {
+	log_change(p, len);
 	if (host_vm_model() == HOST_VM_POISON)
 		ASAN_POISON_MEMORY_REGION(p, len);
 }
 
 void host_vm_open(void *p, size_t len)
 {
+	log_change(p, len);
 	if (host_vm_model() == HOST_VM_POISON)
 		ASAN_UNPOISON_MEMORY_REGION(p, len);
 	else
@@ -92,6 +126,7 @@ void host_vm_open(void *p, size_t len)
 
 void host_vm_close(void *p, size_t len)
 {
+	log_change(p, len);
 	if (host_vm_model() == HOST_VM_POISON)
 		ASAN_POISON_MEMORY_REGION(p, len);
 	else
@@ -100,6 +135,7 @@ void host_vm_close(void *p, size_t len)
 
 void host_vm_unmap(void *p, size_t len)
 {
+	log_change(p, len);
 	ASAN_UNPOISON_MEMORY_REGION(p, len);
 	host_unmap(p, len);
 }
@@ -142,22 +178,24 @@ int host_vm_pages_accessible(const void *base, size_t stride, int from,
 #else
 void host_vm_fresh(void *p, size_t len)
 {
-	(void)p;
-	(void)len;
+	log_change(p, len);
 }
 
 void host_vm_open(void *p, size_t len)
 {
+	log_change(p, len);
 	host_protect(p, len, PROT_READ | PROT_WRITE);
 }
 
 void host_vm_close(void *p, size_t len)
 {
+	log_change(p, len);
 	host_protect(p, len, PROT_NONE);
 }
 
 void host_vm_unmap(void *p, size_t len)
 {
+	log_change(p, len);
 	host_unmap(p, len);
 }
 

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum host_vm_model {
 	HOST_VM_MPROTECT,
@@ -55,5 +56,18 @@ int host_vm_accessible(const void *p);
  */
 int host_vm_pages_accessible(const void *base, size_t stride, int from,
 			     int to, unsigned long *bits);
+
+/*
+ * A record of every range the calls above made accessible or
+ * inaccessible, so that the backing check compares only pages whose
+ * state can have moved since it last compared them (check_backing.c).
+ * Process-wide and bounded: host_vm_changes calls fn for the ranges
+ * logged from *seq on, oldest first, and moves *seq past them; it
+ * returns -1 when some of them were overwritten already, or *seq is
+ * HOST_VM_SEQ_NONE (not yet known): anything may have changed then.
+ */
+#define HOST_VM_SEQ_NONE (~0UL)
+typedef void host_vm_change_fn(void *arg, uintptr_t addr, size_t len);
+int host_vm_changes(unsigned long *seq, host_vm_change_fn *fn, void *arg);
 
 #endif

@@ -234,7 +234,7 @@ area_found:
 	if (b->pcpu_nr_empty_pop_pages < PCPU_EMPTY_POP_PAGES_LOW)
 		pcpu_schedule_balance_work(b);
 
-	/* port only: fresh pages read as fresh pages (percpu_vm.c) */
+	/* port only: fresh pages read as fresh pages (percpu_port.c) */
 	pcpu_chunk_touch(b, chunk, off, size);
 
 	/* every CPU's copy reads as zero; the result is chunk and offset */

@@ -61,10 +61,11 @@ struct pcpu_chunk {
 	enum pcpu_chunk_kind kind;
 	struct list_head all;
 	/*
-	 * Pages whose contents are set since they were populated (created
-	 * chunks: the poison) or set up (boot chunks: zero); see
-	 * pcpu_chunk_touch.  The boot chunks share one bitmap, as they share
-	 * their pages.
+	 * Pages some of whose contents are set since they were populated
+	 * (created chunks: the poison) or set up (boot chunks: zero), and
+	 * after the bitmap, one 64-bit mask per page of which 64ths are
+	 * (valid while the page's bit is set); see pcpu_chunk_touch.  The
+	 * boot chunks share them, as they share their pages.
 	 */
 	unsigned long *touched;
 
@@ -117,6 +118,18 @@ struct backend {
 	struct host_layout chunk_layout; /* a created chunk's host range */
 	unsigned long *boot_touched; /* the boot chunks' touched pages */
 	struct list_head all_chunks; /* every live chunk, ascending id */
+	/* the same chunks by position, so a view finds chunk idx at once */
+	struct pcpu_chunk **chunk_index;
+	int chunk_index_cap;
+	/*
+	 * Bumped whenever a chunk may change lists (moved by relocation,
+	 * tracked, untracked), so that the views find each chunk's list with
+	 * one walk of every list per change (backend_view.c), not one walk
+	 * per view; index_gen only when the set of chunks changes.
+	 */
+	unsigned long view_gen;
+	unsigned long index_gen;
+	struct pcpu_view_cache *view_cache;
 	int next_chunk_id;
 	int nr_chunks_alive;
 	unsigned fault_armed[PCPU_NR_FAULTS];
@@ -202,9 +215,17 @@ void pcpu_chunk_populated(struct backend *b, struct pcpu_chunk *chunk,
 void pcpu_chunk_depopulated(struct backend *b, struct pcpu_chunk *chunk,
 			    int page_start, int page_end);
 struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr);
+
+/* percpu_port.c */
 void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
 		      size_t size);
+/* Bytes of a chunk's touched record: the bitmap and the masks. */
+size_t pcpu_touched_size(const struct backend *b);
 void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk);
+void pcpu_chunk_untrack(struct backend *b, struct pcpu_chunk *chunk);
+
+/* backend_view.c: what backend_destroy frees of the views' cache */
+void pcpu_view_cache_free(struct backend *b);
 
 /* percpu_alloc.c */
 struct pcpu_alloc_res pcpu_alloc(struct backend *b, size_t size, size_t align,

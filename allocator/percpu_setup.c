@@ -115,8 +115,7 @@ static void pcpu_setup_first_chunk(struct backend *b,
 			(unsigned long)cpu * (unsigned long)b->pcpu_unit_size;
 
 	pcpu_first_chunk_memory(b, g);
-	b->boot_touched = pcpu_boot_alloc(
-		(size_t)BITS_TO_LONGS(b->pcpu_unit_pages) * sizeof(unsigned long));
+	b->boot_touched = pcpu_boot_alloc(pcpu_touched_size(b));
 
 	/* one list per slot of a partly used chunk, plus a last one that
 	 * holds only wholly free chunks */
@@ -196,9 +195,12 @@ void backend_destroy(struct backend *b)
 			pcpu_destroy_chunk(b, chunk);
 		else {
 			list_del_init(&chunk->all);
+			pcpu_chunk_untrack(b, chunk);
 			pcpu_free_chunk(b, chunk);
 		}
 	}
+	free(b->chunk_index);
+	pcpu_view_cache_free(b);
 	host_range_put(b->first_chunk_mem, &b->first_chunk_layout);
 	free(b->boot_touched);
 	free(b->pcpu_slot);

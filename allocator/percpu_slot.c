@@ -52,6 +52,7 @@ void pcpu_chunk_relocate(struct backend *b, struct pcpu_chunk *chunk,
 	int nslot = pcpu_chunk_slot(b, chunk);
 
 	if (chunk != b->pcpu_reserved_chunk && oslot != nslot) {
+		b->view_gen++; /* port only: the views' list cache */
 		if (oslot < nslot)
 			list_move(&chunk->list, &b->pcpu_slot[nslot]);
 		else

@@ -8,17 +8,11 @@
  * would oops the kernel (host_vm.h: ASan poison or PROT_NONE).
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "host_mem.h"
 #include "host_ranges.h"
 #include "host_vm.h"
 #include "percpu_internal.h"
-
-/* Fresh pages are not zeroed by the kernel: they read as this poison so
- * a missing memset in pcpu_alloc shows up in the harness's zeroing check
- * (written lazily, pcpu_chunk_touch). */
-#define PCPU_FRESH_PAGE_POISON 0x6b
 
 /*
  * pcpu_mem_zalloc - kzalloc/vzalloc of the kernel's chunk metadata
@@ -50,19 +44,6 @@ static void pcpu_vm_close(struct backend *b, struct pcpu_chunk *chunk,
 		host_vm_close(pcpu_chunk_addr(b, chunk, cpu) + off, len);
 }
 
-/*
- * Port only: keep every live chunk on an id-ordered list for the views.
- * Chunks are tracked in ascending id order (the reserved chunk, -1, then
- * the first, 0, then created chunks as numbered), so appending keeps it.
- */
-void pcpu_chunk_track(struct backend *b, struct pcpu_chunk *chunk)
-{
-	list_add_tail(&chunk->all, &b->all_chunks);
-	b->nr_chunks_alive++;
-	if ((unsigned long)b->nr_chunks_alive > b->counters.max_chunks_alive)
-		b->counters.max_chunks_alive = (unsigned long)b->nr_chunks_alive;
-}
-
 /**
  * pcpu_alloc_chunk - allocate and initialise the common part of a chunk
  *
@@ -86,8 +67,7 @@ struct pcpu_chunk *pcpu_alloc_chunk(struct backend *b,
 		return NULL;
 	}
 	/* port only, never an injected failure */
-	chunk->touched = host_zalloc((size_t)BITS_TO_LONGS(b->pcpu_unit_pages) *
-				     sizeof(unsigned long));
+	chunk->touched = host_zalloc(pcpu_touched_size(b));
 
 	chunk->map_alloc = PCPU_DFL_MAP_ALLOC;
 	chunk->map[0] = 0;
@@ -183,7 +163,7 @@ void pcpu_destroy_chunk(struct backend *b, struct pcpu_chunk *chunk)
 		host_range_put(chunk->data, &b->chunk_layout);
 	}
 	list_del_init(&chunk->all);
-	b->nr_chunks_alive--;
+	pcpu_chunk_untrack(b, chunk);
 	b->counters.chunks_destroyed++;
 	pcpu_free_chunk(b, chunk);
 }
@@ -310,32 +290,4 @@ struct pcpu_chunk *pcpu_vm_chunk_of(struct backend *b, uintptr_t addr)
 		return chunk;
 	}
 	return NULL;
-}
-
-/*
- * Port only: give the populated pages of [off, off + size) the contents a
- * fresh page has (the poison, or zero in the boot chunks' memory) on every
- * CPU, unless they have them since their populate.  pcpu_alloc calls it
- * right before clearing an area, so a missing or partial memset reads as
- * the poison, as if every populate had filled its pages, at the cost of
- * the pages the allocator uses rather than those it populates; and host
- * memory left by an earlier instance (host_ranges.c) never shows.  An
- * unpopulated page is left alone: touching it is the memset's fault.
- */
-void pcpu_chunk_touch(struct backend *b, struct pcpu_chunk *chunk, int off,
-		      size_t size)
-{
-	int fill = chunk->kind == PCPU_KIND_CREATED ? PCPU_FRESH_PAGE_POISON : 0;
-
-	for (int page = PFN_DOWN(b, off); page < PFN_UP(b, off + size);
-	     page++) {
-		if (test_bit(page, chunk->touched) ||
-		    !test_bit(page, chunk->populated))
-			continue;
-		for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
-			memset(pcpu_chunk_addr(b, chunk, cpu) +
-				       ((size_t)page << b->page_shift),
-			       fill, b->page_size);
-		set_bit(page, chunk->touched);
-	}
 }

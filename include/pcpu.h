@@ -234,6 +234,17 @@ int backend_slot_list(const struct backend *b, int slot, int *ids, int max);
  */
 int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 			  int from, int to, unsigned long *bits);
+/*
+ * What may have changed the backing since an earlier call: fn(arg, addr,
+ * len) for every host range the backend made accessible or inaccessible
+ * since the one that left *seq (start from ~0UL), oldest first; *seq
+ * moves on.  Returns 0, or -1 when the backend keeps no such record or
+ * no longer holds all of it: anything may have changed then.  The
+ * backing check uses it to compare only the pages that can have moved.
+ */
+typedef void backend_change_fn(void *arg, uintptr_t addr, size_t len);
+int backend_backing_changes(const struct backend *b, unsigned long *seq,
+			    backend_change_fn *fn, void *arg);
 /* Short backend name for reports, e.g. "area-map-4.9". */
 const char *backend_name(void);
 

@@ -211,6 +211,17 @@ int backend_chunk_backing(const struct backend *b, int idx, unsigned int cpu,
 	return -1;
 }
 
+/* No backing to compare (backend_chunk_backing), so no record either. */
+int backend_backing_changes(const struct backend *b, unsigned long *seq,
+			    backend_change_fn *fn, void *arg)
+{
+	(void)b;
+	(void)seq;
+	(void)fn;
+	(void)arg;
+	return -1;
+}
+
 /* No area map in the bitmap era (include/pcpu_area_map.h). */
 int backend_area_map(const struct backend *b, int idx,
 		     struct pcpu_area_map_view *out)

@@ -30,6 +30,7 @@ struct oracle_idlist {
 struct oracle {
 	unsigned fixes;
 	long page;          /* PS */
+	int page_shift;     /* log2(page): page numbers without a division */
 	long unit;          /* pcpu_unit_size */
 	int unit_pages;
 	long max_alloc;     /* PCPU_MIN_UNIT_SIZE: PFN_ALIGN(32 KiB) */

@@ -19,13 +19,25 @@ static void registry_append(struct oracle *o, struct oracle_chunk *c)
 	o->chunks[o->nr_chunks++] = c;
 }
 
+/*
+ * By binary search: the registry is in ascending id order (chunks are
+ * appended as numbered and removed in place), and the slot walk looks up
+ * every chunk it passes on every allocation.
+ */
 struct oracle_chunk *oracle_find(const struct oracle *o, int id)
 {
-	int i;
+	int lo = 0, hi = o->nr_chunks;
 
-	for (i = 0; i < o->nr_chunks; i++)
-		if (o->chunks[i]->id == id)
-			return o->chunks[i];
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (o->chunks[mid]->id == id)
+			return o->chunks[mid];
+		if (o->chunks[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -64,6 +76,7 @@ struct oracle *oracle_create(const struct pcpu_geometry *g, unsigned fixes)
 	memset(o, 0, sizeof(*o));
 	o->fixes = fixes;
 	o->page = (long)g->page_size;
+	o->page_shift = __builtin_ctzl(g->page_size);
 	o->unit_pages = (int)(g->unit_size / g->page_size);
 	o->unit = (long)o->unit_pages * o->page;
 	/* PCPU_MIN_UNIT_SIZE = PFN_ALIGN(32 KiB), also the largest request */

@@ -36,12 +36,16 @@ void *oracle_xrealloc(void *p, size_t n, size_t elem)
 
 long oracle_pfn_down(const struct oracle *o, long x)
 {
-	return x / o->page;
+	/* the page size is a power of two; a division by it took most of
+	 * the empty-page recount, which runs for every changed chunk */
+	return x >= 0 ? x >> o->page_shift : x / o->page;
 }
 
 long oracle_pfn_up(const struct oracle *o, long x)
 {
-	return (x + o->page - 1) / o->page;
+	long y = x + o->page - 1;
+
+	return y >= 0 ? y >> o->page_shift : y / o->page;
 }
 
 /*

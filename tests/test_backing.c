@@ -37,6 +37,7 @@ static void test_backing_matches_after_populate(void)
 	EXPECT_EQ(at(al(c.b, 4096, 4096), 1), 0);
 	EXPECT_EQ(check_backing_after_op(&c, &balance_op), 0);
 	EXPECT(!c.failed);
+	check_release(&c);
 	backend_destroy(c.b);
 }
 
@@ -87,6 +88,7 @@ static void test_backing_catches_page_left_open(void)
 			     "chunk 1 cpu 1 page 1: expected inaccessible (populated bitmap), got accessible");
 	EXPECT(!poison_model() || c.failed_chunk == 1);
 	host_vm_close((char *)backend_cpu_addr(c.b, r.ptr, 1) + 4096, 4096);
+	check_release(&c);
 	backend_destroy(c.b);
 }
 
@@ -118,6 +120,7 @@ static void test_backing_after_alloc_sees_page_past_area(void)
 	expect_backing_fails(&c, &alloc_op,
 			     "chunk 1 cpu 0 page 2: expected inaccessible (populated bitmap), got accessible");
 	host_vm_close((char *)backend_cpu_addr(c.b, r.ptr, 0) + 8192, 4096);
+	check_release(&c);
 	backend_destroy(c.b);
 }
 

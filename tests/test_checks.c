@@ -11,6 +11,7 @@
  *   | static+reserved A |            free 16384           |
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_fixture.h"
@@ -89,10 +90,65 @@ static void test_fake_overlapping_alloc_fails_overlap(void)
 	fx_fini(&f);
 }
 
+/*
+ * The word loops of the tags and zeroed checks (four words per step from
+ * 64 bytes on, one word, then the tail) against one changed byte: for
+ * sizes that end on each kind of boundary, and a byte at every position
+ * a step treats differently (first, last, each word and vector edge), on
+ * CPU 3.  Expected: check_after_alloc fails with "zeroed" naming that
+ * byte when the byte is set before the checks, and check_before_free with
+ * "tags" naming it when the byte is flipped after the tags are written;
+ * untouched copies pass both.
+ */
+static void test_word_loops_find_every_byte(void)
+{
+	static const size_t sizes[] = { 2, 62, 64, 66, 70, 96, 98, 126, 128,
+					134, 4096, 8190 };
+	static const size_t at[] = { 0, 7, 8, 31, 32, 33, 63, 64, 95, 96 };
+	char want[48];
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t size = sizes[s];
+
+		for (size_t k = 0; k < sizeof(at) / sizeof(at[0]) + 1; k++) {
+			size_t i = k < sizeof(at) / sizeof(at[0]) ? at[k] :
+								     size - 1;
+			struct fixture f;
+			struct live_alloc *a;
+			unsigned char *p;
+
+			if (i >= size)
+				continue;
+			snprintf(want, sizeof(want), "cpu 3 byte %zu:", i);
+			fx_init(&f, 1, size, 8);
+			a = fx_alloc(&f, 0);
+			p = backend_cpu_addr(f.c.b, a->ptr, 3);
+			p[i] = 0x5a;
+			EXPECT_EQ(check_after_alloc(&f.c, 0), -1);
+			EXPECT(failed_with(&f.c, CHECK_ZEROED));
+			EXPECT(strstr(f.c.detail, want) != NULL);
+			fx_fini(&f);
+
+			fx_init(&f, 1, size, 8);
+			a = fx_alloc(&f, 0);
+			EXPECT_EQ(check_after_alloc(&f.c, 0), 0);
+			tags_write(&f.c, 0);
+			EXPECT_EQ(check_before_free(&f.c, 0), 0);
+			p = backend_cpu_addr(f.c.b, a->ptr, 3);
+			p[i] ^= 0x10;
+			EXPECT_EQ(check_before_free(&f.c, 0), -1);
+			EXPECT(failed_with(&f.c, CHECK_TAGS));
+			EXPECT(strstr(f.c.detail, want) != NULL);
+			fx_fini(&f);
+		}
+	}
+}
+
 void suite_checks(void)
 {
 	RUN(test_fresh_instance_passes);
 	RUN(test_tags_corrupted_on_cpu1);
 	RUN(test_nonzero_fresh_alloc_fails_zeroed);
 	RUN(test_fake_overlapping_alloc_fails_overlap);
+	RUN(test_word_loops_find_every_byte);
 }

@@ -4,15 +4,18 @@
  * instance of the same geometry gets the memory of an earlier one, and
  * must see it as a fresh instance would: the first chunk's pages zero, a
  * created chunk's populated pages the poison, from their first use on
- * (pcpu_chunk_touch).  Geometry G1.
+ * (pcpu_chunk_touch, which fills the 64ths of a page an area meets when
+ * an allocation first covers them).  Geometry G1.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "core_util.h"
 #include "host_vm.h"
+#include "percpu_internal.h"
 #include "test.h"
 
-/* percpu_vm.c's fill of freshly populated pages */
+/* percpu_port.c's fill of freshly populated pages */
 #define FRESH_PAGE_POISON 0x6b
 
 static int bytes_are(const void *p, size_t len, unsigned char want)
@@ -42,11 +45,19 @@ static uintptr_t scribble_and_destroy(struct backend *b,
 	return v.base_addr;
 }
 
+/* The rest of the page after an allocation at off: what the next area
+ * there would read before its memset, once touched as pcpu_alloc does. */
+static void touch_rest(struct backend *b, int idx, long off, size_t len)
+{
+	pcpu_chunk_touch(b, b->chunk_index[idx], (int)off, len);
+}
+
 /*
  * Instance 1 allocates 64 bytes at first-chunk offset 20480 and writes
  * 0xaa over that whole page on both CPUs.  Instance 2 gets the same
  * first-chunk address back, allocates 64 bytes there again, and reads
- * zeros over the whole page: the rest of it is not instance 1's 0xaa.
+ * zeros over the whole page once the rest of it is touched as the next
+ * allocation there would be: the rest is not instance 1's 0xaa.
  */
 static void test_first_chunk_memory_reused_zeroed(void)
 {
@@ -63,6 +74,7 @@ static void test_first_chunk_memory_reused_zeroed(void)
 	EXPECT_EQ(v.base_addr, base);
 	r = al(b, 64, 8);
 	EXPECT_EQ(at(r, 0), 20480);
+	touch_rest(b, 0, 20480 + 64, 4096 - 64); /* the first chunk: index 0 */
 	for (unsigned cpu = 0; cpu < 2; cpu++)
 		EXPECT(bytes_are(backend_cpu_addr(b, r.ptr, cpu), 4096, 0));
 	backend_destroy(b);
@@ -73,7 +85,8 @@ static void test_first_chunk_memory_reused_zeroed(void)
  * and populates its page 0; the test writes 0xaa over that whole page on
  * both CPUs and destroys the instance with the page still populated.
  * Instance 2 repeats the requests: chunk 1 gets the same range back, the
- * allocation reads zero and the rest of page 0 reads the poison, not 0xaa.
+ * allocation reads zero and the rest of page 0, once touched as the next
+ * allocation there would be, reads the poison, not 0xaa.
  */
 static void test_created_chunk_range_reused_repoisoned(void)
 {
@@ -89,12 +102,45 @@ static void test_created_chunk_range_reused_repoisoned(void)
 	r = chunk1_first(b, 64, 8);
 	view(b, 1, &v);
 	EXPECT_EQ(v.base_addr, base);
+	touch_rest(b, 1, 64, 4096 - 64); /* chunk 1: index 1 (no reserved) */
 	for (unsigned cpu = 0; cpu < 2; cpu++) {
 		const char *p = backend_cpu_addr(b, r.ptr, cpu);
 
 		EXPECT(bytes_are(p, 64, 0));
 		EXPECT(bytes_are(p + 64, 4096 - 64, FRESH_PAGE_POISON));
 	}
+	backend_destroy(b);
+}
+
+/*
+ * A page repopulated under a live allocation loses its contents, as the
+ * kernel's new page would, from the page's next touch on.  Chunk 1's
+ * page 0 holds a 64-byte allocation (written 0xaa on both CPUs, as its
+ * tags would be); the page is depopulated and populated again behind the
+ * allocator's back (the bug); the next allocation in that page touches
+ * it first.  Expected: the earlier allocation's bytes read the poison,
+ * as when touch filled the whole page, though the new allocation covers
+ * only its own 64ths.
+ */
+static void test_repopulated_page_loses_contents(void)
+{
+	struct backend *b = mk_g1(0);
+	struct pcpu_chunk *chunk;
+	struct pcpu_alloc_res r, r2;
+
+	EXPECT_EQ(at(al(b, 12288, 2), 0), 20480);
+	r = al(b, 64, 8);
+	EXPECT_EQ(at(r, 1), 0);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		memset(backend_cpu_addr(b, r.ptr, cpu), 0xaa, 64);
+	chunk = b->chunk_index[1];
+	pcpu_depopulate_chunk(b, chunk, 0, 1);
+	EXPECT_EQ(pcpu_populate_chunk(b, chunk, 0, 1), 0);
+	r2 = al(b, 64, 8);
+	EXPECT_EQ(at(r2, 1), 64);
+	for (unsigned cpu = 0; cpu < 2; cpu++)
+		EXPECT(bytes_are(backend_cpu_addr(b, r.ptr, cpu), 64,
+				 FRESH_PAGE_POISON));
 	backend_destroy(b);
 }
 
@@ -129,4 +175,5 @@ void suite_host_ranges(void)
 	RUN(test_first_chunk_memory_reused_zeroed);
 	RUN(test_created_chunk_range_reused_repoisoned);
 	RUN(test_other_layout_not_reused);
+	RUN(test_repopulated_page_loses_contents);
 }

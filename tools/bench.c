@@ -6,11 +6,13 @@
  * generator, so every run measures the same traces; only the timings vary.
  * Timings are the process's CPU time, the best of three rounds, so that
  * another job on the machine slows a round down without skewing the
- * figure.  The checks sweep the whole state every PCPU_SWEEP_EVERY
- * operations (64 when unset, as in the fuzz targets): per_op_cost_ratio,
- * the cost of an operation in the long trace over the short one, shows
- * whether the checks of one operation still grow with the trace.  The
- * traces use the backend's default geometry; on a linux backend
+ * figure; the rounds of the four measurements take turns, so that a load
+ * that comes or goes during the run weighs on all of them alike rather
+ * than on whichever ran then.  The checks sweep the whole state every
+ * PCPU_SWEEP_EVERY operations (64 when unset, as in the fuzz targets):
+ * per_op_cost_ratio, the cost of an operation in the long trace over the
+ * short one, shows whether the checks of one operation still grow with the
+ * trace.  The traces use the backend's default geometry; on a linux backend
  * (build/linux-<v>/pcpu-bench, sanitized) PCPU_NONFATAL names the
  * findings that only count, as in pcpu-replay.
  */
@@ -75,33 +77,32 @@ static double cpu_now(void)
 #define ROUNDS 3
 
 /*
- * Nanoseconds of CPU time per operation: the best of ROUNDS rounds, each
- * replaying for at least min_seconds of CPU time.
+ * Nanoseconds of CPU time per operation of one round, replaying for at
+ * least min_seconds of CPU time.
  */
-static double per_op_ns(const struct trace *t, bool checks,
-			const struct run_options *base, double min_seconds)
+static double round_ns(const struct trace *t, bool checks,
+		       const struct run_options *base, double min_seconds)
 {
 	struct run_options opt = *base;
-	double best = 0;
+	unsigned long reps = 0;
+	double start = cpu_now(), el;
 
 	opt.checks = checks;
-	for (int round = 0; round < ROUNDS; round++) {
-		unsigned long reps = 0;
-		double start = cpu_now(), el, ns;
+	do {
+		if (run_trace(t, &opt)) {
+			fprintf(stderr, "pcpu-bench: generated trace failed a check\n");
+			exit(1);
+		}
+		reps++;
+		el = cpu_now() - start;
+	} while (el < min_seconds);
+	return el * 1e9 / ((double)reps * (double)t->nr_ops);
+}
 
-		do {
-			if (run_trace(t, &opt)) {
-				fprintf(stderr, "pcpu-bench: generated trace failed a check\n");
-				exit(1);
-			}
-			reps++;
-			el = cpu_now() - start;
-		} while (el < min_seconds);
-		ns = el * 1e9 / ((double)reps * (double)t->nr_ops);
-		if (!round || ns < best)
-			best = ns;
-	}
-	return best;
+static void keep_best(double *best, double ns, int round)
+{
+	if (!round || ns < *best)
+		*best = ns;
 }
 
 int main(int argc, char **argv)
@@ -119,10 +120,13 @@ int main(int argc, char **argv)
 	}
 	make_trace(&t100, 100);
 	make_trace(&t10k, 10000);
-	c100 = per_op_ns(&t100, true, &opt, secs);
-	n100 = per_op_ns(&t100, false, &opt, secs);
-	c10k = per_op_ns(&t10k, true, &opt, secs);
-	n10k = per_op_ns(&t10k, false, &opt, secs);
+	c100 = n100 = c10k = n10k = 0;
+	for (int round = 0; round < ROUNDS; round++) {
+		keep_best(&c100, round_ns(&t100, true, &opt, secs), round);
+		keep_best(&c10k, round_ns(&t10k, true, &opt, secs), round);
+		keep_best(&n100, round_ns(&t100, false, &opt, secs), round);
+		keep_best(&n10k, round_ns(&t10k, false, &opt, secs), round);
+	}
 	printf("bench sweep_every %u ops\n", opt.sweep_every);
 	printf("bench per_op_ns_100 %.0f ns\n", c100);
 	printf("bench per_op_ns_10000 %.0f ns\n", c10k);

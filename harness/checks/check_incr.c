@@ -36,6 +36,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pcpu_area_map.h"
 #include "checks_internal.h"
@@ -51,6 +52,15 @@ struct chunk_seen {
 struct check_memo {
 	struct chunk_seen *seen, *next; /* ascending ids; next is scratch */
 	int nr, cap;
+	/* check_scratch_ids, check_scratch_bits */
+	int *ids[CHECK_SCRATCH_NR];
+	size_t ids_cap[CHECK_SCRATCH_NR];
+	unsigned long *bits;
+	size_t bits_cap;
+	/* check_geom: the instance's geometry, fetched once */
+	struct check_geom geom;
+	bool have_geom;
+	struct check_backing *backing; /* check_backing.c's */
 };
 
 struct check_index *check_live_index(struct run_ctx *c)
@@ -73,18 +83,100 @@ void check_release(struct run_ctx *c)
 	if (c->memo) {
 		free(c->memo->seen);
 		free(c->memo->next);
+		for (int k = 0; k < CHECK_SCRATCH_NR; k++)
+			free(c->memo->ids[k]);
+		free(c->memo->bits);
+		check_backing_free(c->memo->backing);
 		free(c->memo);
 		c->memo = NULL;
 	}
 }
 
+static void *out_of_memory(void)
+{
+	fprintf(stderr, "percpu-fuzz: checks: out of memory\n");
+	abort();
+}
+
+static struct check_memo *memo_get(struct run_ctx *c)
+{
+	if (!c->memo)
+		c->memo = calloc(1, sizeof(*c->memo));
+	return c->memo ? c->memo : out_of_memory();
+}
+
+/*
+ * Scratch arrays for the checks that run after every operation: kept
+ * with the memo for the whole run and grown as needed, so that an
+ * operation's checks allocate nothing (under ASan a malloc records its
+ * stack and a free goes to the quarantine, which together cost more than
+ * the small checks that asked for the memory).  Zeroed, as a fresh
+ * calloc was.
+ */
+int *check_scratch_ids(struct run_ctx *c, enum check_scratch k, size_t n)
+{
+	struct check_memo *m = memo_get(c);
+
+	if (!n)
+		n = 1;
+	if (n > m->ids_cap[k]) {
+		int *ids = realloc(m->ids[k], 2 * n * sizeof(*ids));
+
+		if (!ids)
+			return out_of_memory();
+		m->ids[k] = ids;
+		m->ids_cap[k] = 2 * n;
+	}
+	memset(m->ids[k], 0, n * sizeof(*m->ids[k]));
+	return m->ids[k];
+}
+
+unsigned long *check_scratch_bits(struct run_ctx *c, size_t nr_longs)
+{
+	struct check_memo *m = memo_get(c);
+
+	if (nr_longs > m->bits_cap) {
+		unsigned long *bits = realloc(m->bits, nr_longs * sizeof(*bits));
+
+		if (!bits)
+			return out_of_memory();
+		m->bits = bits;
+		m->bits_cap = nr_longs;
+	}
+	memset(m->bits, 0, nr_longs * sizeof(*m->bits));
+	return m->bits;
+}
+
+struct check_backing **check_backing_slot(struct run_ctx *c)
+{
+	return &memo_get(c)->backing;
+}
+
+/*
+ * The geometry of the instance: page and unit size, slots, CPUs are fixed
+ * when it is created, so the checks that only use them take this copy
+ * instead of a fresh global view each (one view copies every counter,
+ * and an operation's checks asked for it up to a dozen times, once per
+ * live allocation after a balance).  The chunk-set check, which compares
+ * the slot count with the unit size and the oracle, still asks the
+ * backend after every operation (check_state, check_changed).
+ */
+void check_geom(struct run_ctx *c, struct check_geom *g)
+{
+	struct check_memo *m = memo_get(c);
+
+	if (!m->have_geom) {
+		check_geom_get(c->b, &m->geom);
+		m->have_geom = true;
+	}
+	*g = m->geom;
+}
+
 static struct check_memo *memo_for(struct run_ctx *c, int nr_chunks)
 {
-	struct check_memo *m = c->memo;
+	struct check_memo *m = memo_get(c);
 
-	if (!m)
-		m = c->memo = calloc(1, sizeof(*m));
-	if (m && nr_chunks > m->cap) {
+	if (nr_chunks > m->cap) {
 		int cap = nr_chunks * 2;
 		struct chunk_seen *s = realloc(m->seen, cap * sizeof(*s));
 		struct chunk_seen *n = s ? realloc(m->next, cap * sizeof(*n)) :
@@ -97,10 +189,8 @@ static struct check_memo *memo_for(struct run_ctx *c, int nr_chunks)
 			m->cap = cap;
 		}
 	}
-	if (!m || nr_chunks > m->cap) {
-		fprintf(stderr, "percpu-fuzz: checks: out of memory\n");
-		abort();
-	}
+	if (nr_chunks > m->cap)
+		out_of_memory();
 	return m;
 }
 
@@ -255,7 +345,7 @@ static void remember_all(struct run_ctx *c)
 	struct check_geom g;
 	int n = backend_nr_chunks(c->b);
 
-	check_geom_get(c->b, &g);
+	check_geom(c, &g);
 	m = memo_for(c, n);
 	for (int idx = 0; idx < n; idx++) {
 		const struct oracle_chunk *oc =

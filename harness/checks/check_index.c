@@ -28,6 +28,7 @@ struct check_index {
 	unsigned int cap;
 	unsigned int count;
 	int root;
+	uint64_t *in_bits; /* bit id: id is in the index (check_index_next) */
 };
 
 static int64_t pos(int chunk, long off)
@@ -52,9 +53,11 @@ struct check_index *check_index_new(unsigned int capacity)
 {
 	struct check_index *ix = calloc(1, sizeof(*ix));
 
-	if (ix)
+	if (ix) {
 		ix->n = calloc(capacity ? capacity : 1, sizeof(*ix->n));
-	if (!ix || !ix->n) {
+		ix->in_bits = calloc(capacity / 64 + 1, sizeof(*ix->in_bits));
+	}
+	if (!ix || !ix->n || !ix->in_bits) {
 		fprintf(stderr, "percpu-fuzz: checks: out of memory\n");
 		abort();
 	}
@@ -68,6 +71,7 @@ void check_index_free(struct check_index *ix)
 	if (!ix)
 		return;
 	free(ix->n);
+	free(ix->in_bits);
 	free(ix);
 }
 
@@ -126,11 +130,35 @@ static int merge(struct check_index *ix, int l, int r)
 	return r;
 }
 
+/*
+ * Insert node id below t: down the search path to where its priority
+ * puts it, and only that subtree is split.  The in-order sequence, which
+ * is all a walk sees, is the same as with a split of the whole tree and
+ * two merges, at half the steps.
+ */
+static int insert_at(struct check_index *ix, int t, int id)
+{
+	struct index_node *n = &ix->n[id];
+
+	if (t == NIL)
+		return id;
+	if (n->prio > ix->n[t].prio) {
+		split(ix, t, n->start, (unsigned int)id, &n->left, &n->right);
+		update(ix, id);
+		return id;
+	}
+	if (before(ix, t, n->start, (unsigned int)id))
+		ix->n[t].right = insert_at(ix, ix->n[t].right, id);
+	else
+		ix->n[t].left = insert_at(ix, ix->n[t].left, id);
+	update(ix, t);
+	return t;
+}
+
 void check_index_insert(struct check_index *ix, unsigned int id, int chunk,
 			long off, long end)
 {
 	struct index_node *n;
-	int l, r;
 
 	if (id >= ix->cap || ix->n[id].in || off < 0 || end <= off ||
 	    end > CHECK_INDEX_MAX_END) {
@@ -145,24 +173,57 @@ void check_index_insert(struct check_index *ix, unsigned int id, int chunk,
 	n->prio = prio_of(id);
 	n->left = n->right = NIL;
 	n->in = true;
+	ix->in_bits[id / 64] |= 1ULL << (id % 64);
 	update(ix, (int)id);
-	split(ix, ix->root, n->start, id, &l, &r);
-	ix->root = merge(ix, merge(ix, l, (int)id), r);
+	ix->root = insert_at(ix, ix->root, (int)id);
 	ix->count++;
+}
+
+/* Take node id out of t: its children merged in its place. */
+static int remove_at(struct check_index *ix, int t, unsigned int id)
+{
+	const struct index_node *n = &ix->n[id];
+
+	if (t == NIL)
+		return NIL; /* not reached: id is in the tree */
+	if ((unsigned int)t == id)
+		return merge(ix, ix->n[t].left, ix->n[t].right);
+	if (before(ix, t, n->start, id))
+		ix->n[t].right = remove_at(ix, ix->n[t].right, id);
+	else
+		ix->n[t].left = remove_at(ix, ix->n[t].left, id);
+	update(ix, t);
+	return t;
 }
 
 void check_index_remove(struct check_index *ix, unsigned int id)
 {
-	int l, m, r;
-
 	if (id >= ix->cap || !ix->n[id].in)
 		return;
-	split(ix, ix->root, ix->n[id].start, id, &l, &r);
-	split(ix, r, ix->n[id].start, id + 1, &m, &r);
-	/* m is the node itself: keys are unique */
-	ix->root = merge(ix, l, r);
+	ix->root = remove_at(ix, ix->root, id);
 	ix->n[id].in = false;
+	ix->in_bits[id / 64] &= ~(1ULL << (id % 64));
 	ix->count--;
+}
+
+long check_index_next(const struct check_index *ix, unsigned int from)
+{
+	unsigned int w = from / 64;
+	uint64_t bits;
+
+	if (from >= ix->cap)
+		return -1;
+	bits = ix->in_bits[w] & (~0ULL << (from % 64));
+	for (;;) {
+		if (bits) {
+			unsigned int id = w * 64 + (unsigned int)__builtin_ctzll(bits);
+
+			return id < ix->cap ? (long)id : -1;
+		}
+		if (++w > ix->cap / 64)
+			return -1;
+		bits = ix->in_bits[w];
+	}
 }
 
 bool check_index_has(const struct check_index *ix, unsigned int id)

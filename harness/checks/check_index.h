@@ -28,6 +28,8 @@ void check_index_insert(struct check_index *ix, unsigned int id, int chunk,
 /* Take id out; nothing happens when it is not in the index. */
 void check_index_remove(struct check_index *ix, unsigned int id);
 bool check_index_has(const struct check_index *ix, unsigned int id);
+/* The lowest id from `from` on that is in the index, or -1. */
+long check_index_next(const struct check_index *ix, unsigned int from);
 unsigned int check_index_count(const struct check_index *ix);
 
 /*

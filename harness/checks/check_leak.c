@@ -70,7 +70,7 @@ static int check_leak(struct run_ctx *c, unsigned long created_before)
 	unsigned long created_now;
 	int n = backend_nr_chunks(c->b), nr_created = 0;
 
-	check_geom_get(c->b, &g);
+	check_geom(c, &g);
 	backend_global(c->b, &gv);
 	created_now = gv.counters.chunks_created - created_before;
 	for (int idx = 0; idx < n; idx++) {

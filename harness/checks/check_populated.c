@@ -24,7 +24,7 @@ int check_alloc_pages(struct run_ctx *c, unsigned int id)
 	struct check_geom g;
 	long first, last, hole;
 
-	check_geom_get(c->b, &g);
+	check_geom(c, &g);
 	if (check_find_chunk(c->b, a->chunk_id, &v) < 0)
 		return check_fail(
 			c, CHECK_POPULATED, INT_MIN,

@@ -73,8 +73,8 @@ int check_chunk_set_of(struct run_ctx *c, const struct check_geom *g,
 	if (n < 0)
 		return check_fail(c, CHECK_SLOT, INT_MIN,
 				  "expected a chunk count, got %d", n);
-	bids = check_xcalloc_ids((size_t)n);
-	oids = check_xcalloc_ids((size_t)on);
+	bids = check_scratch_ids(c, CHECK_SCRATCH_SET_B, (size_t)n);
+	oids = check_scratch_ids(c, CHECK_SCRATCH_SET_O, (size_t)on);
 	for (int i = 0; i < n; i++) {
 		struct pcpu_chunk_view scratch;
 		const struct pcpu_chunk_view *v = view(arg, i, &scratch);
@@ -97,8 +97,6 @@ int check_chunk_set_of(struct run_ctx *c, const struct check_geom *g,
 		ret = check_fail(
 			c, CHECK_SLOT, INT_MIN,
 			"expected each chunk's kind (first, reserved, created) as predicted, got a different kind");
-	free(bids);
-	free(oids);
 	return ret;
 }
 
@@ -203,9 +201,9 @@ int check_lists(struct run_ctx *c, const struct check_geom *g,
 		const struct check_tally *t)
 {
 	int max = t->nr_chunks + 1; /* room to see one entry too many */
-	int *bids = check_xcalloc_ids((size_t)max);
-	int *oids = check_xcalloc_ids((size_t)max);
-	int *all = check_xcalloc_ids((size_t)max);
+	int *bids = check_scratch_ids(c, CHECK_SCRATCH_LIST_B, (size_t)max);
+	int *oids = check_scratch_ids(c, CHECK_SCRATCH_LIST_O, (size_t)max);
+	int *all = check_scratch_ids(c, CHECK_SCRATCH_LIST_ALL, (size_t)max);
 	int nall = 0, ret = 0, blen, olen;
 
 	for (int s = 0; s < g->nr_slots && !ret; s++) {
@@ -226,8 +224,5 @@ int check_lists(struct run_ctx *c, const struct check_geom *g,
 	if (!ret)
 		ret = check_no_dup(c, "extension queue", all, nall,
 				   t->nr_on_extend);
-	free(bids);
-	free(oids);
-	free(all);
 	return ret;
 }

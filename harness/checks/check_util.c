@@ -136,29 +136,22 @@ long check_first_zero_bit(const unsigned long *bits, long from, long to)
 	return to;
 }
 
-/* Scratch id arrays; running out of memory is a harness failure. */
-int *check_xcalloc_ids(size_t n)
-{
-	int *ids = calloc(n ? n : 1, sizeof(*ids));
-
-	if (!ids) {
-		fprintf(stderr, "percpu-fuzz: checks: out of memory\n");
-		abort();
-	}
-	return ids;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts ids; returns a duplicated id, or INT_MIN when all are distinct. */
+/*
+ * Sorts ids; returns a duplicated id (the smallest), or INT_MIN when all
+ * are distinct.  An insertion sort: the ids are those on the slot lists,
+ * one per chunk, and a call to qsort cost more than sorting them.
+ */
 int check_sorted_unique(int *ids, int n)
 {
-	qsort(ids, (size_t)n, sizeof(*ids), cmp_int);
+	for (int i = 1; i < n; i++) {
+		int x = ids[i], j = i;
+
+		while (j > 0 && ids[j - 1] > x) {
+			ids[j] = ids[j - 1];
+			j--;
+		}
+		ids[j] = x;
+	}
 	for (int i = 1; i < n; i++)
 		if (ids[i] == ids[i - 1])
 			return ids[i];

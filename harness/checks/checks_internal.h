@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "check_index.h"
 #include "run.h"
@@ -56,7 +57,6 @@ long check_pfn_up(const struct check_geom *g, long off);
 bool check_test_bit(const unsigned long *bits, long nr);
 long check_count_bits(const unsigned long *bits, long from, long to);
 long check_first_zero_bit(const unsigned long *bits, long from, long to);
-int *check_xcalloc_ids(size_t n);
 int check_sorted_unique(int *ids, int n);
 bool check_op_is(const struct run_ctx *c, enum trace_op_kind kind);
 /*
@@ -90,6 +90,47 @@ static inline bool map_in_use(const int *map, int i)
 #define NO_FUZZ_COVERAGE __attribute__((no_sanitize("coverage"), noinline))
 #else
 #define NO_FUZZ_COVERAGE
+#endif
+
+/*
+ * The byte loops of the tags and zeroed checks read every copy of every
+ * allocation, and ASan's check before each load made them ten times
+ * slower than the allocator's own memset.  So each loop asks ASan once
+ * whether any byte of its range is poisoned (a scan of the range's
+ * shadow, an eighth of its size): when none is, an uninstrumented copy
+ * of the loop (CHECK_NO_ASAN) runs, which can report nothing ASan would
+ * have; otherwise the instrumented loop runs as before and ASan reports
+ * the first poisoned byte it reads, in the same function as before.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHECK_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define CHECK_ASAN 1
+#endif
+
+#ifdef CHECK_ASAN
+#include <sanitizer/asan_interface.h>
+#if defined(__clang__)
+#define CHECK_NO_ASAN __attribute__((no_sanitize("address")))
+#else
+#define CHECK_NO_ASAN __attribute__((no_sanitize_address))
+#endif
+/* Whether ASan would let the loop read all of [p, p + size). */
+static inline bool check_bytes_clean(const void *p, size_t size)
+{
+	return !__asan_region_is_poisoned((void *)(uintptr_t)p, size);
+}
+#else
+#define CHECK_NO_ASAN
+static inline bool check_bytes_clean(const void *p, size_t size)
+{
+	(void)p;
+	(void)size;
+	return true;
+}
 #endif
 
 /* check_overlap.c, check_tags.c (tags and zeroed) */
@@ -169,6 +210,24 @@ bool check_chunk_quick(const struct check_geom *g,
 		       const struct pcpu_area_map_view *am,
 		       const struct pcpu_chunk_view *was,
 		       const struct oracle_chunk *oc, long at);
+
+/* check_incr.c: scratch arrays that live for the run (zeroed on return) */
+enum check_scratch {
+	CHECK_SCRATCH_SET_B,   /* check_chunk_set_of: the backend's ids */
+	CHECK_SCRATCH_SET_O,   /* and the oracle's */
+	CHECK_SCRATCH_LIST_B,  /* check_lists: one list of the backend */
+	CHECK_SCRATCH_LIST_O,  /* the same list of the oracle */
+	CHECK_SCRATCH_LIST_ALL, /* every listed id */
+	CHECK_SCRATCH_NR
+};
+int *check_scratch_ids(struct run_ctx *c, enum check_scratch k, size_t n);
+/* check_backing.c's record of the pages compared, kept in the memo */
+struct check_backing;
+struct check_backing **check_backing_slot(struct run_ctx *c);
+void check_backing_free(struct check_backing *st);
+/* check_geom_get once per run (the geometry of an instance never changes) */
+void check_geom(struct run_ctx *c, struct check_geom *g);
+unsigned long *check_scratch_bits(struct run_ctx *c, size_t nr_longs);
 
 /* check_incr.c: the index of live ranges, made on first use */
 struct check_index *check_live_index(struct run_ctx *c);
