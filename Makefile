@@ -197,12 +197,15 @@ FUZZ_BIN = $(if $(BACKEND),$(BDIR)/fuzz-pcpu,$(if $(filter 1,$(MUTATOR)),$(BUILD
 # 9.7 s, with four jobs on two cores), so the linux backends get 300 s
 # unless these are set: a timeout ends a campaign.
 FUZZ_TIMEOUT = $(or $(TIMEOUT),$(if $(BACKEND),300))
+# libFuzzer stops at 2 GiB of RSS; the linux memory model holds every
+# populated page of every chunk, and a 7.2 smoke run once passed 2 GiB.
+FUZZ_RSS = $(or $(RSS_LIMIT_MB),$(if $(BACKEND),8192))
 AFL_TIMEOUT = $(or $(AFL_TIMEOUT_MS),$(if $(BACKEND),300000))
 
 fuzz: fuzz-deps
 	@$(BACKEND_CHECK)
 	@$(MAKE) --no-print-directory $(FUZZ_BIN) $(BUILD)/pcpu-replay $(BUILD)/pcpu-encode $(BDIR)/pcpu-stats
-	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(FUZZ_TIMEOUT),TIMEOUT=$(FUZZ_TIMEOUT)) $(if $(BACKEND),FUZZ_STATS=$(BDIR)/pcpu-stats FUZZ_BACKEND=$(BACKEND) \
+	@FUZZ_TARGET=$(FUZZ_BIN) $(if $(FUZZ_TIMEOUT),TIMEOUT=$(FUZZ_TIMEOUT)) $(if $(FUZZ_RSS),RSS_LIMIT_MB=$(FUZZ_RSS)) $(if $(BACKEND),FUZZ_STATS=$(BDIR)/pcpu-stats FUZZ_BACKEND=$(BACKEND) \
 		FUZZ_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/libfuzzer-$(BACKEND)) scripts/fuzz.sh
 
 afl: afl-deps
@@ -255,6 +258,7 @@ help:
 	@echo "  make clean         remove $(BUILD)/"
 	@echo "knobs: CC=$(CC) BUILD=$(BUILD) OPT=$(OPT) SAN='$(SAN)' WORK=\$$HOME/.cache/percpu-fuzz"
 	@echo "       TIMEOUT=s (libFuzzer, per input; 10, linux backends 300) AFL_TIMEOUT_MS=ms (2000, linux 300000)"
+	@echo "       RSS_LIMIT_MB=n (libFuzzer -rss_limit_mb; 2048, linux backends 8192)"
 	@echo "environment: PCPU_FIXES=align-pow2,slot-walk,map-unwind,pop-fail-count|all|none (FIXES= sets it for campaigns)"
 	@echo "             PCPU_VM=poison|mprotect: page model (default poison with ASan, else mprotect)"
 	@echo "             PCPU_SWEEP_EVERY=K: sweep the whole state every K ops (tools 1, fuzz targets and bench 64)"

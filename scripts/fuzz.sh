@@ -30,7 +30,9 @@
 # large geometries slowly under instrumentation (a 6.1 campaign stopped
 # on a 10 s timeout at 63 CPUs x 9.5 MB units, an input pcpu-replay runs
 # in 3.8 s; a 7.2 one on 60 s, on a loaded machine), and a timeout ends
-# a campaign.
+# a campaign.  RSS_LIMIT_MB is libFuzzer's -rss_limit_mb: 2048 (its own
+# default), 8192 for BACKEND=linux-*, whose memory model holds every
+# populated page of every chunk (a 7.2 smoke run passed 2 GiB once).
 set -eu
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-}
@@ -41,6 +43,7 @@ FIXES=${FIXES:-all}
 WORK=${WORK:-$HOME/.cache/percpu-fuzz}
 PROGRESS=${PROGRESS:-60}
 TIMEOUT=${TIMEOUT:-10}
+RSS_LIMIT_MB=${RSS_LIMIT_MB:-2048}
 dir=${FUZZ_DIR:-$WORK/libfuzzer}
 target=${FUZZ_TARGET:-$BUILD/fuzz-pcpu}
 stats=${FUZZ_STATS:-$BUILD/pcpu-stats}
@@ -51,6 +54,7 @@ case $SEED in *[!0-9]*|0) echo "fuzz.sh: SEED must be a positive number, not '$S
 case $JOBS in ''|*[!0-9]*|0) echo "fuzz.sh: JOBS must be a positive number, not '$JOBS'" >&2; exit 2;; esac
 case $PROGRESS in ''|*[!0-9]*|0) echo "fuzz.sh: PROGRESS must be a positive number of seconds, not '$PROGRESS'" >&2; exit 2;; esac
 case $TIMEOUT in ''|*[!0-9]*|0) echo "fuzz.sh: TIMEOUT must be a positive number of seconds, not '$TIMEOUT'" >&2; exit 2;; esac
+case $RSS_LIMIT_MB in ''|*[!0-9]*) echo "fuzz.sh: RSS_LIMIT_MB must be a number of MiB (0: no limit), not '$RSS_LIMIT_MB'" >&2; exit 2;; esac
 if ! PCPU_FIXES=$FIXES "$BUILD/pcpu-replay" --trace corpus/illegal-requests.trace >/dev/null; then
 	echo "fuzz.sh: FIXES='$FIXES' is not a valid fix list" >&2; exit 2
 fi
@@ -130,7 +134,8 @@ elif [ "$TIME" = 0 ]; then limit="for $RUNS executions"
 else limit="for $RUNS executions or ${TIME}s"; fi
 echo "fuzz: libFuzzer $limit, $JOBS job(s), PCPU_FIXES=$FIXES, timeout ${TIMEOUT}s per input, work dir $dir"
 set -- -max_total_time="$TIME" -print_final_stats=1 -dict=fuzzers/pcpu.dict \
-	-max_len=4096 -timeout="$TIMEOUT" -artifact_prefix="$dir/artifacts/"
+	-max_len=4096 -timeout="$TIMEOUT" -rss_limit_mb="$RSS_LIMIT_MB" \
+	-artifact_prefix="$dir/artifacts/"
 [ -z "$RUNS" ] || set -- "$@" -runs="$RUNS"
 [ -z "$SEED" ] || set -- "$@" -seed="$SEED"
 if [ "$JOBS" -gt 1 ]; then

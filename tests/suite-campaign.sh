@@ -220,6 +220,10 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	BUILD=$tmp/b RUNS=many WORK=$tmp/fw sh scripts/fuzz.sh >/dev/null 2>&1
 	st=$?
 	check "fuzz.sh RUNS=many: exit $st, expected 2" [ "$st" -eq 2 ]
+	BUILD=$tmp/b RSS_LIMIT_MB=2G WORK=$tmp/fw sh scripts/fuzz.sh >/dev/null 2>"$tmp/rss.err"
+	st=$?
+	check "fuzz.sh RSS_LIMIT_MB=2G: exit $st, expected 2 and one line naming it" sh -c \
+		"[ $st -eq 2 ] && [ \$(wc -l <'$tmp/rss.err') -eq 1 ] && grep -q 'RSS_LIMIT_MB must be' '$tmp/rss.err'"
 fi
 
 # --- 6. make repro: an artifact of a faithful campaign passes with the
