@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Campaign tooling: build/pcpu-stats (summary fields, exit statuses),
-# `make coverage` (the whole corpus and every finding both ways: about
-# 15 s here, so not reduced), the ClusterFuzzLite build script run by hand
+# `make coverage` (the whole corpus and every finding both ways; small
+# enough not to be reduced), the ClusterFuzzLite build script run by hand
 # as OSS-Fuzz would run it, with its target replaying its own seed corpus,
 # scripts/cmin.sh on a scratch copy of corpus/, and scripts/fuzz.sh for a
 # fixed number of executions, for its progress and summary lines.  Run from the

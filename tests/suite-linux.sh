@@ -197,7 +197,7 @@ alloc 32768 {
 	alloc 8 atomic
 }
 TRACE
-cat >"$tmp/nest-sleeping.trace" <<'TRACE'
+cat >"$tmp/nest-non-atomic.trace" <<'TRACE'
 alloc 64
 alloc 100
 free 0 {
@@ -238,11 +238,11 @@ for v in $VERSIONS; do
 	first=$(sed -n 's/^alloc 0 //p' "$tmp/nest.out")
 	check "nested $v: free then alloc: exit $st, alloc 2 at '$first'" sh -c \
 		"[ $st -eq 0 ] && [ -n '$first' ] && grep -qx 'alloc 2 $first' '$tmp/nest.out'"
-	echo "scenario: nested $v: a sleeping alloc and a balance inside a free (no mutex held); expected: the alloc creates chunk 1"
-	nest nest-sleeping; st=$?
-	check "nested $v: sleeping inside free: exit $st" sh -c \
+	echo "scenario: nested $v: a non-atomic alloc and a balance inside a free (no mutex held); expected: the alloc creates chunk 1"
+	nest nest-non-atomic; st=$?
+	check "nested $v: non-atomic inside free: exit $st" sh -c \
 		"[ $st -eq 0 ] && grep -qx 'alloc 2 chunk 1 off 0' '$tmp/nest.out'"
-	echo "scenario: nested $v: a sleeping alloc where an atomic one found no room; expected: it creates chunk 1, the atomic one still fails"
+	echo "scenario: nested $v: a non-atomic alloc where an atomic one found no room; expected: it creates chunk 1, the atomic one still fails"
 	nest nest-atomic-fails; st=$?
 	check "nested $v: inside a failing atomic alloc: exit $st" sh -c \
 		"[ $st -eq 0 ] && grep -qx 'alloc 1 chunk 1 off 0' '$tmp/nest.out' &&

@@ -13,7 +13,8 @@
 #     version-3 input is edited as version 4 with the same trace;
 #  2. scripts/find-known.sh refuses bad knobs (exit 2);
 #  3. a short find run: fuzz-pcpu-mut finds align-pow2 from an empty
-#     corpus within 60 s and the artifact replays to check 'overlap'.
+#     corpus within 20,000 executions and the artifact replays to check
+#     'overlap'.
 # (libFuzzer runs themselves do not reproduce bit for bit with one -seed,
 # with or without the mutator, so determinism is checked on the mutator.)
 set -u

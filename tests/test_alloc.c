@@ -36,7 +36,7 @@ static void test_relocation_head_vs_tail(void)
 }
 
 /*
- * Map capacity: a new chunk's 16 entries grow to 128 on its first sleeping
+ * Map capacity: a new chunk's 16 entries grow to 128 on its first non-atomic
  * request (16 < 1 + 64 -> 16, 32, 64, 128); the first chunk's 128 grow to
  * 256 on the 64th 2-byte allocation (map_used 65 + 64 > 128).
  */
@@ -61,7 +61,7 @@ static void test_map_extension_sizes(void)
 /*
  * Atomic requests only use populated pages and never create chunks
  * (§16.1, §16.3).  With the first chunk full, atomic alloc(16) fails
- * and sets the atomic-failure flag.  A sleeping alloc(4) creates chunk 1
+ * and sets the atomic-failure flag.  A non-atomic alloc(4) creates chunk 1
  * and populates page 0.  Atomic alloc(5000, 8) would need page 1: fails.
  * Balance work populates pages 1-4; then the same request lands at 8.
  */

@@ -157,11 +157,11 @@ static void test_decode_occurrences(void)
 
 /*
  * Illegal nesting is dropped, the bytes consumed: a nested op with no
- * op before it; a sleeping alloc or a balance inside a sleeping alloc or
+ * op before it; a non-atomic alloc or a balance inside a non-atomic alloc or
  * a balance (the mutex twice); anything inside a fail; a nested op
  * nested again; a nested free when every allocation outstanding is the
  * outer op's or its block's.  What stays: alloc 8 atomic nested in the
- * sleeping alloc, a sleeping alloc and a balance inside an atomic alloc,
+ * non-atomic alloc, a non-atomic alloc and a balance inside an atomic alloc,
  * a balance inside a free.
  */
 static void test_decode_drops_illegal_nesting(void)
@@ -169,8 +169,8 @@ static void test_decode_drops_illegal_nesting(void)
 	struct trace t = DECODE(HDR4,
 		0xd0, P_AREA_FOUND, 0x00, 0x07,	   /* nothing to nest in */
 		0x01, 0x63,			   /* alloc 100: id 0 */
-		0xd0, P_AREA_FOUND, 0x00, 0x07,	   /* sleeping in sleeping */
-		0xd0, P_AREA_FOUND, 0xc0,	   /* balance in sleeping */
+		0xd0, P_AREA_FOUND, 0x00, 0x07,	   /* non-atomic in non-atomic */
+		0xd0, P_AREA_FOUND, 0xc0,	   /* balance in non-atomic */
 		0xd0, P_AREA_FOUND, 0x80,	   /* free of the outer's id */
 		0xd0, P_AREA_FOUND, 0x60, 0x07,	   /* kept: atomic, id 1 */
 		0xd0, P_AREA_FOUND, 0x81,	   /* free of the block's id 1 */
@@ -178,7 +178,7 @@ static void test_decode_drops_illegal_nesting(void)
 		0xe0,				   /* fail page */
 		0xd0, P_AREA_FOUND, 0x60, 0x07,	   /* in a fail */
 		0x60, 0x07,			   /* alloc 8 atomic: id 2 */
-		0xd0, P_PCPU_ALLOC, 0x00, 0x07,	   /* kept: sleeping, id 3 */
+		0xd0, P_PCPU_ALLOC, 0x00, 0x07,	   /* kept: non-atomic, id 3 */
 		0xd0, P_PCPU_ALLOC, 0xc0,	   /* kept: balance */
 		0x80,				   /* free 0 */
 		0xd0, P_AREA_FOUND, 0xc0);	   /* kept: balance in a free */

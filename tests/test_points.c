@@ -85,12 +85,12 @@ static void expect_points(const struct seen *sb, const struct seen *so,
 }
 
 /*
- * A sleeping request that finds no room: the scan ends (create), a chunk
+ * A non-atomic request that finds no room: the scan ends (create), a chunk
  * is made and its 16-entry map grown (extend, extend-done), the walk finds
  * the area (area-found) and populates one run (populated).  All with the
  * mutex held; the oracle names the same five.
  */
-static void test_points_sleeping_alloc_new_chunk(void)
+static void test_points_nonatomic_alloc_new_chunk(void)
 {
 	struct backend *b = mk_g1(0);
 	struct oracle *o = oracle_g1();
@@ -182,7 +182,7 @@ static void test_points_list(void)
 
 void suite_points(void)
 {
-	RUN(test_points_sleeping_alloc_new_chunk);
+	RUN(test_points_nonatomic_alloc_new_chunk);
 	RUN(test_points_atomic_fail_and_free);
 	RUN(test_points_balance);
 	RUN(test_points_list);

@@ -346,7 +346,7 @@ static int append_op(struct parser *p, const struct trace_op *op)
 /* What a refused nesting is called in its error message. */
 static const char *mutex_op_name(const struct trace_op *op)
 {
-	return op->kind == OP_BALANCE ? "balance" : "alloc (sleeping)";
+	return op->kind == OP_BALANCE ? "balance" : "alloc (non-atomic)";
 }
 
 static bool point_char(char c)
@@ -447,7 +447,7 @@ static int parse_nested(struct parser *p, const char *pos, const char *end)
 			"%s cannot run inside %s: it needs pcpu_alloc_mutex, which the outer operation holds",
 			mutex_op_name(&op),
 			outer->kind == OP_BALANCE ? "balance" :
-						    "a sleeping alloc");
+						    "a non-atomic alloc");
 	p->block_ops++;
 	/* the outer op may move when ops[] grows */
 	return append_op(p, &op);

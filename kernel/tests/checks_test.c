@@ -525,7 +525,7 @@ static void test_compose(void)
 /*
  * Decisions, on the linux-chunk-hint-free-end reproducer: chunk 0 is full
  * but for 400 bytes at bit 1024, which chunk_md does not know about.  An
- * atomic request of that size fails (fit_missed), a sleeping one creates
+ * atomic request of that size fails (fit_missed), a non-atomic one creates
  * a chunk (chunk_created_with_fit).  With the chunk creation failed by an
  * injected fault, the failure is not judged; a request that fits nowhere
  * is no finding.  Each variant runs through the harness, every finding
@@ -556,7 +556,7 @@ static void test_decisions(void)
 	      "a failed atomic request creates no chunk");
 	CHECK(decided("alloc 400 atomic\nalloc 400\n",
 		      "chunk_created_with_fit") == 1,
-	      "sleeping request: chunk_created_with_fit");
+	      "non-atomic request: chunk_created_with_fit");
 	CHECK(decided("fail chunk\nalloc 400\n", "fit_missed") == 0,
 	      "a failure with a fault fired is not judged");
 	CHECK(decided("balance\nalloc 404 atomic\n", "fit_missed") == 0,

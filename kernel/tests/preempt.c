@@ -286,7 +286,7 @@ static int count(const char *point, int depth, int mutex)
 	return n;
 }
 
-/* the sleeping allocation every scenario below makes populate: it never fits
+/* the non-atomic allocation every scenario below makes populate: it never fits
  * the first chunk's dynamic area, so it creates a chunk and, on vm,
  * populates the eight pages it covers */
 static const struct pcpu_alloc_req big = { .size = 32768 };
@@ -301,7 +301,7 @@ static int scenario_populating_alloc(const struct pcpu_geometry *g, bool km)
 	struct backend *b;
 	int n, held, first = -1, last = -1;
 
-	b = begin(g, "scenario (a): a sleeping 32 KiB alloc creates and populates a chunk; expected: the hook sees pcpu_alloc, always with the mutex held, the last time after the pages were populated");
+	b = begin(g, "scenario (a): a non-atomic 32 KiB alloc creates and populates a chunk; expected: the hook sees pcpu_alloc, always with the mutex held, the last time after the pages were populated");
 	if (!b)
 		return 0;
 	hook_on(b, true);
@@ -418,15 +418,15 @@ static void scenario_nested_fail(const struct pcpu_geometry *g, bool km,
 	finish(b, what);
 }
 
-/* (h)'s action: a sleeping allocation, which needs the mutex */
-static void nest_sleeping_alloc(struct hook *k, bool mutex_held)
+/* (h)'s action: a non-atomic allocation, which needs the mutex */
+static void nest_nonatomic_alloc(struct hook *k, bool mutex_held)
 {
 	(void)mutex_held;
 	track(k->b, &big);
 }
 
 /*
- * (h) What docs/interleavings.md §3 forbids: a sleeping allocation where
+ * (h) What docs/interleavings.md §3 forbids: a non-atomic allocation where
  * the outer one holds pcpu_alloc_mutex.  The kernel would wait for itself
  * forever; the shim says so with its recursive-locking BUG.  The callers
  * keep the rule; this shows what breaking it looks like.  In a child,
@@ -439,7 +439,7 @@ static void scenario_forbidden(const struct pcpu_geometry *g)
 	ssize_t len;
 	pid_t pid;
 
-	printf("%s: scenario (h): a sleeping alloc nested inside a sleeping alloc; expected: the kernel BUG 'recursive locking of pcpu_alloc_mutex'\n",
+	printf("%s: scenario (h): a non-atomic alloc nested inside a non-atomic alloc; expected: the kernel BUG 'recursive locking of pcpu_alloc_mutex'\n",
 	       backend_name());
 	fd = mkstemp(path);
 	CHECK(fd >= 0, "mkstemp");
@@ -456,7 +456,7 @@ static void scenario_forbidden(const struct pcpu_geometry *g)
 		b = start(g);
 		if (!b)
 			_exit(3);
-		arm(nest_sleeping_alloc, "pcpu_alloc", 1);
+		arm(nest_nonatomic_alloc, "pcpu_alloc", 1);
 		hook_on(b, true);
 		track(b, &big);
 		_exit(0);
@@ -527,7 +527,7 @@ static void scenario_balance(const struct pcpu_geometry *g)
 }
 
 /* (f)'s action: what only an operation without the mutex may nest */
-static void nest_sleeping(struct hook *k, bool mutex_held)
+static void nest_nonatomic(struct hook *k, bool mutex_held)
 {
 	(void)mutex_held;
 	k->nested_mutex = true;
@@ -537,18 +537,18 @@ static void nest_sleeping(struct hook *k, bool mutex_held)
 }
 
 /*
- * (f) Inside a free, which holds no mutex: a sleeping allocation that
+ * (f) Inside a free, which holds no mutex: a non-atomic allocation that
  * creates and populates a chunk, then the balance work.
  */
-static void scenario_sleeping_in_free(const struct pcpu_geometry *g)
+static void scenario_nonatomic_in_free(const struct pcpu_geometry *g)
 {
 	struct backend *b;
 
-	b = begin(g, "scenario (f): a sleeping 32 KiB alloc and a balance inside a free; expected: both run, their own releases report the mutex held, the free's does not, every check passes");
+	b = begin(g, "scenario (f): a non-atomic 32 KiB alloc and a balance inside a free; expected: both run, their own releases report the mutex held, the free's does not, every check passes");
 	if (!b)
 		return;
 	h.tags_ok = true;
-	arm(nest_sleeping, "free_percpu", 1);
+	arm(nest_nonatomic, "free_percpu", 1);
 	hooked_free(b);
 	CHECK(h.ran == 1 && h.nested.status == PCPU_OK && h.tags_ok,
 	      "ran %d, nested alloc status %d", h.ran, h.nested.status);
@@ -634,7 +634,7 @@ static void free_tracked(struct backend *b, int k)
 /*
  * (g)'s action: at a random half of the outer releases, one operation
  * another CPU could run there: an atomic allocation, a free of something
- * allocated before, and where no mutex is held a sleeping allocation or
+ * allocated before, and where no mutex is held a non-atomic allocation or
  * the balance work.
  */
 static void nest_random(struct hook *k, bool mutex_held)
@@ -752,7 +752,7 @@ void test_preempt(const struct pcpu_geometry *g, bool km)
 		scenario_nested_fail(g, km, k, n);
 	scenario_free(g);
 	scenario_balance(g);
-	scenario_sleeping_in_free(g);
+	scenario_nonatomic_in_free(g);
 	scenario_no_hook(g);
 	scenario_forbidden(g);
 
