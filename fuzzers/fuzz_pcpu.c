@@ -61,7 +61,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	if (fixes_from_env(&fuzz_opt.fixes, err, sizeof(err)) ||
-	    grades_from_env(&fuzz_opt.nonfatal_policy, err, sizeof(err)) ||
+	    nonfatal_policy_from_env(&fuzz_opt.nonfatal_policy, err,
+				     sizeof(err)) ||
 	    sweep_every_from_env(&fuzz_opt.sweep_every, FUZZ_SWEEP_EVERY, err,
 				 sizeof(err))) {
 		fprintf(stderr, "fuzz-pcpu: %s\n", err);

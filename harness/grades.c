@@ -71,7 +71,8 @@ int grades_parse(const char *list, struct nonfatal_policy *out, char *err,
 	return 0;
 }
 
-int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen)
+int nonfatal_policy_from_env(struct nonfatal_policy *out, char *err,
+			     size_t errlen)
 {
 	const char *v = getenv("PCPU_NONFATAL");
 	char msg[200];

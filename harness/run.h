@@ -105,7 +105,8 @@ struct run_nonfatal {
 int grades_parse(const char *list, struct nonfatal_policy *out, char *err,
 		 size_t errlen);
 /* PCPU_NONFATAL and PCPU_NOFAULT together: the policy for known findings. */
-int grades_from_env(struct nonfatal_policy *out, char *err, size_t errlen);
+int nonfatal_policy_from_env(struct nonfatal_policy *out, char *err,
+			     size_t errlen);
 /*
  * PCPU_NOFAULT: a comma list of fault kinds (page, chunk, map, vmap) whose
  * `fail` lines a run steps over.  0, or -1 with a one-line reason.

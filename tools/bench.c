@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 	char err[256];
 
 	if (sweep_every_from_env(&opt.sweep_every, 64, err, sizeof(err)) ||
-	    grades_from_env(&opt.nonfatal_policy, err, sizeof(err))) {
+	    nonfatal_policy_from_env(&opt.nonfatal_policy, err, sizeof(err))) {
 		fprintf(stderr, "pcpu-bench: %s\n", err);
 		return 2;
 	}

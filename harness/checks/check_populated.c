@@ -82,7 +82,7 @@ int check_chunk_pages(struct run_ctx *c, const struct check_geom *g,
 
 	if (check_chunk_field(c, CHECK_POPULATED, v->id, "nr_populated",
 			      v->nr_populated, count, false, "bitmap popcount",
-			      oc->nr_populated))
+			      &(long){ oc->nr_populated }))
 		return -1;
 	for (long p = 0; p < g->unit_pages; p++)
 		if (check_test_bit(v->populated, p) != oc->populated[p])

@@ -24,7 +24,7 @@ int check_free_size(struct run_ctx *c, const struct pcpu_chunk_view *v,
 	return check_chunk_field(c, CHECK_FREE_SIZE, v->id, "free_size",
 				 v->free_size, sum, false,
 				 "sum of the map's free blocks",
-				 oc ? oc->free_size : v->free_size);
+				 oc ? &(long){ oc->free_size } : NULL);
 }
 
 int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
@@ -42,5 +42,5 @@ int check_contig_hint(struct run_ctx *c, const struct pcpu_chunk_view *v,
 	return check_chunk_field(c, CHECK_CONTIG_HINT, v->id, "contig_hint",
 				 v->contig_hint, largest, true,
 				 "largest free block",
-				 oc ? oc->contig_hint : v->contig_hint);
+				 oc ? &(long){ oc->contig_hint } : NULL);
 }

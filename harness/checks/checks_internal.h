@@ -63,11 +63,12 @@ bool check_op_is(const struct run_ctx *c, enum trace_op_kind kind);
  * A chunk's field against what its own state says (recount; why names
  * how it was counted; at_least: a lower bound only), then against the
  * oracle: "chunk ID: expected FIELD [>= ]N (WHY), got M", then the same
- * with "(oracle)".  0, or -1 after check_fail().
+ * with "(oracle)"; oracle NULL: no oracle to ask (at a preemption point).
+ * 0, or -1 after check_fail().
  */
 int check_chunk_field(struct run_ctx *c, const char *check, int chunk_id,
 		      const char *field, long got, long recount, bool at_least,
-		      const char *why, long oracle);
+		      const char *why, const long *oracle);
 
 /* Map entries: offset with the flag cleared, and the in-use flag. */
 static inline long map_off(const int *map, int i)

@@ -84,7 +84,7 @@ int tool_finish(struct tool *t, int argc, char **argv)
 	}
 	if (fixes_resolve(t->fix_arg, &t->fixes, err, sizeof(err)) ||
 	    ((t->common & TOOL_NONFATAL) &&
-	     grades_from_env(&t->nonfatal, err, sizeof(err))) ||
+	     nonfatal_policy_from_env(&t->nonfatal, err, sizeof(err))) ||
 	    ((t->common & TOOL_SWEEP) &&
 	     sweep_every_from_env(&t->sweep_every, 1, err, sizeof(err)))) {
 		fprintf(stderr, "%s: %s\n", t->name, err);
