@@ -6,8 +6,11 @@
  * after the last (harness/sweep.c).  Between sweeps only what the
  * operation can have changed is looked at:
  *
- *  - the chunk set (which chunks exist, ids and kinds), every slot list
- *    and the extension queue, and the global counters: O(chunks + slots);
+ *  - the chunk set (which chunks exist, ids and kinds) and the global
+ *    counters: O(chunks);
+ *  - every slot list and the extension queue, entry by entry, when a
+ *    chunk came, went, or is on another list than before: O(chunks +
+ *    slots);
  *  - each chunk that moved (one the oracle changed, one whose view
  *    differs in any scalar or pointer from what the last check saw, or
  *    one not seen before): the quick look (check_quick.c: its scalars
@@ -27,7 +30,10 @@
  * scalars (a map entry rewritten in place in a chunk the operation did
  * not touch), and pages of a live allocation lost in a chunk whose view
  * did not move, or a map entry rewritten away from the operation's
- * offset in the chunk it did touch; a free block below first_free; the
+ * offset in the chunk it did touch; a list whose order changed while
+ * every chunk stayed on the list it was on (the kernel moves a chunk
+ * only to another list, pcpu_chunk_relocate); a free block below
+ * first_free; the
  * free_size and contig_hint of a chunk given only the quick look against
  * its own map (they are compared with the oracle's every time); the
  * empty-page count against a recount from the maps (it is compared with
@@ -234,6 +240,19 @@ static bool moved(const struct chunk_seen *s, const struct chunk_seen *now,
 }
 
 /*
+ * Whether the chunk is on another list than when last seen: another slot
+ * list, or on or off the extension queue.  Only then can the lists'
+ * contents differ (a chunk joins, leaves or moves between them), which
+ * is what check_lists compares entry by entry.
+ */
+static bool changed_lists(const struct chunk_seen *s,
+			  const struct chunk_seen *now)
+{
+	return s->v.slot != now->v.slot ||
+	       s->am.on_extend_list != now->am.on_extend_list;
+}
+
+/*
  * Between sweeps: chunk by chunk, only those that moved get the per-chunk
  * checks (and, after a balance, their live allocations' pages); the
  * lists and global counters are checked whole, with the empty-page
@@ -294,7 +313,8 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 	struct check_tally t = { 0 };
 	struct check_memo *m;
 	struct check_geom g;
-	int pos = 0;
+	int pos = 0, nr_seen_again = 0;
+	bool lists_moved = false;
 
 	check_geom_get(c->b, &g);
 	t.nr_chunks = backend_nr_chunks(c->b);
@@ -310,6 +330,8 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 		struct chunk_seen *now = &m->next[idx];
 		const struct chunk_seen *was = seen_find(m, now->v.id, &pos);
 
+		nr_seen_again += was != NULL;
+		lists_moved |= !was || changed_lists(was, now);
 		now->oracle_changes = oc ? oc->changes : 0;
 		if (was && !moved(was, now, oc)) {
 			now->empty_pop = was->empty_pop;
@@ -326,6 +348,8 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 		t.nr_slotted += now->v.kind != PCPU_KIND_RESERVED;
 		t.nr_on_extend += now->am.on_extend_list;
 	}
+	/* a chunk gone since the last look took its place on a list with it */
+	lists_moved |= nr_seen_again != m->nr;
 	{
 		struct chunk_seen *s = m->seen;
 
@@ -333,7 +357,8 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 		m->next = s;
 		m->nr = t.nr_chunks;
 	}
-	if (area_map && (check_lists(c, &g, &t) || check_global_pages(c, &t)))
+	if (area_map && ((lists_moved && check_lists(c, &g, &t)) ||
+			 check_global_pages(c, &t)))
 		return -1;
 	return check_tags_rotating(c);
 }
