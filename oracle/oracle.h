@@ -43,10 +43,15 @@ struct oracle_chunk {
 	 * whose count moved since they last looked.
 	 */
 	unsigned long changes;
-	/* the oracle's own: its empty-page count, valid while
-	 * empty_pop_at == changes + 1 (oracle_pages.c) */
+	/*
+	 * The oracle's own (oracle_pages.c): the chunk's empty-page count
+	 * when it was last recounted, and whether it changed since, in
+	 * which case it is on the oracle's list of chunks to recount
+	 * (*to_recount, linked through next_to_recount).
+	 */
 	int empty_pop;
-	unsigned long empty_pop_at;
+	bool stale;
+	struct oracle_chunk *next_to_recount, **to_recount;
 };
 
 /* Create for a geometry already accepted by backend_geometry_check(). */
@@ -78,7 +83,7 @@ const struct oracle_chunk *oracle_chunk_by_id(const struct oracle *o, int id);
 int oracle_nr_slots(const struct oracle *o);
 int oracle_slot_list(const struct oracle *o, int slot, int *ids, int max);
 int oracle_extend_queue(const struct oracle *o, int *ids, int max);
-int oracle_empty_pop_pages(const struct oracle *o);
+int oracle_empty_pop_pages(struct oracle *o);
 bool oracle_balance_pending(const struct oracle *o);
 bool oracle_atomic_alloc_failed(const struct oracle *o);
 

@@ -29,6 +29,9 @@ struct oracle_chunk *oracle_chunk_new(struct oracle *o, int id,
 				       sizeof(*c->populated));
 	memset(c->populated, 0, (size_t)o->unit_pages * sizeof(bool));
 	c->slot = -1;
+	/* counted before the sum is next read, like any changed chunk */
+	c->to_recount = &o->to_recount;
+	oracle_chunk_changed(c);
 	return c;
 }
 

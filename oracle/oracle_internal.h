@@ -62,12 +62,30 @@ struct oracle {
 	void *preempt_arg;
 	bool mutex_held;
 	int empty_pop_bias;
+
+	/*
+	 * The empty-page count (oracle_pages.c): the sum of every chunk's
+	 * empty_pop, and the chunks changed since their empty_pop was
+	 * counted, which are counted again, from scratch, before the sum is
+	 * read.
+	 */
+	int empty_pop_sum;
+	struct oracle_chunk *to_recount;
 };
 
-/* Every change to a chunk goes through a function that calls this. */
+/*
+ * Every change to a chunk goes through a function that calls this: the
+ * checks look again at a chunk whose count moved, and its empty pages
+ * are counted again before the oracle next reads the total.
+ */
 static inline void oracle_chunk_changed(struct oracle_chunk *c)
 {
 	c->changes++;
+	if (!c->stale) {
+		c->stale = true;
+		c->next_to_recount = *c->to_recount;
+		*c->to_recount = c;
+	}
 }
 
 /* oracle_util.c */
@@ -105,11 +123,13 @@ bool oracle_populate(struct oracle *o, struct oracle_chunk *c, int rs,
 		     int re);
 int oracle_next_unpop(const struct oracle_chunk *c, int from, int end,
 		      int *re);
-int oracle_count_empty_pop_pages(const struct oracle *o);
+int oracle_count_empty_pop_pages(struct oracle *o);
 /* One chunk's empty populated pages (0 for the reserved chunk). */
-int oracle_chunk_empty_pop(const struct oracle *o, struct oracle_chunk *c);
+int oracle_chunk_empty_pop(struct oracle *o, struct oracle_chunk *c);
 /* The count as the kernel's counter holds it at this moment. */
-int oracle_kernel_empty_pop(const struct oracle *o);
+int oracle_kernel_empty_pop(struct oracle *o);
+/* A chunk about to be destroyed: its count leaves the sum. */
+void oracle_forget_empty_pop(struct oracle *o, struct oracle_chunk *c);
 /* Mark pages [rs, re) unpopulated (the balance work's reaper). */
 void oracle_depopulate(struct oracle_chunk *c, int rs, int re);
 

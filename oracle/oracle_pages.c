@@ -73,32 +73,50 @@ static int chunk_empty_pop_pages(const struct oracle *o,
 }
 
 /*
- * The sum over every chunk but the reserved one.  Each chunk's count is
+ * The sum over every chunk but the reserved one.  A chunk's count is
  * recomputed from scratch whenever the chunk changed since it was last
- * counted (every change bumps c->changes), so the sum costs what the
- * changed chunks cost, and is still never maintained step by step.
+ * counted (every change puts it on o->to_recount), and the sum moves by
+ * the difference; so reading the sum costs what the changed chunks cost,
+ * not what every chunk does, and no count is maintained step by step.
+ * A destroyed chunk takes its last count out of the sum
+ * (oracle_forget_empty_pop).
  */
-int oracle_chunk_empty_pop(const struct oracle *o, struct oracle_chunk *c)
+int oracle_count_empty_pop_pages(struct oracle *o)
 {
-	if (c->id == PCPU_CHUNK_RESERVED)
-		return 0;
-	if (c->empty_pop_at != c->changes + 1) {
-		c->empty_pop = chunk_empty_pop_pages(o, c);
-		c->empty_pop_at = c->changes + 1;
+	while (o->to_recount) {
+		struct oracle_chunk *c = o->to_recount;
+		int n = c->id == PCPU_CHUNK_RESERVED ?
+				0 :
+				chunk_empty_pop_pages(o, c);
+
+		o->to_recount = c->next_to_recount;
+		c->next_to_recount = NULL;
+		c->stale = false;
+		o->empty_pop_sum += n - c->empty_pop;
+		c->empty_pop = n;
 	}
+	return o->empty_pop_sum;
+}
+
+int oracle_chunk_empty_pop(struct oracle *o, struct oracle_chunk *c)
+{
+	if (c->stale)
+		oracle_count_empty_pop_pages(o);
 	return c->empty_pop;
 }
 
-int oracle_count_empty_pop_pages(const struct oracle *o)
+void oracle_forget_empty_pop(struct oracle *o, struct oracle_chunk *c)
 {
-	int n = 0, i;
+	struct oracle_chunk **p = &o->to_recount;
 
-	for (i = 0; i < o->nr_chunks; i++)
-		n += oracle_chunk_empty_pop(o, o->chunks[i]);
-	return n;
+	while (*p && *p != c)
+		p = &(*p)->next_to_recount;
+	if (*p)
+		*p = c->next_to_recount;
+	o->empty_pop_sum -= c->empty_pop;
 }
 
-int oracle_kernel_empty_pop(const struct oracle *o)
+int oracle_kernel_empty_pop(struct oracle *o)
 {
 	return oracle_count_empty_pop_pages(o) + o->empty_pop_bias;
 }

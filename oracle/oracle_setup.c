@@ -157,5 +157,6 @@ void oracle_destroy_chunk(struct oracle *o, struct oracle_chunk *c)
 					  &o->nr_chunks, i);
 			break;
 		}
+	oracle_forget_empty_pop(o, c);
 	oracle_chunk_free(c);
 }

@@ -40,7 +40,7 @@ int oracle_extend_queue(const struct oracle *o, int *ids, int max)
 	return oracle_idlist_copy(&o->extend_queue, ids, max);
 }
 
-int oracle_empty_pop_pages(const struct oracle *o)
+int oracle_empty_pop_pages(struct oracle *o)
 {
 	return oracle_count_empty_pop_pages(o);
 }

@@ -1040,6 +1040,78 @@ static void test_oracle_slot_order(void)
 	oracle_destroy(o);
 }
 
+/*
+ * The empty-page count is kept as a sum that moves only by what the
+ * changed chunks' recounts differ by (oracle_pages.c).  Scenario: 2,000
+ * steps of a fixed pseudo-random mix of allocations (with reserved and
+ * atomic ones), frees and balance work, growing for 1,000 steps and then
+ * mostly freeing, so chunks are created, filled, populated, reaped and
+ * destroyed.  Expected: after
+ * every step the count equals a from-scratch count of every chunk but
+ * the reserved one (populated pages wholly inside a free block), and at
+ * least one chunk was created and one destroyed on the way.
+ */
+static int recount_empty_pop(struct oracle *o)
+{
+	int n = 0;
+
+	for (int i = 0; i < oracle_nr_chunks(o); i++) {
+		const struct oracle_chunk *c = oracle_chunk_at(o, i);
+
+		for (int b = 0; c->id != PCPU_CHUNK_RESERVED && b < c->nr_blocks;
+		     b++) {
+			const struct oracle_block *blk = &c->blocks[b];
+			long p = (blk->start + 4095) / 4096;
+
+			for (; !blk->in_use && (p + 1) * 4096 <= blk->start + blk->len;
+			     p++)
+				n += c->populated[p];
+		}
+	}
+	return n;
+}
+
+static void test_oracle_empty_pop_sum(void)
+{
+	struct oracle *o = make(8192, 8192, 16384, 32768, PCPU_FIX_ALL);
+	struct { int chunk; long off; } live[256];
+	unsigned long long x = 12345;
+	int nr_live = 0, prev = 0, created = 0, destroyed = 0, bad = 0;
+
+	for (int step = 0; step < 2000; step++) {
+		unsigned k;
+
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (unsigned)(x >> 33);
+		/* growing for the first half, then mostly freeing */
+		if (k % 100 < (step < 1000 ? 30u : 80u) && nr_live) {
+			int j = (int)(k / 100 % (unsigned)nr_live);
+
+			EXPECT_EQ(oracle_free(o, live[j].chunk, live[j].off),
+				  PCPU_OK);
+			live[j] = live[--nr_live];
+		} else if (k % 100 < (step < 1000 ? 35u : 90u)) {
+			oracle_balance(o);
+		} else if (nr_live < 256) {
+			struct pcpu_alloc_res r =
+				do_alloc(o, 1 + k / 100 % 6000, 0,
+					 k / 7 % 8 == 0, k / 11 % 16 == 0);
+
+			if (r.status == PCPU_OK)
+				live[nr_live++] = (typeof(live[0])){
+					r.chunk_id, (long)r.off };
+		}
+		created += oracle_nr_chunks(o) > prev && step;
+		destroyed += oracle_nr_chunks(o) < prev;
+		prev = oracle_nr_chunks(o);
+		bad += oracle_empty_pop_pages(o) != recount_empty_pop(o);
+	}
+	EXPECT_EQ(bad, 0);
+	EXPECT(created > 0);
+	EXPECT(destroyed > 0);
+	oracle_destroy(o);
+}
+
 void suite_oracle(void)
 {
 	RUN(test_oracle_slot_function);
@@ -1068,4 +1140,5 @@ void suite_oracle(void)
 	RUN(test_oracle_fault_map_sync);
 	RUN(test_oracle_free_bug);
 	RUN(test_oracle_slot_order);
+	RUN(test_oracle_empty_pop_sum);
 }
