@@ -8,9 +8,9 @@
  *
  *  - the chunk set (which chunks exist, ids and kinds) and the global
  *    counters: O(chunks);
- *  - every slot list and the extension queue, entry by entry, when a
- *    chunk came, went, or is on another list than before: O(chunks +
- *    slots);
+ *  - every slot list and the extension queue, entry by entry, after a
+ *    balance and when a chunk came, went, or is on another list than
+ *    before: O(chunks + slots);
  *  - each chunk that moved (one the oracle changed, one whose view
  *    differs in any scalar or pointer from what the last check saw, or
  *    one not seen before): the quick look (check_quick.c: its scalars
@@ -314,7 +314,8 @@ static int check_changed(struct run_ctx *c, const struct trace_op *op)
 	struct check_memo *m;
 	struct check_geom g;
 	int pos = 0, nr_seen_again = 0;
-	bool lists_moved = false;
+	/* the balance work reaps and queues chunks: its lists always */
+	bool lists_moved = after_balance;
 
 	check_geom_get(c->b, &g);
 	t.nr_chunks = backend_nr_chunks(c->b);
