@@ -37,6 +37,7 @@ tests/test_host_ranges.c host_vm.h
 tests/test_host_ranges.c percpu_internal.h
 tests/test_injection.c host_vm.h
 tests/test_injection.c percpu_internal.h
+tests/test_sweep.c percpu_internal.h
 tools/bench_calls.c host_mem.h
 "
 

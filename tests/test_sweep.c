@@ -3,8 +3,9 @@
  * Tests of PCPU_SWEEP_EVERY (harness/sweep.c) and of the checks between
  * sweeps (harness/checks/check_incr.c): which values are accepted, which
  * operations sweep, an overlap caught at the operation that makes it
- * however rarely the state is swept, and the one kind of damage that
- * waits for the next sweep; and the checks at a preemption point.
+ * however rarely the state is swept, and two kinds of damage that wait
+ * for the next sweep (a map entry rewritten in place, a list reordered
+ * in place); and the checks at a preemption point.
  */
 #include <limits.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "check_fixture.h"
 #include "env_parse.h"
 #include "pcpu_area_map.h"
+#include "percpu_internal.h"
 #include "run.h"
 #include "test.h"
 
@@ -141,6 +143,61 @@ static void test_map_damage_in_place_caught_at_once_with_k1(void)
 }
 
 /*
+ * Two allocs of 20,000 bytes in the default geometry: each takes a new
+ * chunk (1, then 2), and both chunks, 12,768 bytes free, sit on one slot
+ * list, 1 ahead of 2.  Then 2 operations that change nothing (fail page
+ * 0); between them that list is turned round in place in the backend
+ * (2 ahead of 1), which changes no chunk's list and so no view.
+ * Expected: with K=64 the third op's checks pass and the sweep after the
+ * last op fails with "slot", naming the list and both orders; with K=1
+ * the third op's sweep fails at once.
+ */
+static void list_reorder_waits_for_sweep(unsigned k)
+{
+	struct trace_op nop = { .kind = OP_FAIL, .fault = PCPU_FAULT_PAGE };
+	struct pcpu_chunk_view v1, v2;
+	struct fixture f;
+
+	fx_init(&f, 2, 20000, 0);
+	EXPECT_EQ(trace_append(&f.t, &nop), 0);
+	EXPECT_EQ(trace_append(&f.t, &nop), 0);
+	f.opt.sweep_every = k;
+	for (unsigned int id = 0; id < 2; id++)
+		EXPECT_EQ(run_one_alloc(&f, id), 0);
+	EXPECT_EQ(backend_nr_chunks(f.c.b), 4); /* r, 0, 1, 2 */
+	backend_chunk(f.c.b, 2, &v1);
+	backend_chunk(f.c.b, 3, &v2);
+	EXPECT(v1.id == 1 && v2.id == 2 && v1.slot == v2.slot &&
+	       v1.slot >= 0);
+	if (v1.slot < 0)
+		goto out;
+	/* chunk 1 to the tail: the list reads 2 1 */
+	list_move_tail(f.c.b->pcpu_slot[v1.slot].next,
+		       &f.c.b->pcpu_slot[v1.slot]);
+	f.c.op_index = 2;
+	EXPECT_EQ(check_op_done(&f.c, &f.t.ops[2]), k == 1 ? -1 : 0);
+	if (k != 1) {
+		f.c.op_index = 3;
+		EXPECT_EQ(check_op_done(&f.c, &f.t.ops[3]), -1);
+	}
+	EXPECT(failed_with(&f.c, CHECK_SLOT));
+	EXPECT_EQ(f.c.op_index, k == 1 ? 2 : 3);
+	EXPECT(strstr(f.c.detail, "expected [1 2], got [2 1]") != NULL);
+out:
+	fx_fini(&f);
+}
+
+static void test_list_reorder_waits_for_the_sweep(void)
+{
+	list_reorder_waits_for_sweep(64);
+}
+
+static void test_list_reorder_caught_at_once_with_k1(void)
+{
+	list_reorder_waits_for_sweep(1);
+}
+
+/*
  * The checks at a preemption point (check_at_point): 2 allocs, then chunk
  * 0's last free block marked in use in place, as if an operation had
  * released pcpu_lock with the map and free_size out of step.  Expected:
@@ -176,5 +233,7 @@ void suite_sweep(void)
 	RUN(test_overlap_caught_at_its_op_between_sweeps);
 	RUN(test_map_damage_in_place_waits_for_the_sweep);
 	RUN(test_map_damage_in_place_caught_at_once_with_k1);
+	RUN(test_list_reorder_waits_for_the_sweep);
+	RUN(test_list_reorder_caught_at_once_with_k1);
 	RUN(test_point_check_names_the_point);
 }
