@@ -56,7 +56,10 @@ rates "$tmp/corpus" _corpus
 # host system calls per execution in steady state, counted in
 # allocator/host_mem.c over the seeds replayed in one process after a
 # warm-up round: the campaigns' page model (ASan poison, the default in
-# sanitizer builds) and the mprotect one, for comparison
+# sanitizer builds) and the mprotect one, for comparison; and, on the same
+# replays, what the checks cost over the same executions without them
+# (replay_checks_cost_ratio), from the seeds and from all of corpus/
 "$BUILD/pcpu-bench-calls" "" "$tmp/seeds"
+"$BUILD/pcpu-bench-calls" _corpus "$tmp/corpus"
 PCPU_VM=mprotect "$BUILD/pcpu-bench-calls" _mprotect "$tmp/seeds"
 "$BUILD/fast/pcpu-bench" "${BENCH_SECONDS:-1}"

@@ -2,16 +2,24 @@
 /*
  * pcpu-bench-calls: the host system calls (mmap, mprotect, munmap) an
  * execution makes in steady state, counted in allocator/host_mem.c, not
- * estimated.  Replays the given inputs once to warm up (ranges get mapped
- * and cached then), then ROUNDS more times in the same process as a
- * campaign would, with every check and PCPU_FIXES=all, and prints
+ * estimated, and what the checks cost on those very inputs.  Replays the
+ * given inputs once to warm up (ranges get mapped and cached then), then
+ * ROUNDS more times in the same process as a campaign would, with
+ * PCPU_FIXES=all, each round once with every check and once without, in
+ * turn (so a load that comes or goes weighs on both alike), and prints
  *
  *     bench syscalls_per_exec[SUFFIX] N calls
  *     bench seed_exec_per_sec[SUFFIX] N exec/s
+ *     bench replay_checks_cost_ratio[SUFFIX] R x
  *
  * under the page model in force (PCPU_VM; SUFFIX is the first argument).
  * Built with ASan like the fuzz targets, since the model depends on it.
- * The time is wall-clock and only for ratios within one bench run.
+ * The calls and exec/s are those of the checked rounds; exec/s is
+ * wall-clock and only for ratios within one bench run.  The ratio is the
+ * checked rounds' CPU time over the unchecked ones': unlike the campaign
+ * ratio (checks_exec_cost_ratio, scripts/bench.sh), whose two campaigns
+ * mutate their way to different inputs and add libFuzzer's own work to
+ * both, it compares the same executions.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +31,11 @@
 
 #define ROUNDS 20
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -49,8 +57,9 @@ int main(int argc, char **argv)
 				   .name = "bench" };
 	struct input_list l = { 0 };
 	struct trace *ts;
-	unsigned long execs = 0, calls;
-	double start, el;
+	struct run_options bare;
+	unsigned long execs = 0, calls = 0;
+	double el = 0, cpu_checked = 0, cpu_bare = 0;
 	char err[256];
 
 	if (argc < 3) {
@@ -75,17 +84,29 @@ int main(int argc, char **argv)
 			return 2;
 		}
 
+	bare = opt;
+	bare.checks = false;
 	round_of(ts, l.n, &opt);
-	calls = host_mem_syscalls();
-	start = now();
-	for (int r = 0; r < ROUNDS; r++)
+	round_of(ts, l.n, &bare);
+	for (int r = 0; r < ROUNDS; r++) {
+		unsigned long c0 = host_mem_syscalls();
+		double w0 = clock_s(CLOCK_MONOTONIC);
+		double t0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), t1;
+
 		execs += round_of(ts, l.n, &opt);
-	el = now() - start;
-	calls = host_mem_syscalls() - calls;
+		t1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+		el += clock_s(CLOCK_MONOTONIC) - w0;
+		calls += host_mem_syscalls() - c0;
+		cpu_checked += t1 - t0;
+		round_of(ts, l.n, &bare);
+		cpu_bare += clock_s(CLOCK_PROCESS_CPUTIME_ID) - t1;
+	}
 	printf("bench syscalls_per_exec%s %.4f calls\n", argv[1],
 	       execs ? (double)calls / (double)execs : 0.0);
 	printf("bench seed_exec_per_sec%s %.0f exec/s\n", argv[1],
 	       el > 0 ? (double)execs / el : 0.0);
+	printf("bench replay_checks_cost_ratio%s %.2f x\n", argv[1],
+	       cpu_bare > 0 ? cpu_checked / cpu_bare : 0.0);
 	for (size_t i = 0; i < l.n; i++)
 		trace_free(&ts[i]);
 	free(ts);
