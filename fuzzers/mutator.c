@@ -10,9 +10,12 @@
  * (and to what exactly fills the area left); they nest operations at the
  * preemption points of others, take nested operations and whole blocks out,
  * move them to other points, and repeat operations in bursts (the prefixes
- * of docs/byte-format.md §2.1), falling back to libFuzzer's own byte
- * mutations part of the time.  Inputs of version 3 are rewritten as
- * version 4 with the same meaning before they are edited.
+ * of docs/byte-format.md §2.1); punch_holes writes a run of tiny
+ * allocations with every other one freed (2-byte holes between in-use
+ * neighbours, which no other mutation makes but by luck).  Part of the
+ * time they fall back to libFuzzer's own byte mutations.  Inputs of
+ * version 3 are rewritten as version 4 with the same meaning before they
+ * are edited.
  *
  * Deterministic: every choice comes from the seed libFuzzer passes in
  * (same seed, same input: same output; no state between calls).  AFL++
@@ -280,6 +283,8 @@ static size_t put_alloc(uint8_t *p, uint8_t flags, size_t size, size_t page,
 struct prefix_state {
 	struct pcpu_geometry geo;
 	size_t dyn_used, res_used;
+	/* what the decoder holds there: operations, allocations outstanding */
+	size_t nr_ops, nr_live;
 };
 
 static int prefix_state(const struct cut *c, size_t i, struct prefix_state *s)
@@ -309,6 +314,8 @@ static int prefix_state(const struct cut *c, size_t i, struct prefix_state *s)
 	for (size_t k = 0; live && res && k < t.nr_ops; k++) {
 		const struct trace_op *op = &t.ops[k];
 
+		s->nr_live += op->kind == OP_ALLOC;
+		s->nr_live -= op->kind == OP_FREE;
 		if (op->kind == OP_ALLOC &&
 		    op->size <= input_min_unit(t.geo.page_size)) {
 			live[op->id] = (op->size + 1) & ~(size_t)1;
@@ -317,6 +324,7 @@ static int prefix_state(const struct cut *c, size_t i, struct prefix_state *s)
 			live[op->id] = 0;
 		}
 	}
+	s->nr_ops = t.nr_ops;
 	for (unsigned id = 0; live && res && id < t.nr_allocs; id++)
 		*(res[id] ? &s->res_used : &s->dyn_used) += live[id];
 	free(live);
@@ -955,6 +963,68 @@ static bool change_burst(struct cut *c, struct rng *r)
 }
 
 /*
+ * The first top-level item at or after at (or the end): new top-level
+ * items go there, so that no nested item after them changes its outer
+ * operation.  A bare item (prefixes the input ended in) stops the walk
+ * too: inserted after it, new items would take its prefixes.
+ */
+static size_t top_level_at(const struct cut *c, size_t at)
+{
+	while (at < c->n && is_nested(&c->ops[at]))
+		at++;
+	return at;
+}
+
+/* A free item of the allocation at index idx of those outstanding. */
+static size_t put_free(uint8_t *p, size_t idx)
+{
+	if (idx < FREE_LONG_INDEX) {
+		p[0] = (uint8_t)((IK_FREE0 << 5) | idx);
+		return 1;
+	}
+	p[0] = (IK_FREE0 << 5) | FREE_LONG_INDEX;
+	p[1] = (uint8_t)idx; /* u16, little-endian */
+	p[2] = (uint8_t)(idx >> 8);
+	return 3;
+}
+
+/*
+ * Holes between in-use neighbours: one item of 2n equal tiny allocations
+ * (a burst), then n frees of every other one.  Neither a burst of frees
+ * (it frees consecutive allocations) nor alloc/alloc/free pairs (first
+ * fit refills the hole at once) leave such holes; the slot-walk bug needs
+ * them.  With L allocations outstanding before, the new ones are at
+ * indices L to L + 2n - 1 of those outstanding, and freeing index L + j
+ * for j = 0 to n - 1 frees the 1st, 3rd, 5th... (each free moves the ones
+ * after it down by one).
+ */
+static bool punch_holes(struct cut *c, struct rng *r)
+{
+	size_t at = top_level_at(c, below(r, c->n + 1)), n = 2 + below(r, 7);
+	struct prefixes pf = { .copies = (unsigned)(2 * n) };
+	uint8_t flags = 0, b[OP_MAX_LEN], *p;
+	struct prefix_state s;
+	size_t size = below(r, 4) ? 2 : 1 + below(r, 16), len;
+	const uint8_t no_align = 0;
+
+	if (below(r, 8) == 0)
+		flags |= (uint8_t)(IK_ALLOC_ATOMIC << 5);
+	/* the decoder's limits would drop allocations or cut frees off */
+	if (c->arena_used + 1 + n > ARENA_OPS || prefix_state(c, at, &s) ||
+	    s.nr_live + 2 * n > INPUT_MAX_LIVE ||
+	    s.nr_ops + 3 * n > INPUT_MAX_OPS || !open_gap(c, at, 1 + n))
+		return false;
+	len = put_alloc(b, flags, size, c->geo.page_size, &no_align, 0);
+	set_item(c, at, arena_op(c), &pf, b, len);
+	for (size_t j = 0; j < n; j++) {
+		p = arena_op(c);
+		c->ops[at + 1 + j] = (struct op){ p, put_free(p, s.nr_live + j),
+						  0 };
+	}
+	return true;
+}
+
+/*
  * A new compact geometry, any of them: the format itself spends seven
  * headers in eight on 1 to 4 CPUs and small units (docs/byte-format.md), so a
  * uniform draw keeps executions cheap and still reaches the wide ones.
@@ -971,7 +1041,7 @@ static bool new_header(struct cut *c, struct rng *r)
 
 /*
  * The op-level mutations, each drawn with its weight out of the sum
- * (22): new, copied and resized ops the most often.  A table, so that a
+ * (24): new, copied and resized ops the most often.  A table, so that a
  * mutation and its odds are written down in one place.
  */
 static const struct mutation {
@@ -982,7 +1052,7 @@ static const struct mutation {
 	{ swap_ops, 2 },      { nudge_size, 3 },   { nudge_align, 1 },
 	{ repoint_free, 1 },  { new_header, 1 },   { insert_nested, 2 },
 	{ remove_nested, 1 }, { remove_block, 1 }, { change_point, 1 },
-	{ change_burst, 1 },
+	{ change_burst, 1 },  { punch_holes, 2 },
 };
 
 static bool mutate_ops(struct cut *c, struct rng *r)

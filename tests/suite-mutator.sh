@@ -9,8 +9,11 @@
 #     is kept between calls), single mutations do what they say (sizes land
 #     on page/unit boundaries, align and size fields survive each other;
 #     nested operations are inserted where they may run, removed alone or
-#     with their block, moved to other points; burst counts change), and a
-#     version-3 input is edited as version 4 with the same trace;
+#     with their block, moved to other points; burst counts change; holes
+#     are punched: 2n equal tiny allocs, then frees of every other one,
+#     before a top-level item, the u16 free index past 30, declined at
+#     the decoder's limits), and a version-3 input is edited as version 4
+#     with the same trace;
 #  2. scripts/find-known.sh refuses bad knobs (exit 2);
 #  3. a short find run: fuzz-pcpu-mut finds align-pow2 from an empty
 #     corpus within 20,000 executions and the artifact replays to check

@@ -480,6 +480,230 @@ static void test_version3_upgrade(void)
 	cut_free(&c);
 }
 
+/* The trace of the cut's first k items, in the geometry a run gives it. */
+static void decode_cut(const struct cut *c, size_t k, struct trace *t)
+{
+	static uint8_t out[4096];
+	size_t n = emit(c, 0, k, out, sizeof(out));
+
+	if (trace_decode_settled(out, n, t, run_geometry_settle))
+		abort();
+}
+
+/* Allocations a trace leaves outstanding. */
+static size_t outstanding(const struct trace *t)
+{
+	size_t live = 0;
+
+	for (size_t i = 0; i < t->nr_ops; i++)
+		live += t->ops[i].kind == OP_ALLOC ? 1 :
+			t->ops[i].kind == OP_FREE ? (size_t)-1 : 0;
+	return live;
+}
+
+/*
+ * At operation k of t: 2n equal tiny top-level allocations with ids first
+ * to first + 2n - 1, then n top-level frees of ids first, first + 2, ...,
+ * then nothing nested (the next operation keeps its own outer one).
+ */
+static bool holes_at(const struct trace *t, size_t k, size_t n,
+		     unsigned first)
+{
+	const struct trace_op *a = &t->ops[k];
+
+	if (t->nr_ops < k + 3 * n)
+		return false;
+	for (size_t j = 0; j < 2 * n; j++) {
+		const struct trace_op *op = &t->ops[k + j];
+
+		if (op->kind != OP_ALLOC || op->nested || op->size > 16 ||
+		    !trace_op_same_but_id(op, a) || op->align ||
+		    op->reserved || op->id != first + j)
+			return false;
+	}
+	for (size_t j = 0; j < n; j++) {
+		const struct trace_op *op = &t->ops[k + 2 * n + j];
+
+		if (op->kind != OP_FREE || op->nested ||
+		    op->id != first + 2 * j)
+			return false;
+	}
+	return t->nr_ops == k + 3 * n || !t->ops[k + 3 * n].nested;
+}
+
+/*
+ * before's operations from k on, in after from k + 3n on: the same but
+ * for ids, allocation ids from first on 2n higher.  Which allocation a
+ * later free frees may change: its index counts the allocations
+ * outstanding, and the n left by the holes are among them.
+ */
+static bool rest_kept(const struct trace *before, const struct trace *after,
+		      size_t k, size_t n, unsigned first)
+{
+	if (after->nr_ops != before->nr_ops + 3 * n)
+		return false;
+	for (size_t m = k; m < before->nr_ops; m++) {
+		const struct trace_op *a = &after->ops[m + 3 * n],
+				      *b = &before->ops[m];
+		unsigned id = b->id >= first ? b->id + 2 * (unsigned)n : b->id;
+
+		if (!trace_op_same_but_id(a, b) ||
+		    (b->kind == OP_ALLOC && a->id != id))
+			return false;
+	}
+	return true;
+}
+
+/* One punch_holes on an input with one seed, and what came of it. */
+struct punch {
+	bool done;	/* it wrote something (else: the cut is unchanged) */
+	bool holes;	/* the holes are there, after the same prefix */
+	bool rest;	/* the operations after them are kept */
+	bool long_idx;	/* a free has the u16 index form */
+	size_t live;	/* allocations outstanding at the insertion point */
+};
+
+static struct punch try_punch(const uint8_t *in, size_t len, unsigned seed)
+{
+	struct punch res = { 0 };
+	struct rng rr = { seed };
+	const uint8_t *orig[64];
+	struct trace before, upto, after;
+	struct cut c;
+	size_t at = 0, n0, n;
+
+	if (cut_input(&c, in, len) || c.n > 64)
+		abort();
+	n0 = c.n;
+	for (size_t i = 0; i < n0; i++)
+		orig[i] = c.ops[i].p;
+	res.done = punch_holes(&c, &rr);
+	if (!res.done) {
+		res.holes = res.rest = c.n == n0; /* declined cleanly */
+		cut_free(&c);
+		return res;
+	}
+	n = c.n - n0 - 1;
+	while (at < n0 && c.ops[at].p == orig[at])
+		at++;
+	for (size_t j = 0; j < n; j++)
+		res.long_idx |= c.ops[at + 1 + j].p[0] ==
+				((IK_FREE0 << 5) | FREE_LONG_INDEX);
+	decode_cut(&c, at, &upto);
+	decode_cut(&c, c.n, &after);
+	if (trace_decode_settled(in, len, &before, run_geometry_settle))
+		abort();
+	res.live = outstanding(&upto);
+	res.holes = n >= 2 && n <= 8 && is_prefix(&upto, &after) &&
+		    holes_at(&after, upto.nr_ops, n, upto.nr_allocs);
+	/* the other items stay, byte for byte and in order */
+	res.rest = rest_kept(&before, &after, upto.nr_ops, n, upto.nr_allocs);
+	for (size_t i = 0; i < n0; i++)
+		res.rest &= c.ops[i < at ? i : i + 1 + n].p == orig[i];
+	trace_free(&before);
+	trace_free(&upto);
+	trace_free(&after);
+	cut_free(&c);
+	return res;
+}
+
+/*
+ * punch_holes on the nesting test's input (alloc 2; alloc 100 { free;
+ * alloc 8 atomic }; balance; 4 x alloc 2 atomic; free): every insertion
+ * holds 2n equal tiny allocs and frees of every other one, lands before a
+ * top-level item (never inside the block), and leaves the rest as it was.
+ */
+static void test_punch_holes_small(void)
+{
+	static const uint8_t in[] = { 4, 0x03, 0x00, 0x00, 0x05, 0x01, 0x63,
+				      0xd0, 0x03, 0x80, 0xd1, 0x04, 0x60, 0x07,
+				      0xc0, 0xda, 0x65, 0x80 };
+	unsigned done = 0, holes = 0, rest = 0;
+
+	for (unsigned s = 0; s < 200; s++) {
+		struct punch p = try_punch(in, sizeof(in), s);
+
+		done += p.done;
+		holes += p.done && p.holes;
+		rest += p.done && p.rest;
+	}
+	CHECK(done == 200, "punch_holes declined %u of 200 times on a small "
+	      "input", 200 - done);
+	CHECK(holes == done, "%u of %u punches are not 2n tiny allocs and "
+	      "frees of every other one, or split a block", done - holes,
+	      done);
+	CHECK(rest == done, "%u of %u punches changed the rest of the trace",
+	      done - rest, done);
+}
+
+/*
+ * With 40 and 80 allocations outstanding (two bursts of 40 alloc 2 around
+ * a balance), the frees' indices are 31 or more: the u16 form, and they
+ * still free every other new allocation.
+ */
+static void test_punch_holes_long_index(void)
+{
+	static const uint8_t in[] = { 4, 0x03, 0x00, 0x00, 0xdf, 38, 0x05,
+				      0xc0, 0xdf, 38, 0x05 };
+	unsigned deep = 0, long_ok = 0, ok = 0;
+
+	for (unsigned s = 0; s < 100; s++) {
+		struct punch p = try_punch(in, sizeof(in), s);
+
+		if (!p.done || p.live <= 31)
+			continue;
+		deep++;
+		long_ok += p.long_idx;
+		ok += p.holes && p.rest;
+	}
+	CHECK(deep >= 30, "only %u of 100 punches behind 40 or more "
+	      "outstanding", deep);
+	CHECK(long_ok == deep && ok == deep, "%u of %u punches behind 32 or "
+	      "more outstanding: no u16 index, or not every other one freed",
+	      deep - (long_ok < ok ? long_ok : ok), deep);
+}
+
+/*
+ * At the decoder's limit (8 bursts of 64 allocs: 512 outstanding at the
+ * end) punch_holes declines where the new allocations would be dropped
+ * and leaves the cut as it was; where it does punch, the holes are whole.
+ * A cut whose arena is nearly used up is declined too, wherever it goes.
+ */
+static void test_punch_holes_limits(void)
+{
+	uint8_t in[4 + 8 * 3] = { 4, 0x03, 0x00, 0x00 };
+	unsigned declined = 0, clean = 0, whole = 0, done = 0;
+	unsigned arena_ok = 0;
+
+	for (int i = 0; i < 8; i++)
+		memcpy(in + 4 + 3 * i, (const uint8_t[]){ 0xdf, 62, 0x05 }, 3);
+	for (unsigned s = 0; s < 100; s++) {
+		struct punch p = try_punch(in, sizeof(in), s);
+
+		declined += !p.done;
+		clean += !p.done && p.holes;
+		done += p.done;
+		whole += p.done && p.holes;
+	}
+	CHECK(declined > 0 && clean == declined, "at 512 outstanding: %u "
+	      "declined, %u of them with the cut unchanged", declined, clean);
+	CHECK(whole == done, "%u of %u punches below the limit incomplete",
+	      done - whole, done);
+	for (unsigned s = 0; s < 20; s++) {
+		struct rng rr = { s };
+		struct cut c;
+
+		if (cut_input(&c, in, 4 + 3)) /* 64 allocs only */
+			abort();
+		c.arena_used = ARENA_OPS - 2; /* the burst and one free */
+		arena_ok += !punch_holes(&c, &rr) && c.n == 1 &&
+			    c.arena_used == ARENA_OPS - 2;
+		cut_free(&c);
+	}
+	CHECK(arena_ok == 20, "%u of 20 punches with 2 arena slots left did "
+	      "not decline cleanly", 20 - arena_ok);
+}
+
 int main(int argc, char **argv)
 {
 	struct rng r = { argc > 1 ? strtoull(argv[1], NULL, 0) : 1 };
@@ -489,6 +713,9 @@ int main(int argc, char **argv)
 	test_single_mutations(&r);
 	test_nesting_mutations();
 	test_version3_upgrade();
+	test_punch_holes_small();
+	test_punch_holes_long_index();
+	test_punch_holes_limits();
 	printf("mutator-driver: %u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
