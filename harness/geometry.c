@@ -62,9 +62,10 @@ int run_geometry_settle(struct trace *t, const char *name, char *err,
 					 why[0] ? why : "refused");
 			return -1;
 		case GEO_REPAIR_IF_REFUSED:
-			if (geometry_repair(&t->geo))
-				break;
-			/* fall through: even the repair is refused */
+			/* the default when even the repair is refused */
+			if (!geometry_repair(&t->geo))
+				backend_default_geometry(&t->geo);
+			break;
 		case GEO_DEFAULT_IF_REFUSED:
 		case GEO_SETTLED:
 			backend_default_geometry(&t->geo);
