@@ -94,6 +94,42 @@ static void test_overlap_caught_at_its_op_between_sweeps(void)
 }
 
 /*
+ * A fixture of 2 allocs of size and align, run with their checks at
+ * K = k, then 2 operations that change nothing (fail page 0) not run yet.
+ */
+static void two_allocs_then_two_nops(struct fixture *f, size_t size,
+				     size_t align, unsigned k)
+{
+	struct trace_op nop = { .kind = OP_FAIL, .fault = PCPU_FAULT_PAGE };
+
+	fx_init(f, 2, size, align);
+	EXPECT_EQ(trace_append(&f->t, &nop), 0);
+	EXPECT_EQ(trace_append(&f->t, &nop), 0);
+	f->opt.sweep_every = k;
+	for (unsigned int id = 0; id < 2; id++)
+		EXPECT_EQ(run_one_alloc(f, id), 0);
+}
+
+/*
+ * Damage planted after op 1 of that fixture whose ops 2 and 3 change
+ * nothing: with K=1 op 2's sweep fails at once; with a larger K op 2's
+ * checks pass and the sweep after op 3, the last, fails.  Either way
+ * with the given check.
+ */
+static void expect_caught_at_sweep(struct fixture *f, unsigned k,
+				   const char *check)
+{
+	f->c.op_index = 2;
+	EXPECT_EQ(check_op_done(&f->c, &f->t.ops[2]), k == 1 ? -1 : 0);
+	if (k != 1) {
+		f->c.op_index = 3;
+		EXPECT_EQ(check_op_done(&f->c, &f->t.ops[3]), -1);
+	}
+	EXPECT(failed_with(&f->c, check));
+	EXPECT_EQ(f->c.op_index, k == 1 ? 2 : 3);
+}
+
+/*
  * 2 allocs, then 2 operations that change nothing (fail page 0); between
  * them chunk 0's last (free) block is marked in use in place, which no
  * scalar of the chunk's view shows.  Expected: with K=64 the third op's
@@ -102,32 +138,19 @@ static void test_overlap_caught_at_its_op_between_sweeps(void)
  */
 static void damage_waits_for_sweep(unsigned k)
 {
-	struct trace_op nop = { .kind = OP_FAIL, .fault = PCPU_FAULT_PAGE };
 	struct pcpu_chunk_view v;
 	struct pcpu_area_map_view am;
 	struct fixture f;
 	int *last;
 
-	fx_init(&f, 2, 64, 8);
-	EXPECT_EQ(trace_append(&f.t, &nop), 0);
-	EXPECT_EQ(trace_append(&f.t, &nop), 0);
-	f.opt.sweep_every = k;
-	for (unsigned int id = 0; id < 2; id++)
-		EXPECT_EQ(run_one_alloc(&f, id), 0);
+	two_allocs_then_two_nops(&f, 64, 8, k);
 	backend_chunk(f.c.b, 1, &v); /* chunk 0, after the reserved one */
 	EXPECT_EQ(v.id, 0);
 	EXPECT_EQ(backend_area_map(f.c.b, 1, &am), 0);
 	last = (int *)&am.map[am.map_used - 1];
 	EXPECT_EQ(*last & 1, 0);
 	*last |= 1;
-	f.c.op_index = 2;
-	EXPECT_EQ(check_op_done(&f.c, &f.t.ops[2]), k == 1 ? -1 : 0);
-	if (k != 1) {
-		f.c.op_index = 3;
-		EXPECT_EQ(check_op_done(&f.c, &f.t.ops[3]), -1);
-	}
-	EXPECT(failed_with(&f.c, CHECK_MAP));
-	EXPECT_EQ(f.c.op_index, k == 1 ? 2 : 3);
+	expect_caught_at_sweep(&f, k, CHECK_MAP);
 	*last &= ~1;
 	fx_fini(&f);
 }
@@ -154,16 +177,10 @@ static void test_map_damage_in_place_caught_at_once_with_k1(void)
  */
 static void list_reorder_waits_for_sweep(unsigned k)
 {
-	struct trace_op nop = { .kind = OP_FAIL, .fault = PCPU_FAULT_PAGE };
 	struct pcpu_chunk_view v1, v2;
 	struct fixture f;
 
-	fx_init(&f, 2, 20000, 0);
-	EXPECT_EQ(trace_append(&f.t, &nop), 0);
-	EXPECT_EQ(trace_append(&f.t, &nop), 0);
-	f.opt.sweep_every = k;
-	for (unsigned int id = 0; id < 2; id++)
-		EXPECT_EQ(run_one_alloc(&f, id), 0);
+	two_allocs_then_two_nops(&f, 20000, 0, k);
 	EXPECT_EQ(backend_nr_chunks(f.c.b), 4); /* r, 0, 1, 2 */
 	backend_chunk(f.c.b, 2, &v1);
 	backend_chunk(f.c.b, 3, &v2);
@@ -174,14 +191,7 @@ static void list_reorder_waits_for_sweep(unsigned k)
 	/* chunk 1 to the tail: the list reads 2 1 */
 	list_move_tail(f.c.b->pcpu_slot[v1.slot].next,
 		       &f.c.b->pcpu_slot[v1.slot]);
-	f.c.op_index = 2;
-	EXPECT_EQ(check_op_done(&f.c, &f.t.ops[2]), k == 1 ? -1 : 0);
-	if (k != 1) {
-		f.c.op_index = 3;
-		EXPECT_EQ(check_op_done(&f.c, &f.t.ops[3]), -1);
-	}
-	EXPECT(failed_with(&f.c, CHECK_SLOT));
-	EXPECT_EQ(f.c.op_index, k == 1 ? 2 : 3);
+	expect_caught_at_sweep(&f, k, CHECK_SLOT);
 	EXPECT(strstr(f.c.detail, "expected [1 2], got [2 1]") != NULL);
 out:
 	fx_fini(&f);
