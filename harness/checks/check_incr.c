@@ -33,11 +33,10 @@
  * offset in the chunk it did touch; a list whose order changed while
  * every chunk stayed on the list it was on (the kernel moves a chunk
  * only to another list, pcpu_chunk_relocate); a free block below
- * first_free; the
- * free_size and contig_hint of a chunk given only the quick look against
- * its own map (they are compared with the oracle's every time); the
- * empty-page count against a recount from the maps (it is compared with
- * the oracle's every time).
+ * first_free; the free_size and contig_hint of a chunk given only the
+ * quick look against its own map (they are compared with the oracle's
+ * every time); the empty-page count against a recount from the maps (it
+ * is compared with the oracle's every time).
  */
 #include <stdint.h>
 #include <stdio.h>
