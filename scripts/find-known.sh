@@ -85,6 +85,10 @@ run_one() { # run_one BUG BINARY SEED
 	if [ -z "$art" ]; then
 		status=missed
 		[ "$st" -eq 0 ] || status=error
+	elif [ "${art##*/oom-}" != "$art" ]; then
+		# libFuzzer's -rss_limit_mb (2048 by default) stopped the run:
+		# said apart, since it is no failure of the allocator
+		status=oom
 	else
 		status=wrong # another failure, or it does not fail on replay
 		# Up to 5 replays: check 'overlap' tests real addresses, so a
@@ -107,12 +111,13 @@ run_one() { # run_one BUG BINARY SEED
 # Median and max of one bug and binary.  Runs that did not find the bug
 # sort last: a run that reached the limit is a lower bound (">" what it
 # spent); a run that ended on a failure its replay did not confirm as
-# this bug gives no bound ("-").
+# this bug, or out of memory, gives no bound ("-").
 summarize() { # summarize BUG BINARY < results
 	awk -v bug="$1" -v bin="$2" -v n="$TRIALS" '
 	$1 == bug && $2 == bin {
 		if ($4 == "found") { t[++k] = $5; e[k] = $6; next }
 		m++
+		if ($4 == "oom") { w++; o++; next }
 		if ($4 != "missed") { w++; next }
 		if (ct == "" || $5 + 0 < ct + 0) ct = $5
 		if (ce == "" || $6 + 0 < ce + 0) ce = $6
@@ -125,6 +130,12 @@ summarize() { # summarize BUG BINARY < results
 			a[j + 1] = v }
 	}
 	function bound(v) { return w ? "-" : ">" v }
+	# how the runs that gave no bound ended
+	function note(other, oom) {
+		if (!other && !oom) return ""
+		return "  (" (oom ? oom " out of memory" : "") (oom && other ? ", " : "") \
+			(other ? other " ended on a failure not confirmed as this bug" : "") ": see logs)"
+	}
 	# the median of k found and m not-found runs
 	function median(a, cens,   total, lo, hi) {
 		total = k + m
@@ -138,7 +149,7 @@ summarize() { # summarize BUG BINARY < results
 		printf "%-10s %-13s %3d/%-3d %9s %9s %10s %10s%s\n", bug, bin, k, n,
 			median(t, sprintf("%.0f", ct)), m ? bound(sprintf("%.0f", mt)) : t[k],
 			median(e, ce), m ? bound(me) : e[k],
-			w ? sprintf("  (%d ended on a failure not confirmed as this bug: see logs)", w) : ""
+			note(w - o, o)
 	}'
 }
 

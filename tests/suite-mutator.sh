@@ -17,7 +17,9 @@
 #  2. scripts/find-known.sh refuses bad knobs (exit 2);
 #  3. a short find run: fuzz-pcpu-mut finds align-pow2 from an empty
 #     corpus within 20,000 executions and the artifact replays to check
-#     'overlap'.
+#     'overlap';
+#  4. find-known.sh says a run libFuzzer stopped out of memory as such,
+#     apart from failures of other checks.
 # (libFuzzer runs themselves do not reproduce bit for bit with one -seed,
 # with or without the mutator, so determinism is checked on the mutator.)
 set -u
@@ -69,5 +71,14 @@ if [ -n "$art" ]; then
 else
 	ko "no artifact kept"
 fi
+
+# 4. a run that libFuzzer's RSS limit stops is counted and said as out of
+#    memory, not as a failure of another check (a limit of 1 MB stops it
+#    at libFuzzer's first look, within a second)
+BUILD=$BUILD WORK="$tmp/o" TRIALS=1 LIMIT=0 RUNS=1000000 BUGS=slot-walk BINARIES=fuzz-pcpu-mut \
+	FUZZ_ARGS=-rss_limit_mb=1 scripts/find-known.sh >"$tmp/oom.out" 2>&1; st=$?
+if [ $st -eq 0 ] && grep -q '^slot-walk fuzz-pcpu-mut 1 oom ' "$tmp/o/find-known/results.tsv" &&
+    grep -q '0/1 .*(1 out of memory: see logs)$' "$tmp/oom.out"; then ok; else
+	ko "find-known.sh: a run out of memory not said as such (exit $st)"; tail -3 "$tmp/oom.out" >&2; fi
 
 finish
