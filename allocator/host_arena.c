@@ -10,6 +10,14 @@
  * address depends on the input alone as long as one instance lives at a
  * time, which is how every tool and fuzz target runs.
  *
+ * Only the bottom ARENA_KEEP bytes stay resident that way: when the last
+ * range of an execution that reached above them comes back, the pages
+ * above are given back to the host (one madvise).  Otherwise one input
+ * of a wide geometry (60 CPUs of 64 KiB pages touch gigabytes) leaves a
+ * campaign that much larger for good, and a later, small input is the
+ * one that crosses libFuzzer's RSS limit.  Small executions, the steady
+ * state, make no call.
+ *
  * Everything below the high-water mark that is not out is poisoned, so a
  * range comes back from host_arena_get already inaccessible: ASan writes
  * the shadow of a new stretch once per process, never per execution.
@@ -28,9 +36,11 @@
 #define ARENA_MAX_BYTES ((size_t)64 << 30)
 #define ARENA_MIN_BYTES ((size_t)1 << 30)
 #define ARENA_GUARD ((size_t)64 << 10) /* the largest page size traced */
+#define ARENA_KEEP ((size_t)256 << 20)
 
 static uintptr_t arena_base, arena_end;
 static uintptr_t arena_top;	  /* next free byte */
+static uintptr_t arena_reached;	  /* the highest top since it was empty */
 static uintptr_t arena_poisoned; /* [base, poisoned) is the arena's */
 static unsigned long nr_out;
 static bool arena_tried;
@@ -70,6 +80,8 @@ void *host_arena_get(size_t len, size_t align)
 		arena_poisoned = end;
 	}
 	arena_top = end;
+	if (end > arena_reached)
+		arena_reached = end;
 	nr_out++;
 	return (void *)start;
 }
@@ -84,6 +96,12 @@ bool host_arena_owns(const void *p)
 void host_arena_put(void *p)
 {
 	(void)p; /* poisoned already: the caller's contract */
-	if (--nr_out == 0)
-		arena_top = arena_base;
+	if (--nr_out)
+		return;
+	arena_top = arena_base;
+	/* the mapping's pages are 4 KiB or a multiple: ARENA_KEEP is one */
+	if (arena_reached > arena_base + ARENA_KEEP)
+		host_release((void *)(arena_base + ARENA_KEEP),
+			     arena_reached - arena_base - ARENA_KEEP);
+	arena_reached = arena_base;
 }

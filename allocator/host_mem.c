@@ -61,6 +61,13 @@ void host_protect(void *p, size_t len, int prot)
 	host_check(mprotect(p, len, prot) == 0, "percpu-fuzz: host mprotect");
 }
 
+void host_release(void *p, size_t len)
+{
+	nr_syscalls++;
+	host_check(madvise(p, len, MADV_DONTNEED) == 0,
+		   "percpu-fuzz: host madvise");
+}
+
 void host_unmap(void *p, size_t len)
 {
 	nr_syscalls++;

@@ -22,6 +22,9 @@ void *host_map(size_t len, int prot);
 void *host_try_map(size_t len, int prot);
 void host_protect(void *p, size_t len, int prot);
 void host_unmap(void *p, size_t len);
+/* Give the pages of [p, p + len) back to the host, mapping kept: they
+ * read as zero when next touched (madvise MADV_DONTNEED). */
+void host_release(void *p, size_t len);
 
 /* mmap, mprotect and munmap calls made so far by this process. */
 unsigned long host_mem_syscalls(void);

@@ -33,6 +33,7 @@ SUITE=includes
 WHITEBOX="
 tests/test_backing.c host_vm.h
 tests/test_backing.c percpu_internal.h
+tests/test_host_ranges.c host_mem.h
 tests/test_host_ranges.c host_vm.h
 tests/test_host_ranges.c percpu_internal.h
 tests/test_injection.c host_vm.h

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core_util.h"
+#include "host_mem.h"
 #include "host_vm.h"
 #include "percpu_internal.h"
 #include "test.h"
@@ -170,10 +171,38 @@ static void test_other_layout_not_reused(void)
 	backend_destroy(b);
 }
 
+/*
+ * Under PCPU_VM=poison the arena keeps its bottom 256 MiB resident
+ * between executions and gives back what an execution touched above it.
+ * 64 CPUs of 4 MiB units reach past that floor (their first chunk alone
+ * spans 256 MiB, after a guard page).  Expected: destroying a 2-CPU
+ * instance makes no host call; destroying the 64-CPU one makes exactly
+ * one (the release), and a 2-CPU instance after it none again.  Under
+ * mprotect the arena is not used and there is nothing to test.
+ */
+static void test_arena_gives_back_above_its_floor(void)
+{
+	unsigned long before;
+	struct backend *b;
+
+	if (host_vm_model() != HOST_VM_POISON)
+		return;
+	for (int round = 0; round < 3; round++) {
+		bool wide = round == 1;
+
+		b = mk(wide ? 64 : 2, wide ? (size_t)4 << 20 : 32768, 20480, 0,
+		       12288, 0);
+		before = host_mem_syscalls();
+		backend_destroy(b);
+		EXPECT_EQ(host_mem_syscalls() - before, wide ? 1ul : 0ul);
+	}
+}
+
 void suite_host_ranges(void)
 {
 	RUN(test_first_chunk_memory_reused_zeroed);
 	RUN(test_created_chunk_range_reused_repoisoned);
 	RUN(test_other_layout_not_reused);
 	RUN(test_repopulated_page_loses_contents);
+	RUN(test_arena_gives_back_above_its_floor);
 }
