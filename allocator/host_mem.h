@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The host calls behind the port's memory: calloc, mmap, mprotect and
- * munmap.  None of them can fail in the kernel's terms: the kernel's own
+ * The host calls behind the port's memory: calloc, mmap, mprotect,
+ * madvise and munmap.  None of them can fail in the kernel's terms: the kernel's own
  * failures (a chunk, a map or a page that cannot be allocated) are
  * injected by the trace's `fail` operations at the ported call sites.  A
  * real host failure is the harness's, so these print the call and abort
@@ -26,7 +26,7 @@ void host_unmap(void *p, size_t len);
  * read as zero when next touched (madvise MADV_DONTNEED). */
 void host_release(void *p, size_t len);
 
-/* mmap, mprotect and munmap calls made so far by this process. */
+/* mmap, mprotect, madvise and munmap calls made so far by this process. */
 unsigned long host_mem_syscalls(void);
 
 #endif
