@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pcpu-bench-calls: the host system calls (mmap, mprotect, madvise,
- * munmap) an execution makes in steady state, counted in allocator/host_mem.c, not
- * estimated, and what the checks cost on those very inputs.  Replays the
- * given inputs once to warm up (ranges get mapped and cached then), then
- * ROUNDS more times in the same process as a campaign would, with
- * PCPU_FIXES=all, each round once with every check and once without, in
- * turn (so a load that comes or goes weighs on both alike), and prints
+ * munmap) an execution makes in steady state, counted in
+ * allocator/host_mem.c, not estimated, and what the checks cost on those
+ * very inputs.  Replays the given inputs once to warm up (ranges get
+ * mapped and cached then), then ROUNDS more times in the same process as
+ * a campaign would, with PCPU_FIXES=all, each round once with every
+ * check and once without, in turn (so a load that comes or goes weighs
+ * on both alike), and prints
  *
  *     bench syscalls_per_exec[SUFFIX] N calls
  *     bench seed_exec_per_sec[SUFFIX] N exec/s
