@@ -75,8 +75,8 @@ fi
 # 4. a run that libFuzzer's RSS limit stops is counted and said as out of
 #    memory, not as a failure of another check.  The fuzzer is a stand-in
 #    that leaves what libFuzzer leaves then (an oom- artifact, its stats,
-#    exit 71): a real run races the limit's once-a-second look against
-#    a find that can take less than a second.
+#    exit 71): whether a real run meets the limit before it finds the
+#    bug would depend on how fast the machine is.
 mkdir -p "$tmp/fake"
 ln -s "$PWD/$BUILD/pcpu-replay" "$tmp/fake/pcpu-replay"
 cat >"$tmp/fake/fuzz-pcpu-mut" <<'FAKE'
