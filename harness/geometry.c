@@ -12,11 +12,6 @@
 
 #include "run.h"
 
-static size_t round_up(size_t x, size_t a)
-{
-	return (x + a - 1) / a * a;
-}
-
 /*
  * Only the real kernels refuse compact geometries (the area map accepts
  * every one): both want static + reserved + dyn a multiple of 4, and 6.12
@@ -35,7 +30,8 @@ static bool repaired(struct pcpu_geometry *g, size_t min_dyn)
 		g->dyn_size = min_dyn;
 	g->dyn_size += (4 - (fixed + g->dyn_size) % 4) % 4;
 	if (g->unit_size < fixed + g->dyn_size)
-		g->unit_size = round_up(fixed + g->dyn_size, g->page_size);
+		g->unit_size = pcpu_geometry_pages_up(fixed + g->dyn_size,
+						       g->page_size);
 	return !backend_geometry_check(g, err, sizeof(err));
 }
 

@@ -44,6 +44,12 @@ static inline bool pcpu_geometry_equal(const struct pcpu_geometry *a,
 	       a->dyn_size == b->dyn_size;
 }
 
+/* bytes rounded up to whole pages: units are page multiples */
+static inline size_t pcpu_geometry_pages_up(size_t bytes, size_t page)
+{
+	return (bytes + page - 1) / page * page;
+}
+
 /* The trace format's documented defaults. */
 #define PCPU_GEOMETRY_DEFAULT                                               \
 	{ .cpus = 4, .page_size = 4096, .unit_size = 32768,                 \

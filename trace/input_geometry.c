@@ -26,14 +26,9 @@ static const size_t reserved_sizes[8] = { 0, 8192, 4096, 0,
 /* Keep one chunk's span small enough that populating stays cheap. */
 #define GEO_MAX_SPAN (64UL << 20)
 
-static size_t round_up(size_t x, size_t a)
-{
-	return (x + a - 1) / a * a;
-}
-
 static size_t min_unit(size_t page)
 {
-	return round_up(32768, page);
+	return pcpu_geometry_pages_up(32768, page);
 }
 
 void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
@@ -43,7 +38,7 @@ void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
 	size_t page = wide ? wide_pages[g0 >> 6] : 4096;
 	/* pages above the minimum unit: 0..31 wide, 0..15 small */
 	size_t extra = wide ? g1 & 31u : g1 & 15u;
-	size_t rest;
+	size_t rest, fixed;
 
 	g->cpus = 1u + (wide ? g0 & 63u : g0 & 3u);
 	g->page_size = page;
@@ -54,9 +49,9 @@ void geometry_from_compact(uint8_t g0, uint8_t g1, uint8_t g2,
 	       g->cpus * g->unit_size > GEO_MAX_SPAN)
 		g->unit_size -= page;
 	/* the kernel wants at least 12 KiB of dynamic space */
-	if (g->unit_size < g->static_size + g->reserved_size + 12288)
-		g->unit_size = round_up(g->static_size + g->reserved_size +
-						12288, page);
+	fixed = g->static_size + g->reserved_size;
+	if (g->unit_size < fixed + 12288)
+		g->unit_size = pcpu_geometry_pages_up(fixed + 12288, page);
 	rest = g->unit_size - g->static_size - g->reserved_size;
 	switch (g2 >> 6) {
 	case 0: /* the dynamic area takes the rest, as the embed setup does */
