@@ -116,9 +116,11 @@ void backend_default_geometry(struct pcpu_geometry *g)
 }
 
 /* Nothing of its own: harness/checks/check_*.c check this backend. */
-int backend_check(struct backend *b, struct pcpu_finding *out, int max)
+int backend_check(struct backend *b, bool sweep, struct pcpu_finding *out,
+		  int max)
 {
 	(void)b;
+	(void)sweep;
 	(void)out;
 	(void)max;
 	return 0;

@@ -150,7 +150,7 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 	if (res.status != PCPU_OK)
 		return 0;
 	/* the backend's own view first: it explains a bad address */
-	if (run_backend_check(c) || check_after_alloc(c, op->id))
+	if (run_backend_check(c, sweep_due(c)) || check_after_alloc(c, op->id))
 		return -1;
 	tags_write(c, op->id);
 	return 0;
@@ -266,17 +266,17 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 		return 0;
 	/* after a successful alloc, run_alloc ran backend_check already */
 	if (!(op->kind == OP_ALLOC && c->allocs[op->id].live) &&
-	    run_backend_check(c))
+	    run_backend_check(c, sweep_due(c)))
 		return -1;
 	return check_op_done(c, op);
 }
 
 #define RUN_FINDINGS_MAX 16
 
-int run_backend_check(struct run_ctx *c)
+int run_backend_check(struct run_ctx *c, bool sweep)
 {
 	struct pcpu_finding fs[RUN_FINDINGS_MAX];
-	int n = backend_check(c->b, fs, RUN_FINDINGS_MAX);
+	int n = backend_check(c->b, sweep, fs, RUN_FINDINGS_MAX);
 
 	if (n > RUN_FINDINGS_MAX)
 		n = RUN_FINDINGS_MAX; /* most severe first: the rest are hints */

@@ -316,9 +316,11 @@ void check_forget(struct run_ctx *c, unsigned int id);
 void check_release(struct run_ctx *c);
 /*
  * backend_check() after an operation: a finding of a fatal grade fails the
- * run under the finding's check name; others are counted.  0 or -1.
+ * run under the finding's check name; others are counted.  sweep: the
+ * backend looks at every chunk (true when sweep_due, and at the end of a
+ * run).  0 or -1.
  */
-int run_backend_check(struct run_ctx *c);
+int run_backend_check(struct run_ctx *c, bool sweep);
 /* Write allocation id's tag pattern over its copy on every CPU. */
 void tags_write(struct run_ctx *c, unsigned int id);
 

@@ -307,9 +307,13 @@ struct pcpu_finding {
  * finding never hides a safety finding behind it).  Findings about a
  * decision (an allocation failed although a fit existed, a chunk was
  * created although one could serve) are recorded by backend_alloc and
- * returned by the next call.
+ * returned by the next call.  sweep: look at every chunk; otherwise a
+ * backend may look only at what the operations since the last call
+ * touched (the harness sweeps every PCPU_SWEEP_EVERY-th operation, after
+ * the last one and at the end of a run).
  */
-int backend_check(struct backend *b, struct pcpu_finding *out, int max);
+int backend_check(struct backend *b, bool sweep, struct pcpu_finding *out,
+		  int max);
 /* The names backend_check() can report (NULL-terminated), for validating
  * PCPU_NONFATAL lists. */
 const char *const *backend_check_names(void);

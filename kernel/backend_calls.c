@@ -178,14 +178,14 @@ int linux_backend_check_backing(const struct backend *b, char *err,
 				size_t errlen)
 {
 	(void)b;
-	return kglue_check_backing(err, errlen);
+	return kglue_check_backing(NULL, 0, err, errlen);
 }
 
 int linux_backend_check_accounting(const struct backend *b, char *err,
 				   size_t errlen)
 {
 	(void)b;
-	return kglue_check_accounting(err, errlen);
+	return kglue_check_accounting(NULL, 0, err, errlen);
 }
 
 int linux_backend_check_static(const struct backend *b, char *err,

@@ -112,20 +112,6 @@ static void on_chunk(void *ctx, bool created, void *base_addr)
 	b->counters.chunks_destroyed++;
 }
 
-int backend_chunk_id(const struct backend *b, const struct kglue_chunk *c)
-{
-	if (c->reserved)
-		return PCPU_CHUNK_RESERVED;
-	if (c->first)
-		return PCPU_CHUNK_FIRST;
-	for (int i = 0; i < b->nr_ids; i++)
-		if (b->ids[i].base_addr == c->base_addr)
-			return b->ids[i].id;
-	fprintf(stderr, "linux backend: chunk at %#lx has no id\n",
-		(unsigned long)c->base_addr);
-	abort();
-}
-
 struct backend *backend_create(const struct pcpu_geometry *g, unsigned fixes,
 			       char *err, size_t errlen)
 {

@@ -20,6 +20,25 @@ struct sorted_chunk {
 	struct kglue_chunk c;
 };
 
+/*
+ * The trace's id of a chunk, by its base address.  Here with the views,
+ * which ask it for every chunk after every operation, so that it shares
+ * their build without coverage feedback (mk/nocov.mk).
+ */
+int backend_chunk_id(const struct backend *b, const struct kglue_chunk *c)
+{
+	if (c->reserved)
+		return PCPU_CHUNK_RESERVED;
+	if (c->first)
+		return PCPU_CHUNK_FIRST;
+	for (int i = 0; i < b->nr_ids; i++)
+		if (b->ids[i].base_addr == c->base_addr)
+			return b->ids[i].id;
+	fprintf(stderr, "linux backend: chunk at %#lx has no id\n",
+		(unsigned long)c->base_addr);
+	abort();
+}
+
 void backend_view_free(struct view_cache *v)
 {
 	if (!v)

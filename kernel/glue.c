@@ -40,6 +40,20 @@
 #error "build the glue with -DKGLUE_VERSION='\"6.12\"' (see mk/linux.mk)"
 #endif
 
+/*
+ * Our functions in this unit that run for every chunk after every
+ * operation (the accessors behind the views, the checks of
+ * checks/glue_checks.c) opt out of the fuzzer's coverage feedback, as
+ * mk/nocov.mk's files do: their loops count the state, not what the kernel
+ * decided.  noinline: the coverage pass runs after inlining, so what they
+ * inline of the kernel stays out too.  clang only; gcc builds no fuzzer.
+ */
+#if defined(__clang__)
+#define KGLUE_NO_COVERAGE __attribute__((no_sanitize("coverage"), noinline))
+#else
+#define KGLUE_NO_COVERAGE
+#endif
+
 const char *kglue_name(void)
 {
 #ifdef KGLUE_KM
@@ -212,8 +226,8 @@ const char *const *kglue_preempt_points(void)
 	return points;
 }
 
-static void chunk_info(struct pcpu_chunk *chunk, int slot,
-		       struct kglue_chunk *out)
+KGLUE_NO_COVERAGE static void chunk_info(struct pcpu_chunk *chunk,
+					 int slot, struct kglue_chunk *out)
 {
 	*out = (struct kglue_chunk){
 		.handle = chunk,
@@ -249,7 +263,7 @@ const void *kglue_chunk_of(uintptr_t ptr, struct kglue_chunk *info,
 	return chunk;
 }
 
-int kglue_chunks(struct kglue_chunk *out, int max)
+KGLUE_NO_COVERAGE int kglue_chunks(struct kglue_chunk *out, int max)
 {
 	struct pcpu_chunk *chunk;
 	int n = 0;
@@ -268,7 +282,7 @@ int kglue_chunks(struct kglue_chunk *out, int max)
 	return n;
 }
 
-int kglue_slot_list(int slot, const void **out, int max)
+KGLUE_NO_COVERAGE int kglue_slot_list(int slot, const void **out, int max)
 {
 	struct pcpu_chunk *chunk;
 	int n = 0;
@@ -283,7 +297,7 @@ int kglue_slot_list(int slot, const void **out, int max)
 	return n;
 }
 
-void kglue_global(struct kglue_global *out)
+KGLUE_NO_COVERAGE void kglue_global(struct kglue_global *out)
 {
 	*out = (struct kglue_global){
 		.page_size = PAGE_SIZE,

@@ -86,14 +86,20 @@ void kglue_global(struct kglue_global *out);
 /*
  * Pages, mappings, vmalloc areas and metadata objects against what the
  * live chunks account for: 0, or -1 with the first difference in err.
+ * The pages of a chunk are walked when only is NULL, or when the chunk
+ * is one of only's nr_only (handles as in struct kglue_chunk); the
+ * counts over all chunks are compared either way.
  */
-int kglue_check_backing(char *err, size_t errlen);
+int kglue_check_backing(const void *const *only, int nr_only, char *err,
+			size_t errlen);
 /*
- * The kernel's counters against a recount from its bitmaps: every chunk's
- * free_bytes, nr_populated and nr_empty_pop_pages, the global empty and
- * populated page counts.  0, or -1 with the first difference in err.
+ * The kernel's counters against a recount from its bitmaps: free_bytes,
+ * nr_populated and nr_empty_pop_pages of every chunk (of only's, as
+ * above), the global empty and populated page counts.  0, or -1 with the
+ * first difference in err.
  */
-int kglue_check_accounting(char *err, size_t errlen);
+int kglue_check_accounting(const void *const *only, int nr_only, char *err,
+			   size_t errlen);
 
 /*
  * Hint metadata (struct pcpu_block_md) of one block of a chunk, or of the

@@ -151,8 +151,12 @@ linux_tool_src_pcpu-stats = tools/stats.c $(TOOLS_LIB_SRC)
 linux_fuzz_glue = $(call linux_dir,$(1))/fuzz-obj/glue-$(2).o
 linux_afl_glue = $(call linux_dir,$(1))/afl-obj/glue-$(2).o
 
-# kernel/checks/checks_*.c get no coverage feedback, like harness/checks/check_*.c:
-# mk/nocov.mk lists them, the Makefile's rules build them.
+# kernel/checks/checks_*.c, kernel/mem/mem_*.c and the views and snapshot
+# get no coverage feedback, like harness/checks/check_*.c: mk/nocov.mk lists
+# them, the Makefile's rules build them; a file moved in or out of that list
+# must be recompiled, as the Makefile says of LIB_SRC.
+$(call fobj,$(LINUX_BACKEND_SRC)) $(call aobj,$(LINUX_BACKEND_SRC)) \
+	$(call cobj,$(LINUX_BACKEND_SRC)): mk/nocov.mk
 
 # LINUX_TOOL_RULE VERSION TOOL: the sanitized TOOL of one kernel
 define LINUX_TOOL_RULE

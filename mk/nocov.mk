@@ -27,9 +27,19 @@
 #   array behind the views, the fresh contents of pages in use): its loop
 #   counts differ between inputs the allocator treats alike;
 # - the custom mutator (fuzzers/mutator.c): its branches say nothing about
-#   the allocator.
+#   the allocator;
+# - the linux backend's fake memory (kernel/mem/mem_*.c: vmalloc_to_page,
+#   the page allocator, memblock), its views (kernel/backend_view.c) and
+#   its snapshot (kernel/backend_snapshot.c, kernel/kstate.c), for the
+#   reasons above: the backing check asks the fake memory about every page
+#   it walks, the views run for every chunk, and whether an instance boots
+#   or restores depends on the inputs before it.  The kernel's own calls
+#   into them keep their feedback in the glue object; the checks compiled
+#   into that object opt out function by function (glue_checks.c).
 NOCOV_SRC := $(wildcard harness/checks/check_*.c) $(wildcard kernel/checks/checks_*.c) \
 	$(wildcard oracle/*.c) \
 	$(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c $(ALLOC_DIR)/percpu_port.c \
-	fuzzers/mutator.c
+	fuzzers/mutator.c \
+	$(wildcard kernel/mem/mem_*.c) kernel/backend_view.c \
+	kernel/backend_snapshot.c kernel/kstate.c

@@ -105,14 +105,14 @@ static int check_end_neutral(struct run_ctx *c)
 
 	/* the backend's own checks once after all the frees: per free they
 	 * would cost more than the run */
-	if (free_everything(c) || run_backend_check(c))
+	if (free_everything(c) || run_backend_check(c, true))
 		return -1;
 	backend_balance(c->b);
-	if (run_backend_check(c))
+	if (run_backend_check(c, true))
 		return -1;
 	backend_global(c->b, &gv);
 	backend_balance(c->b);
-	if (run_backend_check(c))
+	if (run_backend_check(c, true))
 		return -1;
 	return check_leak(c, gv.counters.chunks_created);
 }

@@ -70,18 +70,23 @@ void checks_balance_post(struct backend *b);
 /*
  * Every check now: all findings (up to max in out, most severe first),
  * their number returned.  backend_check() returns the same count with the
- * first finding.  PCPU_LINUX_CHECKS=full in the environment rechecks the
- * hints of every chunk after every operation instead of those of the
- * chunks the operation touched.
+ * first finding.  The pages and the counters of a chunk are walked for the
+ * chunks touched since the last call, and for every chunk when sweep is
+ * true (backend_check's sweep).  PCPU_LINUX_CHECKS=full in the environment
+ * walks and rechecks the hints of every chunk after every operation
+ * instead of those of the chunks the operation touched.
  */
-int linux_checks_run(struct backend *b, struct pcpu_finding *out, int max);
+int linux_checks_run(struct backend *b, bool sweep, struct pcpu_finding *out,
+		     int max);
 
 /*
  * The decision state (checks_decisions.c) for checks_backend.c: pending
  * decision findings into s; true when every chunk must be rechecked.
  */
 bool checks_decisions_flush(struct checks_sink *s);
-/* the chunks touched since the last flush (handles), and clearing them */
+/* the chunks touched since the last flush (handles), and clearing them;
+ * checks_all_dirty: whether every chunk counts as touched */
+bool checks_all_dirty(void);
 int checks_dirty(const void **out, int max);
 void checks_dirty_clear(void);
 /* start over (everything to check, nothing pending) for a new instance */

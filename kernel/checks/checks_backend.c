@@ -7,10 +7,19 @@
  * the hint checks of the chunks the operation touched (checks_hints.c)
  * and the decision findings backend_alloc recorded (checks_decisions.c).
  *
- * Cost: the recounts walk every chunk; the hint checks recompute only the
- * chunks touched since the last check (an allocation's chunk, a free's
- * chunk; all of them after a balance, a failed allocation or a new
- * instance).  PCPU_LINUX_CHECKS=full rechecks every chunk's hints.
+ * Cost: the walks over a chunk's pages (backing) and bitmaps (accounting)
+ * and the hint checks run for the chunks touched since the last check (an
+ * allocation's chunk, a free's chunk; all of them after a balance, a
+ * failed allocation or a new instance); the walks run over every chunk as
+ * well when the harness sweeps (every PCPU_SWEEP_EVERY-th operation, the
+ * last, the end of the run).  The counts that span the chunks (pages,
+ * areas and objects live, the global page counters) are compared every
+ * time, so a page leaked or mapped anywhere shows at once; what waits for
+ * the sweep is a page of an untouched chunk whose mapping changed while
+ * every count stayed right.  The static areas are compared after an
+ * operation on the first or the reserved chunk, whose units hold them, and
+ * at a sweep.  PCPU_LINUX_CHECKS=full walks and rechecks the hints of
+ * every chunk every time.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -64,7 +73,16 @@ static void check_warn(struct backend *b, struct checks_sink *s)
 	warn_seen = b->warn_other;
 }
 
-int linux_checks_run(struct backend *b, struct pcpu_finding *out, int max)
+static bool touched(const void *handle, const void *const *dirty, int nd)
+{
+	for (int d = 0; d < nd; d++)
+		if (dirty[d] == handle)
+			return true;
+	return false;
+}
+
+int linux_checks_run(struct backend *b, bool sweep, struct pcpu_finding *out,
+		     int max)
 {
 	struct checks_sink s = { out, max, 0 };
 	const void *dirty[64];
@@ -72,45 +90,49 @@ int linux_checks_run(struct backend *b, struct pcpu_finding *out, int max)
 	struct kglue_chunk *cs;
 	int n, nd, block_bits;
 	char err[256];
-	bool all;
+	bool all, walk_all, boot_touched = false;
 
 	checks_sync_instance(b);
-	if (linux_backend_check_backing(b, err, sizeof(err)))
-		checks_add(&s, "backing", PCPU_GRADE_SAFETY, INT_MIN, "%s", err);
-	if (linux_backend_check_static(b, err, sizeof(err)))
-		checks_add(&s, "static", PCPU_GRADE_SAFETY, INT_MIN, "%s", err);
-	check_warn(b, &s);
-	if (linux_backend_check_accounting(b, err, sizeof(err)))
-		checks_add(&s, "accounting", PCPU_GRADE_ACCOUNTING, INT_MIN,
-			   "%s", err);
-
-	nd = checks_dirty(dirty, 64);
-	all = checks_decisions_flush(&s) || full_mode();
-	checks_dirty_clear();
-	kglue_global(&g);
-	block_bits = (int)(g.page_size / 4);
 	n = kglue_chunks(NULL, 0);
 	cs = malloc(sizeof(*cs) * (size_t)(n ? n : 1));
 	if (!cs)
 		abort();
 	kglue_chunks(cs, n);
-	for (int i = 0; i < n; i++) {
-		bool touched = all;
+	nd = checks_dirty(dirty, 64);
+	walk_all = sweep || checks_all_dirty() || full_mode();
+	/* the static areas share the units of the first and reserved chunks:
+	 * only an allocation there writes next to them */
+	for (int i = 0; i < n && !walk_all && !boot_touched; i++)
+		boot_touched = (cs[i].first || cs[i].reserved) &&
+			       touched(cs[i].handle, dirty, nd);
+	if (kglue_check_backing(walk_all ? NULL : dirty, nd, err, sizeof(err)))
+		checks_add(&s, "backing", PCPU_GRADE_SAFETY, INT_MIN, "%s", err);
+	if ((walk_all || boot_touched) &&
+	    linux_backend_check_static(b, err, sizeof(err)))
+		checks_add(&s, "static", PCPU_GRADE_SAFETY, INT_MIN, "%s", err);
+	check_warn(b, &s);
+	if (kglue_check_accounting(walk_all ? NULL : dirty, nd, err,
+				   sizeof(err)))
+		checks_add(&s, "accounting", PCPU_GRADE_ACCOUNTING, INT_MIN,
+			   "%s", err);
 
-		for (int d = 0; d < nd && !touched; d++)
-			touched = dirty[d] == cs[i].handle;
-		if (touched)
+	all = checks_decisions_flush(&s) || full_mode();
+	checks_dirty_clear();
+	kglue_global(&g);
+	block_bits = (int)(g.page_size / 4);
+	for (int i = 0; i < n; i++)
+		if (all || touched(cs[i].handle, dirty, nd))
 			checks_chunk_hints(&s, backend_chunk_id(b, &cs[i]),
 					   &cs[i], block_bits);
-	}
 	free(cs);
 	sort_findings(out, s.n < max ? s.n : max);
 	return s.n;
 }
 
-int backend_check(struct backend *b, struct pcpu_finding *out, int max)
+int backend_check(struct backend *b, bool sweep, struct pcpu_finding *out,
+		  int max)
 {
-	return linux_checks_run(b, out, max);
+	return linux_checks_run(b, sweep, out, max);
 }
 
 /* Every name kernel/checks/checks.h lists, for PCPU_NONFATAL=NAME,... */

@@ -4,6 +4,15 @@
  * glue.c, never compiled on its own): the fake memory against what the
  * live chunks account for, and the kernel's counters against a recount
  * from its own bitmaps.  They only read; they report the first difference.
+ *
+ * The walks over a chunk's pages and bitmaps run, in a fuzz execution,
+ * for the chunks an operation touched (kglue_check_*'s only list) and for
+ * every chunk at a sweep: the counts that tie the chunks together (pages
+ * out of the page allocator, areas, objects, the global page counters) are
+ * compared every time.  They are compiled without the fuzzer's coverage
+ * feedback (KGLUE_NO_COVERAGE, glue.c): their loops count pages and bits
+ * of the whole state, which says nothing about what the kernel decided,
+ * and instrumented their comparison hooks were half of an execution.
  */
 #ifndef KGLUE_VERSION
 #error "glue_checks.c is part of glue.c's unit"
@@ -15,17 +24,25 @@
 		return -1;                                                  \
 	} while (0)
 
-/* every page of a created chunk: mapped (and owned) iff populated */
-static int check_chunk_pages(struct pcpu_chunk *chunk, char *err,
-			     size_t errlen)
+/*
+ * Every page of a created chunk: mapped (and owned) iff populated.  Page i
+ * of a CPU's unit is at pcpu_chunk_addr(chunk, cpu, 0) + i pages, as the
+ * kernel's helper computes it; asked once per CPU, not per page.
+ */
+KGLUE_NO_COVERAGE static int check_chunk_pages(struct pcpu_chunk *chunk,
+					       char *err, size_t errlen)
 {
+	unsigned long unit0[PCPU_MAX_CPUS];
 	unsigned int cpu;
 
+	for_each_possible_cpu(cpu)
+		unit0[cpu] = pcpu_chunk_addr(chunk, cpu, 0);
 	for (int i = 0; i < chunk->nr_pages; i++) {
 		bool pop = test_bit(i, chunk->populated);
 
 		for_each_possible_cpu(cpu) {
-			void *addr = (void *)pcpu_chunk_addr(chunk, cpu, i);
+			void *addr = (void *)(unit0[cpu] +
+					      ((unsigned long)i << PAGE_SHIFT));
 			struct page *page = kglue_is_km() ? virt_to_page(addr)
 							  : vmalloc_to_page(addr);
 
@@ -43,7 +60,21 @@ static int check_chunk_pages(struct pcpu_chunk *chunk, char *err,
 	return 0;
 }
 
-int kglue_check_backing(char *err, size_t errlen)
+/* Whether chunk is to be walked: every chunk without a list. */
+static bool chunk_selected(const struct pcpu_chunk *chunk,
+			   const void *const *only, int nr_only)
+{
+	if (!only)
+		return true;
+	for (int i = 0; i < nr_only; i++)
+		if (only[i] == chunk)
+			return true;
+	return false;
+}
+
+KGLUE_NO_COVERAGE int kglue_check_backing(const void *const *only,
+					    int nr_only, char *err,
+					    size_t errlen)
 {
 	unsigned long chunks = 0, pages = 0, heap_lo, heap_hi;
 	struct pcpu_chunk *chunk;
@@ -60,7 +91,8 @@ int kglue_check_backing(char *err, size_t errlen)
 			else
 				pages += (unsigned long)chunk->nr_populated *
 					 pcpu_nr_units;
-			if (check_chunk_pages(chunk, err, errlen))
+			if (chunk_selected(chunk, only, nr_only) &&
+			    check_chunk_pages(chunk, err, errlen))
 				return -1;
 		}
 
@@ -84,7 +116,8 @@ int kglue_check_backing(char *err, size_t errlen)
 }
 
 /* bits of [from, to) of a chunk's alloc_map that are clear */
-static int clear_bits(const unsigned long *map, int from, int to)
+KGLUE_NO_COVERAGE static int clear_bits(const unsigned long *map, int from,
+					 int to)
 {
 	int n = 0, b = from;
 
@@ -97,8 +130,8 @@ static int clear_bits(const unsigned long *map, int from, int to)
 	return n;
 }
 
-static int check_chunk_accounting(struct pcpu_chunk *chunk, char *err,
-				  size_t errlen)
+KGLUE_NO_COVERAGE static int check_chunk_accounting(struct pcpu_chunk *chunk,
+						    char *err, size_t errlen)
 {
 	int bits = pcpu_chunk_map_bits(chunk), empty = 0, populated = 0;
 	int free_bits = clear_bits(chunk->alloc_map, 0, bits);
@@ -126,18 +159,22 @@ static int check_chunk_accounting(struct pcpu_chunk *chunk, char *err,
 	return 0;
 }
 
-int kglue_check_accounting(char *err, size_t errlen)
+KGLUE_NO_COVERAGE int kglue_check_accounting(const void *const *only,
+					       int nr_only, char *err,
+					       size_t errlen)
 {
 	unsigned long nr_populated = 0;
 	struct pcpu_chunk *chunk;
 	int empty = 0;
 
 	if (pcpu_reserved_chunk &&
+	    chunk_selected(pcpu_reserved_chunk, only, nr_only) &&
 	    check_chunk_accounting(pcpu_reserved_chunk, err, errlen))
 		return -1;
 	for (int slot = 0; slot < pcpu_nr_slots; slot++)
 		list_for_each_entry(chunk, &pcpu_chunk_lists[slot], list) {
-			if (check_chunk_accounting(chunk, err, errlen))
+			if (chunk_selected(chunk, only, nr_only) &&
+			    check_chunk_accounting(chunk, err, errlen))
 				return -1;
 			if (!chunk->isolated)
 				empty += chunk->nr_empty_pop_pages;
@@ -172,7 +209,8 @@ void kglue_chunk_maps(const void *chunk, const unsigned long **alloc_map,
 	*map_bits = pcpu_chunk_map_bits(c);
 }
 
-void kglue_chunk_md(const void *chunk, int block, struct kglue_md *out)
+KGLUE_NO_COVERAGE void kglue_chunk_md(const void *chunk, int block,
+				      struct kglue_md *out)
 {
 	struct pcpu_chunk *c = (struct pcpu_chunk *)chunk;
 	const struct pcpu_block_md *md = block < 0 ? &c->chunk_md

@@ -362,7 +362,7 @@ static void test_live(void)
 		CHECK(b != NULL, "backend_create: %s", err);
 		if (!b)
 			return;
-		n = linux_checks_run(b, fs, MAXF);
+		n = linux_checks_run(b, true, fs, MAXF);
 		CHECK(n == 0, "fresh instance %zu: %d findings", g, n);
 		if (n)
 			dump(n);
@@ -394,7 +394,7 @@ static void test_live(void)
 		w = (unsigned long *)&amap[bit / 64];
 		*w ^= 1UL << (bit % 64);
 		backend_balance(b); /* marks every chunk for the hint checks */
-		n = linux_checks_run(b, fs, MAXF);
+		n = linux_checks_run(b, true, fs, MAXF);
 		CHECK(has(n, "accounting", PCPU_GRADE_ACCOUNTING),
 		      "planted bit: accounting");
 		CHECK(has(n, "hint_used_bits", PCPU_GRADE_ACCOUNTING),
@@ -403,7 +403,7 @@ static void test_live(void)
 		      "most severe first");
 		*w ^= 1UL << (bit % 64);
 		backend_balance(b);
-		n = linux_checks_run(b, fs, MAXF);
+		n = linux_checks_run(b, true, fs, MAXF);
 		CHECK(n == 0, "restored: %d findings", n);
 		if (n)
 			dump(n);
@@ -417,19 +417,116 @@ static void test_live(void)
 		char *byte = fc->base + fc->unit_offsets[1] + 17;
 
 		*byte ^= 0x5a;
-		n = linux_checks_run(b, fs, MAXF);
+		n = linux_checks_run(b, true, fs, MAXF);
 		CHECK(has(n, "static", PCPU_GRADE_SAFETY) &&
 		      fs[0].grade == PCPU_GRADE_SAFETY,
 		      "planted static byte: static, first");
 		*byte ^= 0x5a;
-		n = linux_checks_run(b, fs, MAXF);
+		n = linux_checks_run(b, true, fs, MAXF);
 		CHECK(n == 0, "static restored: %d findings", n);
 	}
 	/* backend_check: the same count and findings */
 	{
 		struct pcpu_finding f = { 0 };
 
-		CHECK(backend_check(b, &f, 1) == 0, "backend_check clean");
+		CHECK(backend_check(b, true, &f, 1) == 0, "backend_check clean");
+	}
+	backend_destroy(b);
+}
+
+/*
+ * Between sweeps (linux_checks_run with sweep false) the walks cover the
+ * chunks an operation touched; a sweep covers every chunk.  Planted
+ * behind the kernel's back in the first chunk, with no operation since
+ * the last check:
+ *  - a static byte is not compared without a sweep, is with one, and is
+ *    compared at once after an allocation in the first chunk;
+ *  - a bit of its bitmap trips "accounting" at the sweep only, and at once
+ *    after an operation on that chunk.
+ */
+static void test_sweep_scope(void)
+{
+	struct first_chunk *fc;
+	struct pcpu_chunk_view v;
+	const unsigned long *amap, *bound;
+	struct backend *b;
+	char err[256], *byte;
+	int n, bits, idx = -1;
+
+	b = backend_create(&geos[1], 0, err, sizeof(err));
+	CHECK(b != NULL, "backend_create: %s", err);
+	if (!b)
+		return;
+	n = linux_checks_run(b, false, fs, MAXF); /* a new instance: all */
+	CHECK(n == 0, "fresh instance: %d findings", n);
+	fc = &linux_snap.fc;
+	byte = fc->base + fc->unit_offsets[1] + 5;
+
+	*byte ^= 0x5a;
+	n = linux_checks_run(b, false, fs, MAXF);
+	CHECK(!has(n, "static", PCPU_GRADE_SAFETY),
+	      "static byte, nothing touched, no sweep: not compared yet");
+	n = linux_checks_run(b, true, fs, MAXF);
+	CHECK(has(n, "static", PCPU_GRADE_SAFETY),
+	      "static byte at the sweep: static");
+	{
+		struct pcpu_alloc_req req = { .size = 8 };
+		struct pcpu_alloc_res res = backend_alloc(b, &req);
+
+		CHECK(res.status == PCPU_OK && res.chunk_id == PCPU_CHUNK_FIRST,
+		      "an 8-byte allocation lands in the first chunk");
+		n = linux_checks_run(b, false, fs, MAXF);
+		CHECK(has(n, "static", PCPU_GRADE_SAFETY),
+		      "static byte after an allocation in the first chunk, no sweep: static");
+		*byte ^= 0x5a;
+		if (res.status == PCPU_OK)
+			backend_free(b, res.ptr);
+		n = linux_checks_run(b, false, fs, MAXF);
+		CHECK(n == 0, "static restored, the chunk freed: %d findings", n);
+	}
+
+	for (int i = 0; i < backend_nr_chunks(b); i++) {
+		backend_chunk(b, i, &v);
+		if (v.id == PCPU_CHUNK_FIRST)
+			idx = i;
+	}
+	CHECK(idx >= 0, "chunk 0 is listed");
+	if (idx >= 0) {
+		struct kglue_md m;
+		unsigned long *w;
+		int bit;
+
+		linux_backend_maps(b, idx, &amap, &bound, &bits);
+		linux_backend_md(b, idx, -1, &m);
+		bit = m.contig_hint_start + m.contig_hint / 2;
+		w = (unsigned long *)&amap[bit / 64];
+		*w ^= 1UL << (bit % 64);
+		n = linux_checks_run(b, false, fs, MAXF);
+		CHECK(!has(n, "accounting", PCPU_GRADE_ACCOUNTING),
+		      "planted bit, nothing touched, no sweep: not recounted yet");
+		n = linux_checks_run(b, true, fs, MAXF);
+		CHECK(has(n, "accounting", PCPU_GRADE_ACCOUNTING),
+		      "planted bit at the sweep: accounting");
+		backend_free(b, 0); /* touches nothing: free_percpu(NULL) */
+		n = linux_checks_run(b, false, fs, MAXF);
+		CHECK(!has(n, "accounting", PCPU_GRADE_ACCOUNTING),
+		      "planted bit after free_percpu(NULL), no sweep: not recounted");
+		{
+			struct pcpu_alloc_req req = { .size = 8 };
+			struct pcpu_alloc_res res = backend_alloc(b, &req);
+
+			n = linux_checks_run(b, false, fs, MAXF);
+			CHECK(res.status == PCPU_OK &&
+			      has(n, "accounting", PCPU_GRADE_ACCOUNTING),
+			      "planted bit after an allocation in its chunk, no sweep: accounting");
+			*w ^= 1UL << (bit % 64);
+			if (res.status == PCPU_OK)
+				backend_free(b, res.ptr);
+		}
+		n = linux_checks_run(b, true, fs, MAXF);
+		CHECK(n == 0, "bit restored: %d findings", n);
+		if (n)
+			dump(n);
 	}
 	backend_destroy(b);
 }
@@ -574,6 +671,7 @@ int main(int argc, char **argv)
 	test_runs();
 	test_fit();
 	test_live();
+	test_sweep_scope();
 	test_compose();
 	test_decisions();
 	printf("linux-checks: %d passed, %d failed\n", passed, failed);

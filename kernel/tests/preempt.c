@@ -231,7 +231,7 @@ static void check_state(struct backend *b, const char *what)
 	CHECK(!linux_backend_check_static(b, err, sizeof(err)),
 	      "%s: static: %s", what, err);
 	CHECK(ktest_check_hints_safe(b), "%s: hints", what);
-	nf = backend_check(b, fs, 64);
+	nf = backend_check(b, true, fs, 64);
 	for (int i = 0; i < nf && i < 64; i++)
 		CHECK(fs[i].grade != PCPU_GRADE_SAFETY &&
 		      fs[i].grade != PCPU_GRADE_ACCOUNTING,
