@@ -60,14 +60,14 @@ static void set_bits(int from, int n)
 		map[i / 64] |= 1UL << (i % 64);
 }
 
-/* the truth of block blk of map, as kglue_chunk_md computes it */
-static struct kglue_md truth(int blk)
+/* the truth of bits [from, from + n) of bitmap bm, a bit at a time */
+static struct kglue_md naive_truth(const unsigned long *bm, int from, int n)
 {
-	int from = blk < 0 ? 0 : blk * BB, n = blk < 0 ? 2 * BB : BB, run = 0;
 	struct kglue_md m = { .nr_bits = n, .true_first_free = n };
+	int run = 0;
 
 	for (int i = 0; i < n; i++) {
-		if ((map[(from + i) / 64] >> ((from + i) % 64)) & 1) {
+		if ((bm[(from + i) / 64] >> ((from + i) % 64)) & 1) {
 			run = 0;
 			continue;
 		}
@@ -82,6 +82,12 @@ static struct kglue_md truth(int blk)
 	}
 	m.true_right_free = run;
 	return m;
+}
+
+/* the truth of block blk of map, as kglue_chunk_md computes it */
+static struct kglue_md truth(int blk)
+{
+	return naive_truth(map, blk < 0 ? 0 : blk * BB, blk < 0 ? 2 * BB : BB);
 }
 
 /* exact hints: the kernel's fields equal the truth */
@@ -536,20 +542,51 @@ static void test_sweep_scope(void)
  * whole-bitmap recount; returns the chunks compared, *bad counts the
  * differences (the first one printed).
  */
-static int compose_agrees(struct backend *b, int op, int *bad)
+/* the recounted fields of got and of want are equal */
+static bool same_truth(const struct kglue_md *got, const struct kglue_md *want)
+{
+	return got->true_first_free == want->true_first_free &&
+	       got->true_left_free == want->true_left_free &&
+	       got->true_right_free == want->true_right_free &&
+	       got->true_largest == want->true_largest &&
+	       got->true_largest_start == want->true_largest_start;
+}
+
+static int compose_agrees(struct backend *b, int op, int *bad,
+			  int *bad_recount)
 {
 	static struct kglue_md blk[512];
 	int compared = 0;
 
 	for (int c = 0; c < backend_nr_chunks(b); c++) {
-		int nb = linux_backend_nr_blocks(b, c);
-		struct kglue_md whole, comp;
+		int nb = linux_backend_nr_blocks(b, c), bits;
+		const unsigned long *amap, *bound;
+		struct kglue_md whole, comp, want;
 
 		if (nb > 512)
 			continue;
-		for (int k = 0; k < nb; k++)
+		linux_backend_maps(b, c, &amap, &bound, &bits);
+		for (int k = 0; k < nb; k++) {
 			linux_backend_md(b, c, k, &blk[k]);
+			want = naive_truth(amap, k * BB, BB);
+			if (!same_truth(&blk[k], &want) && !(*bad_recount)++)
+				printf("  op %d chunk %d block %d: recount %d@%d first %d left %d right %d, bit by bit %d@%d first %d left %d right %d\n",
+				       op, c, k, blk[k].true_largest,
+				       blk[k].true_largest_start,
+				       blk[k].true_first_free,
+				       blk[k].true_left_free,
+				       blk[k].true_right_free, want.true_largest,
+				       want.true_largest_start,
+				       want.true_first_free, want.true_left_free,
+				       want.true_right_free);
+		}
 		linux_backend_md(b, c, -1, &whole);
+		want = naive_truth(amap, 0, bits);
+		if (!same_truth(&whole, &want) && !(*bad_recount)++)
+			printf("  op %d chunk %d: recount %d@%d, bit by bit %d@%d\n",
+			       op, c, whole.true_largest,
+			       whole.true_largest_start, want.true_largest,
+			       want.true_largest_start);
 		checks_compose_chunk_truth(blk, nb, BB, &comp);
 		compared++;
 		if (comp.true_first_free == whole.true_first_free &&
@@ -568,8 +605,11 @@ static int compose_agrees(struct backend *b, int op, int *bad)
 
 /*
  * chunk_md's truth composed from the blocks' (checks_compose_chunk_truth)
- * equals the whole-bitmap recount (kglue_chunk_md, block -1) for every
- * chunk after every operation of a fixed workload on both geometries:
+ * equals the whole-bitmap recount (kglue_chunk_md, block -1), and every
+ * block's and chunk's recount (kglue_chunk_md, whole words at a step)
+ * equals a recount bit by
+ * bit, for every chunk after every operation of a fixed workload on both
+ * geometries:
  * allocations of mixed sizes and alignments (some atomic, some reserved),
  * every third one freed at once, leaving holes inside blocks and across
  * them, and every 40th operation all but the last 20 freed and the
@@ -580,7 +620,7 @@ static void test_compose(void)
 	static const size_t sizes[] = { 4, 60, 1000, 24, 4096, 333,
 					8, 2048, 160, 9000, 12, 500 };
 	static uintptr_t ptrs[300];
-	int compared = 0, bad = 0;
+	int compared = 0, bad = 0, bad_recount = 0;
 
 	for (size_t g = 0; g < sizeof(geos) / sizeof(geos[0]); g++) {
 		char err[256];
@@ -611,12 +651,15 @@ static void test_compose(void)
 				}
 				backend_balance(b);
 			}
-			compared += compose_agrees(b, i, &bad);
+			compared += compose_agrees(b, i, &bad, &bad_recount);
 		}
 		backend_destroy(b);
 	}
 	CHECK(compared > 500 && bad == 0,
 	      "composed chunk truth: %d of %d differ", bad, compared);
+	CHECK(compared > 500 && bad_recount == 0,
+	      "kglue_chunk_md's recount against bit by bit: %d differ",
+	      bad_recount);
 }
 
 /*
