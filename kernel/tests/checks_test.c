@@ -607,9 +607,8 @@ static int compose_agrees(struct backend *b, int op, int *bad,
  * chunk_md's truth composed from the blocks' (checks_compose_chunk_truth)
  * equals the whole-bitmap recount (kglue_chunk_md, block -1), and every
  * block's and chunk's recount (kglue_chunk_md, whole words at a step)
- * equals a recount bit by
- * bit, for every chunk after every operation of a fixed workload on both
- * geometries:
+ * equals a recount bit by bit, for every chunk after every operation of a
+ * fixed workload on both geometries:
  * allocations of mixed sizes and alignments (some atomic, some reserved),
  * every third one freed at once, leaving holes inside blocks and across
  * them, and every 40th operation all but the last 20 freed and the
