@@ -27,24 +27,32 @@
 /*
  * Every page of a created chunk: mapped (and owned) iff populated.  Page i
  * of a CPU's unit is at pcpu_chunk_addr(chunk, cpu, 0) + i pages, as the
- * kernel's helper computes it; asked once per CPU, not per page.
+ * kernel's helper computes it; asked once per CPU, not per page, and so
+ * is the fake memory's table of what is mapped there (vm chunks:
+ * kshim_vmalloc_ptes, vmalloc_to_page's answers for the whole unit).
  */
 KGLUE_NO_COVERAGE static int check_chunk_pages(struct pcpu_chunk *chunk,
 					       char *err, size_t errlen)
 {
 	unsigned long unit0[PCPU_MAX_CPUS];
+	struct page *const *ptes[PCPU_MAX_CPUS];
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		unit0[cpu] = pcpu_chunk_addr(chunk, cpu, 0);
+		ptes[cpu] = kglue_is_km() ? NULL :
+			    kshim_vmalloc_ptes((void *)unit0[cpu],
+					       (size_t)chunk->nr_pages);
+	}
 	for (int i = 0; i < chunk->nr_pages; i++) {
 		bool pop = test_bit(i, chunk->populated);
 
 		for_each_possible_cpu(cpu) {
 			void *addr = (void *)(unit0[cpu] +
 					      ((unsigned long)i << PAGE_SHIFT));
-			struct page *page = kglue_is_km() ? virt_to_page(addr)
-							  : vmalloc_to_page(addr);
+			struct page *page = kglue_is_km() ? virt_to_page(addr) :
+					    ptes[cpu]	  ? ptes[cpu][i] :
+							    vmalloc_to_page(addr);
 
 			if (!kglue_is_km() && pop != (page != NULL))
 				BACKING_FAIL("chunk at %p page %d cpu %u: %s",

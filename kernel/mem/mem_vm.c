@@ -246,6 +246,26 @@ struct page *kshim_vmalloc_to_page(const void *addr)
 	return s->ptes[pte];
 }
 
+/*
+ * The page table entries of nr pages from addr (page-aligned), as
+ * kshim_vmalloc_to_page reads them one at a time: the backing check asks
+ * for every page of every CPU of a chunk, and one lookup per CPU's unit
+ * saves a division and two range tests per page.
+ */
+struct page *const *kshim_vmalloc_ptes(const void *addr, size_t nr)
+{
+	size_t pte = 0;
+	struct mem_vm_slot *s;
+
+	if (!kshim_is_vmalloc_addr(addr) ||
+	    ((uintptr_t)addr & (uintptr_t)(mem.ps - 1)))
+		return NULL;
+	s = vm_lookup((uintptr_t)addr, &pte);
+	if (!s || pte + nr > mem.vm_span >> mem.shift)
+		return NULL;
+	return &s->ptes[pte];
+}
+
 void mem_vm_release_all(void)
 {
 	for (unsigned long slot = 0; slot < mem.nr_slots; slot++)

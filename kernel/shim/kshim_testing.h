@@ -116,6 +116,9 @@ void kshim_free_vm_areas(struct vm_struct **vms, int nr_vms);
 int kshim_vmap(unsigned long addr, unsigned long end, struct page **pages);
 void kshim_vunmap(unsigned long addr, unsigned long end);
 struct page *kshim_vmalloc_to_page(const void *addr);
+/* for the checks: vmalloc_to_page of nr pages from addr at once, or NULL
+ * when they do not all lie in one vmalloc area */
+struct page *const *kshim_vmalloc_ptes(const void *addr, size_t nr);
 bool kshim_is_vmalloc_addr(const void *addr);
 #define pcpu_get_vm_areas(offsets, sizes, nr_vms, align)                    \
 	kshim_get_vm_areas((offsets), (sizes), (nr_vms), (align))

@@ -542,6 +542,81 @@ static void test_sweep_scope(void)
  * whole-bitmap recount; returns the chunks compared, *bad counts the
  * differences (the first one printed).
  */
+/* the finding named check is among the n, and its detail holds text */
+static bool has_detail(int n, const char *check, const char *text)
+{
+	for (int i = 0; i < n && i < MAXF; i++)
+		if (!strcmp(fs[i].check, check) && strstr(fs[i].detail, text))
+			return true;
+	return false;
+}
+
+/*
+ * The backing check's walk over a created chunk's pages: with page 0's
+ * populated bit cleared behind the kernel's back (its pages stay mapped
+ * on both CPUs), "backing" names the page ("page 0 cpu 0: mapped but not
+ * populated"); between sweeps and with no operation on the chunk, the
+ * walk waits for the sweep (the counts, which a bit alone does not move,
+ * agree).  With the bit of an unpopulated page set: "populated but not
+ * mapped".  Restored: no backing finding.
+ */
+static void test_backing_walk(void)
+{
+	struct pcpu_alloc_req req = { .size = 32768 };
+	struct kglue_chunk cs[8];
+	unsigned long *pop = NULL;
+	struct backend *b;
+	char err[256];
+	int n, nr_pages = 0;
+
+	b = backend_create(&geos[1], 0, err, sizeof(err));
+	CHECK(b != NULL, "backend_create: %s", err);
+	if (!b)
+		return;
+	CHECK(backend_alloc(b, &req).status == PCPU_OK, "32 KiB in chunk 0");
+	CHECK(backend_alloc(b, &req).status == PCPU_OK,
+	      "32 KiB more: a created chunk");
+	n = kglue_chunks(cs, 8);
+	for (int i = 0; i < n && i < 8; i++)
+		if (!cs[i].first && !cs[i].reserved) {
+			pop = (unsigned long *)cs[i].populated;
+			nr_pages = cs[i].nr_pages;
+		}
+	CHECK(pop && nr_pages > 8 && (pop[0] & 1) && !(pop[0] >> 8 & 1),
+	      "the created chunk has page 0 populated, page 8 not");
+	if (!pop || nr_pages <= 8) {
+		backend_destroy(b);
+		return;
+	}
+	/* their blocks' stale first_free is a benign finding of its own */
+	n = linux_checks_run(b, true, fs, MAXF);
+	CHECK(!has(n, "backing", PCPU_GRADE_SAFETY), "two allocations: no backing");
+
+	pop[0] &= ~1UL;
+	n = linux_checks_run(b, false, fs, MAXF);
+	CHECK(!has(n, "backing", PCPU_GRADE_SAFETY),
+	      "page 0 unmarked, nothing touched, no sweep: not walked yet");
+	n = linux_checks_run(b, true, fs, MAXF);
+	CHECK(has_detail(n, "backing", "page 0 cpu 0: mapped but not populated"),
+	      "page 0 unmarked at the sweep: backing, mapped but not populated");
+	CHECK(linux_backend_check_backing(b, err, sizeof(err)) != 0 &&
+	      strstr(err, "mapped but not populated"),
+	      "linux_backend_check_backing: %s", err);
+	pop[0] |= 1UL;
+
+	pop[0] |= 1UL << 8;
+	n = linux_checks_run(b, true, fs, MAXF);
+	CHECK(has_detail(n, "backing", "page 8 cpu 0: populated but not mapped"),
+	      "page 8 marked at the sweep: backing, populated but not mapped");
+	pop[0] &= ~(1UL << 8);
+
+	n = linux_checks_run(b, true, fs, MAXF);
+	CHECK(!has(n, "backing", PCPU_GRADE_SAFETY) &&
+	      !linux_backend_check_backing(b, err, sizeof(err)),
+	      "bits restored: no backing");
+	backend_destroy(b);
+}
+
 /* the recounted fields of got and of want are equal */
 static bool same_truth(const struct kglue_md *got, const struct kglue_md *want)
 {
@@ -714,6 +789,7 @@ int main(int argc, char **argv)
 	test_fit();
 	test_live();
 	test_sweep_scope();
+	test_backing_walk();
 	test_compose();
 	test_decisions();
 	printf("linux-checks: %d passed, %d failed\n", passed, failed);
