@@ -215,10 +215,18 @@ afl: afl-deps
 	@$(if $(AFL_TIMEOUT),AFL_TIMEOUT_MS=$(AFL_TIMEOUT)) $(if $(BACKEND),AFL_TARGET=$(BDIR)/afl-pcpu AFL_CMPLOG_TARGET=$(BDIR)/afl-pcpu-cmplog \
 		AFL_STATS=$(BDIR)/pcpu-stats AFL_DIR=$${WORK:-$$HOME/.cache/percpu-fuzz}/afl-$(BACKEND)) scripts/afl.sh
 
+# BACKEND=linux-<v>: that kernel's pcpu-bench (sanitized), its hint and
+# benign findings counted, not fatal, unless PCPU_NONFATAL says otherwise
 bench: fuzz-deps
-	@$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-unchecked $(BUILD)/fuzz-empty \
-		$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode $(BUILD)/pcpu-bench-calls
-	@scripts/bench.sh
+	@$(BACKEND_CHECK)
+	@if [ -n "$(BACKEND)" ]; then \
+		$(MAKE) --no-print-directory $(BDIR)/pcpu-bench && \
+		PCPU_NONFATAL=$${PCPU_NONFATAL:-hint,benign} $(BDIR)/pcpu-bench $${BENCH_SECONDS:-1}; \
+	else \
+		$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-unchecked $(BUILD)/fuzz-empty \
+			$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode $(BUILD)/pcpu-bench-calls && \
+		scripts/bench.sh; \
+	fi
 
 repro: deps
 	@if [ -z "$(CRASH)" ]; then echo "usage: make repro CRASH=file [FIXES=list] [BACKEND=linux-6.12]" >&2; exit 2; fi
@@ -242,7 +250,7 @@ help:
 	@echo "  make fuzz          libFuzzer campaign on corpus/   (TIME=$(TIME) JOBS=$(JOBS) FIXES=$(FIXES) MUTATOR=$(MUTATOR); RUNS=n: n executions)"
 	@echo "  make afl           AFL++ campaign on corpus/       (TIME, JOBS, FIXES as above)"
 	@echo "  make repro CRASH=f replay one input with the full report and its decoded trace"
-	@echo "  make bench         exec/s vs the empty target, cost of the checks per operation"
+	@echo "  make bench         exec/s vs the empty target, cost of the checks per operation (BACKEND=: that kernel's per-operation costs)"
 	@echo "  make unit-test     unit tests only"
 	@echo "  make minimize CRASH=f   operation-level delta debugging to a minimal reproducer"
 	@echo "  make triage DIR=d       bucket crash folders by failure signature, name known findings"
