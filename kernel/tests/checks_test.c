@@ -355,13 +355,42 @@ static void test_fit(void)
 
 /* ---- a live instance ------------------------------------------------- */
 
+/*
+ * Flip one bit of chunk 0's allocation map, in the middle of its contig
+ * hint, behind the kernel's back: the word, with the bit in *mask for
+ * the caller to flip back; NULL when chunk 0 is not listed.
+ */
+static unsigned long *plant_used_bit(struct backend *b, unsigned long *mask)
+{
+	const unsigned long *amap, *bound;
+	struct pcpu_chunk_view v;
+	struct kglue_md m;
+	unsigned long *w;
+	int bits, bit, idx = -1;
+
+	for (int i = 0; i < backend_nr_chunks(b); i++) {
+		backend_chunk(b, i, &v);
+		if (v.id == PCPU_CHUNK_FIRST)
+			idx = i;
+	}
+	CHECK(idx >= 0, "chunk 0 is listed");
+	if (idx < 0)
+		return NULL;
+	linux_backend_maps(b, idx, &amap, &bound, &bits);
+	linux_backend_md(b, idx, -1, &m);
+	bit = m.contig_hint_start + m.contig_hint / 2;
+	w = (unsigned long *)&amap[bit / 64];
+	*mask = 1UL << (bit % 64);
+	*w ^= *mask;
+	return w;
+}
+
 static void test_live(void)
 {
-	struct pcpu_chunk_view v;
-	const unsigned long *amap, *bound;
+	unsigned long *w, mask;
 	struct backend *b;
 	char err[256];
-	int n, bits, idx = -1;
+	int n;
 
 	for (size_t g = 0; g < sizeof(geos) / sizeof(geos[0]); g++) {
 		b = backend_create(&geos[g], 0, err, sizeof(err));
@@ -383,22 +412,8 @@ static void test_live(void)
 	b = backend_create(&geos[0], 0, err, sizeof(err));
 	if (!b)
 		return;
-	for (int i = 0; i < backend_nr_chunks(b); i++) {
-		backend_chunk(b, i, &v);
-		if (v.id == PCPU_CHUNK_FIRST)
-			idx = i;
-	}
-	CHECK(idx >= 0, "chunk 0 is listed");
-	if (idx >= 0) {
-		struct kglue_md m;
-		unsigned long *w;
-		int bit;
-
-		linux_backend_maps(b, idx, &amap, &bound, &bits);
-		linux_backend_md(b, idx, -1, &m);
-		bit = m.contig_hint_start + m.contig_hint / 2;
-		w = (unsigned long *)&amap[bit / 64];
-		*w ^= 1UL << (bit % 64);
+	w = plant_used_bit(b, &mask);
+	if (w) {
 		backend_balance(b); /* marks every chunk for the hint checks */
 		n = linux_checks_run(b, true, fs, MAXF);
 		CHECK(has(n, "accounting", PCPU_GRADE_ACCOUNTING),
@@ -407,7 +422,7 @@ static void test_live(void)
 		      "planted bit: hint_used_bits");
 		CHECK(n > 0 && fs[0].grade == PCPU_GRADE_ACCOUNTING,
 		      "most severe first");
-		*w ^= 1UL << (bit % 64);
+		*w ^= mask;
 		backend_balance(b);
 		n = linux_checks_run(b, true, fs, MAXF);
 		CHECK(n == 0, "restored: %d findings", n);
@@ -441,6 +456,21 @@ static void test_live(void)
 }
 
 /*
+ * With nothing touched since the last check, check (of grade g) is not
+ * found between sweeps, and is at the sweep.
+ */
+static void waits_for_the_sweep(struct backend *b, const char *check,
+				enum pcpu_grade g, const char *what)
+{
+	int n = linux_checks_run(b, false, fs, MAXF);
+
+	CHECK(!has(n, check, g), "%s, nothing touched, no sweep: no %s yet",
+	      what, check);
+	n = linux_checks_run(b, true, fs, MAXF);
+	CHECK(has(n, check, g), "%s at the sweep: %s", what, check);
+}
+
+/*
  * Between sweeps (linux_checks_run with sweep false) the walks cover the
  * chunks an operation touched; a sweep covers every chunk.  Planted
  * behind the kernel's back in the first chunk, with no operation since
@@ -453,11 +483,10 @@ static void test_live(void)
 static void test_sweep_scope(void)
 {
 	struct first_chunk *fc;
-	struct pcpu_chunk_view v;
-	const unsigned long *amap, *bound;
+	unsigned long *w, mask;
 	struct backend *b;
 	char err[256], *byte;
-	int n, bits, idx = -1;
+	int n;
 
 	b = backend_create(&geos[1], 0, err, sizeof(err));
 	CHECK(b != NULL, "backend_create: %s", err);
@@ -469,12 +498,7 @@ static void test_sweep_scope(void)
 	byte = fc->base + fc->unit_offsets[1] + 5;
 
 	*byte ^= 0x5a;
-	n = linux_checks_run(b, false, fs, MAXF);
-	CHECK(!has(n, "static", PCPU_GRADE_SAFETY),
-	      "static byte, nothing touched, no sweep: not compared yet");
-	n = linux_checks_run(b, true, fs, MAXF);
-	CHECK(has(n, "static", PCPU_GRADE_SAFETY),
-	      "static byte at the sweep: static");
+	waits_for_the_sweep(b, "static", PCPU_GRADE_SAFETY, "static byte");
 	{
 		struct pcpu_alloc_req req = { .size = 8 };
 		struct pcpu_alloc_res res = backend_alloc(b, &req);
@@ -491,28 +515,10 @@ static void test_sweep_scope(void)
 		CHECK(n == 0, "static restored, the chunk freed: %d findings", n);
 	}
 
-	for (int i = 0; i < backend_nr_chunks(b); i++) {
-		backend_chunk(b, i, &v);
-		if (v.id == PCPU_CHUNK_FIRST)
-			idx = i;
-	}
-	CHECK(idx >= 0, "chunk 0 is listed");
-	if (idx >= 0) {
-		struct kglue_md m;
-		unsigned long *w;
-		int bit;
-
-		linux_backend_maps(b, idx, &amap, &bound, &bits);
-		linux_backend_md(b, idx, -1, &m);
-		bit = m.contig_hint_start + m.contig_hint / 2;
-		w = (unsigned long *)&amap[bit / 64];
-		*w ^= 1UL << (bit % 64);
-		n = linux_checks_run(b, false, fs, MAXF);
-		CHECK(!has(n, "accounting", PCPU_GRADE_ACCOUNTING),
-		      "planted bit, nothing touched, no sweep: not recounted yet");
-		n = linux_checks_run(b, true, fs, MAXF);
-		CHECK(has(n, "accounting", PCPU_GRADE_ACCOUNTING),
-		      "planted bit at the sweep: accounting");
+	w = plant_used_bit(b, &mask);
+	if (w) {
+		waits_for_the_sweep(b, "accounting", PCPU_GRADE_ACCOUNTING,
+				    "planted bit");
 		backend_free(b, 0); /* touches nothing: free_percpu(NULL) */
 		n = linux_checks_run(b, false, fs, MAXF);
 		CHECK(!has(n, "accounting", PCPU_GRADE_ACCOUNTING),
@@ -525,7 +531,7 @@ static void test_sweep_scope(void)
 			CHECK(res.status == PCPU_OK &&
 			      has(n, "accounting", PCPU_GRADE_ACCOUNTING),
 			      "planted bit after an allocation in its chunk, no sweep: accounting");
-			*w ^= 1UL << (bit % 64);
+			*w ^= mask;
 			if (res.status == PCPU_OK)
 				backend_free(b, res.ptr);
 		}
