@@ -9,9 +9,10 @@
 # libFuzzer's random seed (-seed) so that such a run repeats.
 # Results live outside the source tree in $WORK/libfuzzer (default
 # ~/.cache/percpu-fuzz/libfuzzer): corpus/ grows across campaigns,
-# artifacts/ holds crashing inputs, fuzz.log the engine's output.  Known
-# kernel bugs are fixed by default (FIXES=all) so that a finding is a new
-# one; FIXES=none hunts the known bugs.  JOBS>1 uses libFuzzer's fork mode.
+# artifacts/ holds crashing inputs (of every campaign; the counts are of
+# this one's), fuzz.log the engine's output.  Known kernel bugs are fixed
+# by default (FIXES=all) so that a finding is a new one; FIXES=none hunts
+# the known bugs.  JOBS>1 uses libFuzzer's fork mode.
 #
 # Every PROGRESS seconds (default 60) a `fuzz: progress` line sums up the
 # campaign so far; at the end a summary (exec/s, coverage, corpus, crashes)
@@ -73,8 +74,12 @@ done
 log=$dir/fuzz.log
 stop=$dir/.progress-stop
 stf=$dir/.exit-status
+# artifacts/ keeps what earlier campaigns found: the counts below leave
+# out the files listed here at the start, which the summary names apart
+earlier_list=$dir/.earlier-artifacts.$$
 rm -f "$stop" "$stf"
 : >"$log"
+find "$dir/artifacts" -type f >"$earlier_list"
 start=$(date +%s)
 
 # The last status line libFuzzer wrote ("#N ... cov: C ft: F ..." in both
@@ -92,12 +97,15 @@ count_files() {
 	find "$1" -type f 2>/dev/null | wc -l | tr -d ' '
 }
 # libFuzzer writes slow inputs (-report_slow_units) next to the crashes:
-# they are not findings, so they are counted apart
+# they are not findings, so they are counted apart.  Both count only this
+# campaign's files, not those listed at its start.
 count_crashes() {
-	find "$1" -type f ! -name 'slow-unit-*' 2>/dev/null | wc -l | tr -d ' '
+	find "$1" -type f ! -name 'slow-unit-*' 2>/dev/null |
+		grep -vxF -f "$earlier_list" | wc -l | tr -d ' '
 }
 count_slow() {
-	find "$1" -type f -name 'slow-unit-*' 2>/dev/null | wc -l | tr -d ' '
+	find "$1" -type f -name 'slow-unit-*' 2>/dev/null |
+		grep -vxF -f "$earlier_list" | wc -l | tr -d ' '
 }
 progress() {
 	# before libFuzzer's first status line (seeds still loading on a busy
@@ -164,9 +172,12 @@ execs=${execs:-0}
 rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 [ -n "$rate" ] || rate=$((execs / (el > 0 ? el : 1)))
 n=$(count_crashes "$dir/artifacts")
+old=$(wc -l <"$earlier_list" | tr -d ' ')
+earlier=
+[ "$old" -eq 0 ] || earlier=", and $old artifact(s) of earlier campaigns"
 echo "fuzz: summary: ${el}s, $execs execs, $rate exec/s, cov $(field cov "$line")" \
      "ft $(field ft "$line"), corpus $(count_files "$dir/corpus") inputs, $n crash(es)," \
-     "$(count_slow "$dir/artifacts") slow input(s)"
+     "$(count_slow "$dir/artifacts") slow input(s)$earlier"
 # findings of a non-fatal grade (PCPU_NONFATAL; benign ones by default)
 # counted by the target over the campaign (one line per job in fork mode)
 grep '^nonfatal: ' "$log" | sed 's/^nonfatal: /fuzz: counted, not fatal: /' || true
@@ -181,6 +192,7 @@ else
 fi
 
 echo "fuzz: done (exit $st); corpus $(count_files "$dir/corpus") inputs; $n crash(es) in $dir/artifacts"
+rm -f "$earlier_list"
 if [ "$n" -gt 0 ]; then
 	# the same build and grading as the campaign, or they judge differently
 	b=${FUZZ_BACKEND:+ BACKEND=$FUZZ_BACKEND}

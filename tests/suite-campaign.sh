@@ -211,6 +211,18 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	check "fuzz.sh: no corpus statistics" grep -q '^  chunks created ' "$tmp/fuzz.out"
 	check "fuzz.sh: libFuzzer output not on stderr" grep -q 'INITED' "$tmp/fuzz.err"
 	check "fuzz.sh: no final line" grep -q '^fuzz: done (exit 0)' "$tmp/fuzz.out"
+	# an artifact an earlier campaign left in the work folder is not one of
+	# this campaign's crashes: counted apart in the summary
+	printf 'x' >"$tmp/fw/libfuzzer/artifacts/crash-of-an-earlier-campaign"
+	BUILD=$tmp/b RUNS=$((nseeds + 10)) SEED=2 PROGRESS=1 JOBS=1 WORK=$tmp/fw sh scripts/fuzz.sh >"$tmp/fuzz2.out" 2>/dev/null
+	st=$?
+	check "fuzz.sh again: exit $st" [ "$st" -eq 0 ]
+	check "fuzz.sh again: the earlier artifact counted as a crash of this campaign" \
+		grep -Eq '^fuzz: summary: .*, 0 crash\(es\), [0-9]+ slow input\(s\), and 1 artifact\(s\) of earlier campaigns$' "$tmp/fuzz2.out"
+	check "fuzz.sh again: progress counts the earlier artifact" \
+		grep -Eq '^fuzz: progress .*, crashes 0, slow [0-9]+$' "$tmp/fuzz2.out"
+	check "fuzz.sh again: leaves its list of earlier artifacts behind" \
+		sh -c "! ls -a '$tmp/fw/libfuzzer' | grep -q earlier-artifacts"
 	BUILD=$tmp/b TIME=x WORK=$tmp/fw sh scripts/fuzz.sh >/dev/null 2>&1
 	st=$?
 	check "fuzz.sh TIME=x: exit $st, expected 2" [ "$st" -eq 2 ]
