@@ -4,8 +4,10 @@
  * (kernel/checks/checks_*.c): every check fires, with its grade, on a
  * planted value (a fake pcpu_block_md, or a bit written into a live
  * allocation map); consistent values and a fresh instance pass; the fit
- * search; the chunk truth composed from the blocks' equals a recount; the
- * decision checks on traces run through the harness (ktest.h).  Last line
+ * search; what waits for a sweep and what is checked at once; the backing
+ * walk on planted populated bits; the chunk truth composed from the
+ * blocks' equals a recount, and the recount one bit by bit; the decision
+ * checks on traces run through the harness (ktest.h).  Last line
  * "linux-checks: N passed, N failed".  Finding, minimising and timing
  * hint findings are the shared tools' (pcpu-soak, pcpu-minimize,
  * pcpu-bench, pcpu-replay of build/linux-<v>/, docs/linux.md).
