@@ -92,7 +92,7 @@ if [ $st -ne 0 ] && grep -q 'no-such-mutant.mutant: no such mutant' "$tmp/out"; 
 # two compiles at a time.
 if $MAKE_Q -j2 "$BUILD/fuzz-pcpu" >"$tmp/build" 2>&1; then ok; else
 	ko "build $BUILD/fuzz-pcpu"; tail -n 5 "$tmp/build" >&2; fi
-# A number of executions, not seconds (MUTANT_TIME=0: no time limit).
+# Bounded by a number of executions (MUTANT_TIME=0: no time limit).
 # Both modes: from the seeds, and from an empty
 # corpus with the custom mutator.
 $MAKE_Q mutants MUTANTS="free-no-hint relocate-order" MUTANT_RUNS=20000 \
