@@ -92,6 +92,8 @@ void kglue_global(struct kglue_global *out);
  */
 int kglue_check_backing(const void *const *only, int nr_only, char *err,
 			size_t errlen);
+/* Whether chunk (a handle as in struct kglue_chunk) is one of list's n. */
+bool kglue_chunk_listed(const void *chunk, const void *const *list, int n);
 /*
  * The kernel's counters against a recount from its bitmaps: free_bytes,
  * nr_populated and nr_empty_pop_pages of every chunk (of only's, as

@@ -84,9 +84,7 @@ int linux_checks_run(struct backend *b, bool sweep, struct pcpu_finding *out,
  * decision findings into s; true when every chunk must be rechecked.
  */
 bool checks_decisions_flush(struct checks_sink *s);
-/* the chunks touched since the last flush (handles), and clearing them;
- * checks_all_dirty: whether every chunk counts as touched */
-bool checks_all_dirty(void);
+/* the chunks touched since the last flush (handles), and clearing them */
 int checks_dirty(const void **out, int max);
 void checks_dirty_clear(void);
 /* start over (everything to check, nothing pending) for a new instance */

@@ -73,14 +73,6 @@ static void check_warn(struct backend *b, struct checks_sink *s)
 	warn_seen = b->warn_other;
 }
 
-static bool touched(const void *handle, const void *const *dirty, int nd)
-{
-	for (int d = 0; d < nd; d++)
-		if (dirty[d] == handle)
-			return true;
-	return false;
-}
-
 int linux_checks_run(struct backend *b, bool sweep, struct pcpu_finding *out,
 		     int max)
 {
@@ -99,12 +91,15 @@ int linux_checks_run(struct backend *b, bool sweep, struct pcpu_finding *out,
 		abort();
 	kglue_chunks(cs, n);
 	nd = checks_dirty(dirty, 64);
-	walk_all = sweep || checks_all_dirty() || full_mode();
+	/* decision findings are graded hint: sorted after the walks' anyway */
+	all = checks_decisions_flush(&s) || full_mode();
+	checks_dirty_clear();
+	walk_all = sweep || all;
 	/* the static areas share the units of the first and reserved chunks:
 	 * only an allocation there writes next to them */
 	for (int i = 0; i < n && !walk_all && !boot_touched; i++)
 		boot_touched = (cs[i].first || cs[i].reserved) &&
-			       touched(cs[i].handle, dirty, nd);
+			       kglue_chunk_listed(cs[i].handle, dirty, nd);
 	if (kglue_check_backing(walk_all ? NULL : dirty, nd, err, sizeof(err)))
 		checks_add(&s, "backing", PCPU_GRADE_SAFETY, INT_MIN, "%s", err);
 	if ((walk_all || boot_touched) &&
@@ -116,12 +111,10 @@ int linux_checks_run(struct backend *b, bool sweep, struct pcpu_finding *out,
 		checks_add(&s, "accounting", PCPU_GRADE_ACCOUNTING, INT_MIN,
 			   "%s", err);
 
-	all = checks_decisions_flush(&s) || full_mode();
-	checks_dirty_clear();
 	kglue_global(&g);
 	block_bits = (int)(g.page_size / 4);
 	for (int i = 0; i < n; i++)
-		if (all || touched(cs[i].handle, dirty, nd))
+		if (all || kglue_chunk_listed(cs[i].handle, dirty, nd))
 			checks_chunk_hints(&s, backend_chunk_id(b, &cs[i]),
 					   &cs[i], block_bits);
 	free(cs);

@@ -397,11 +397,6 @@ bool checks_decisions_flush(struct checks_sink *s)
 	return all;
 }
 
-bool checks_all_dirty(void)
-{
-	return st.all_dirty;
-}
-
 int checks_dirty(const void **out, int max)
 {
 	int n = st.nr_dirty < max ? st.nr_dirty : max;

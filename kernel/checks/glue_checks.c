@@ -68,16 +68,19 @@ KGLUE_NO_COVERAGE static int check_chunk_pages(struct pcpu_chunk *chunk,
 	return 0;
 }
 
+bool kglue_chunk_listed(const void *chunk, const void *const *list, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == chunk)
+			return true;
+	return false;
+}
+
 /* Whether chunk is to be walked: every chunk without a list. */
 static bool chunk_selected(const struct pcpu_chunk *chunk,
 			   const void *const *only, int nr_only)
 {
-	if (!only)
-		return true;
-	for (int i = 0; i < nr_only; i++)
-		if (only[i] == chunk)
-			return true;
-	return false;
+	return !only || kglue_chunk_listed(chunk, only, nr_only);
 }
 
 KGLUE_NO_COVERAGE int kglue_check_backing(const void *const *only,
