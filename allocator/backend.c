@@ -102,28 +102,11 @@ void backend_balance(struct backend *b)
 	pcpu_balance_workfn(b);
 }
 
-/* The area-map port: the oracle predicts it and its map is checked. */
-unsigned backend_caps(void)
-{
-	return PCPU_CAP_AREA_MAP | PCPU_CAP_FIXES;
-}
-
 void backend_default_geometry(struct pcpu_geometry *g)
 {
 	static const struct pcpu_geometry def = PCPU_GEOMETRY_DEFAULT;
 
 	*g = def;
-}
-
-/* Nothing of its own: harness/checks/check_*.c check this backend. */
-int backend_check(struct backend *b, bool sweep, struct pcpu_finding *out,
-		  int max)
-{
-	(void)b;
-	(void)sweep;
-	(void)out;
-	(void)max;
-	return 0;
 }
 
 const char *const *backend_check_names(void)

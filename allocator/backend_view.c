@@ -23,6 +23,31 @@ void *backend_cpu_addr(struct backend *b, uintptr_t ptr, unsigned int cpu)
 	return (void *)(ptr + b->pcpu_unit_offsets[cpu]);
 }
 
+/*
+ * The area-map port: the oracle predicts it and its map is checked.  Here
+ * with the views: the checks ask it over and over (run_area_map), and
+ * counted, those calls would give a checked run feedback an unchecked one
+ * never gets (mk/nocov.mk).
+ */
+unsigned backend_caps(void)
+{
+	return PCPU_CAP_AREA_MAP | PCPU_CAP_FIXES;
+}
+
+/*
+ * Nothing of its own: harness/checks/check_*.c check this backend.  Here
+ * with the views because only a checked run calls it (mk/nocov.mk).
+ */
+int backend_check(struct backend *b, bool sweep, struct pcpu_finding *out,
+		  int max)
+{
+	(void)b;
+	(void)sweep;
+	(void)out;
+	(void)max;
+	return 0;
+}
+
 int backend_nr_chunks(const struct backend *b)
 {
 	return b->nr_chunks_alive;

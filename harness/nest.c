@@ -5,26 +5,14 @@
  * pcpu_lock.  The backend runs the top-level operation first, and the hook
  * here runs each nested operation when its point comes, recording what it
  * did; the oracle then runs the same operation with the same nesting, and
- * each nested outcome is compared as the oracle's point comes.
+ * each nested outcome is compared as the oracle's point comes
+ * (harness/nest_oracle.c: this file is the backend's pass, the one an
+ * unchecked run makes too).
  */
 #include <limits.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "run.h"
-
-struct nest_record {
-	bool ran_backend, ran_oracle;
-	bool refused;		    /* needed the mutex where it was held */
-	bool freed;		    /* a free that gave back a live allocation */
-	struct pcpu_alloc_res res; /* an alloc's outcome on the backend */
-};
-
-struct nest_seen {
-	char name[TRACE_POINT_MAX];
-	unsigned int count;
-};
+#include "nest_internal.h"
 
 static bool needs_mutex(const struct trace_op *op)
 {
@@ -38,29 +26,6 @@ size_t run_block_end(const struct trace *t, size_t i)
 	while (end < t->nr_ops && t->ops[end].nested)
 		end++;
 	return end;
-}
-
-/* This reach of point is its how-manieth in the running op. */
-static unsigned int occurrence(struct run_ctx *c, const char *point)
-{
-	struct nest_seen *s;
-
-	for (int i = 0; i < c->nr_seen; i++)
-		if (!strncmp(c->seen[i].name, point, TRACE_POINT_MAX))
-			return ++c->seen[i].count;
-	if (c->nr_seen == c->cap_seen) {
-		int cap = c->cap_seen ? 2 * c->cap_seen : 8;
-
-		s = realloc(c->seen, (size_t)cap * sizeof(*s));
-		if (!s)
-			abort();
-		c->seen = s;
-		c->cap_seen = cap;
-	}
-	s = &c->seen[c->nr_seen++];
-	snprintf(s->name, sizeof(s->name), "%s", point);
-	s->count = 1;
-	return 1;
 }
 
 static void count_point(struct run_ctx *c, const char *point)
@@ -78,12 +43,6 @@ static void count_point(struct run_ctx *c, const char *point)
 		}
 	}
 	st->points_other++;
-}
-
-static bool due(const struct trace_op *op, const char *point,
-		unsigned int nth)
-{
-	return op->at_nth == nth && !strncmp(op->at, point, TRACE_POINT_MAX);
 }
 
 static void run_on_backend(struct run_ctx *c, const struct trace_op *op,
@@ -108,103 +67,53 @@ static void run_on_backend(struct run_ctx *c, const struct trace_op *op,
 		backend_balance(c->b);
 		break;
 	case OP_FAIL:
-		if (!run_fault_skipped(c, op, true))
+		r->skipped = run_fault_skipped(c, op);
+		if (!r->skipped)
 			backend_fail_after(c->b, op->fault, op->count, op->after);
 		break;
 	}
 }
 
-static void run_on_oracle(struct run_ctx *c, const struct trace_op *op,
-			  struct nest_record *r)
-{
-	struct pcpu_alloc_req req = run_req(op);
-	const struct live_alloc *a;
-	struct pcpu_alloc_res pred;
-
-	switch (op->kind) {
-	case OP_ALLOC:
-		pred = oracle_alloc(c->o, &req);
-		run_compare_alloc(c, &r->res, &pred);
-		break;
-	case OP_FREE:
-		a = &c->allocs[op->id];
-		if (r->freed && oracle_free(c->o, a->chunk_id, a->off) != PCPU_OK)
-			check_fail(c, CHECK_ORACLE, a->chunk_id,
-				   "the oracle has no in-use block at offset %ld",
-				   a->off);
-		break;
-	case OP_BALANCE:
-		oracle_balance(c->o);
-		break;
-	case OP_FAIL:
-		if (!run_fault_skipped(c, op, false))
-			oracle_fail_after(c->o, op->fault, op->count, op->after);
-		break;
-	}
-}
-
 /*
- * One release of pcpu_lock, on the backend's pass or the oracle's: run the
- * nested ops due at this occurrence of the point.  The backend's pass
- * decides what runs (and counts it); the oracle's must reach the same
- * ones, and compares each outcome.
+ * One release of pcpu_lock on the backend's pass: run the nested ops due
+ * at this occurrence of the point, unless the point holds pcpu_alloc_mutex
+ * and the op needs it.  This pass decides what runs, and counts it; the
+ * oracle's (nest_oracle.c) must reach the same ones.  In a checked run the
+ * point's own checks come first (check_at_point: 0 at once when unchecked,
+ * so that both runs take the same branches here).
  */
-static void on_point(struct run_ctx *c, const char *point, bool mutex_held,
-		     bool oracle)
+static void on_backend_point(void *arg, const char *point, bool mutex_held)
 {
+	struct run_ctx *c = arg;
 	unsigned int nth;
 
 	if (c->in_nested)
 		return;
-	if (!oracle)
-		count_point(c, point);
-	nth = occurrence(c, point);
-	if (!oracle && c->op_had_nested && c->opt->checks &&
-	    check_at_point(c, point, nth))
+	count_point(c, point);
+	nth = nest_occurrence(c, point);
+	if (c->op_had_nested && check_at_point(c, point, nth))
 		return;
 	for (size_t i = c->nest_first; i < c->nest_end && !c->failed; i++) {
 		const struct trace_op *op = &c->t->ops[i];
 		struct nest_record *r = &c->nest[i - c->nest_first];
-		bool *ran = oracle ? &r->ran_oracle : &r->ran_backend;
 
-		if (*ran || r->refused || !due(op, point, nth))
+		if (r->ran_backend || r->refused || !nest_due(op, point, nth))
 			continue;
 		c->cur_nested = i;
-		if (oracle && !r->ran_backend) {
-			check_fail(c, CHECK_ORACLE, INT_MIN,
-				   "the oracle reached point %s %u, where this nested operation runs; the backend did not",
-				   point, nth);
-			return;
-		}
 		/* what the backend says the kernel holds decides */
-		if (!oracle && mutex_held && needs_mutex(op)) {
+		if (mutex_held && needs_mutex(op)) {
 			r->refused = true;
 			continue;
 		}
-		*ran = true;
-		if (!oracle) {
-			c->nested_ran++;
-			if (c->opt->stats)
-				c->opt->stats->nested_ran++;
-		}
+		r->ran_backend = true;
+		c->nested_ran++;
+		if (c->opt->stats)
+			c->opt->stats->nested_ran++;
 		c->in_nested = true;
-		if (oracle)
-			run_on_oracle(c, op, r);
-		else
-			run_on_backend(c, op, r);
+		run_on_backend(c, op, r);
 		c->in_nested = false;
 		c->cur_nested = SIZE_MAX;
 	}
-}
-
-static void on_backend_point(void *arg, const char *point, bool mutex_held)
-{
-	on_point(arg, point, mutex_held, false);
-}
-
-static void on_oracle_point(void *arg, const char *point, bool mutex_held)
-{
-	on_point(arg, point, mutex_held, true);
 }
 
 void nest_begin(struct run_ctx *c)
@@ -241,46 +150,6 @@ void nest_backend_done(struct run_ctx *c)
 		    c->opt->results)
 			fprintf(c->opt->results, "alloc %u not reached\n", op->id);
 	}
-}
-
-void nest_oracle_begin(struct run_ctx *c)
-{
-	c->nr_seen = 0;
-	if (c->op_had_nested)
-		oracle_set_preempt(c->o, on_oracle_point, c);
-}
-
-int nest_oracle_done(struct run_ctx *c)
-{
-	oracle_set_preempt(c->o, NULL, NULL);
-	if (c->failed)
-		return -1;
-	for (size_t i = c->nest_first; i < c->nest_end; i++) {
-		const struct nest_record *r = &c->nest[i - c->nest_first];
-
-		if (r->ran_backend != r->ran_oracle) {
-			c->cur_nested = i;
-			return check_fail(c, CHECK_ORACLE, INT_MIN,
-					  "the backend reached the point where this nested operation runs; the oracle did not");
-		}
-	}
-	return 0;
-}
-
-int nest_checks(struct run_ctx *c)
-{
-	for (size_t i = c->nest_first; i < c->nest_end; i++) {
-		const struct trace_op *op = &c->t->ops[i];
-
-		if (op->kind != OP_ALLOC || !c->allocs[op->id].live)
-			continue;
-		c->cur_nested = i;
-		if (check_after_alloc(c, op->id))
-			return -1;
-		tags_write(c, op->id);
-	}
-	c->cur_nested = SIZE_MAX;
-	return 0;
 }
 
 void nest_release(struct run_ctx *c)

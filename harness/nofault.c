@@ -51,15 +51,12 @@ int nofault_from_env(unsigned *mask, char *err, size_t errlen)
 	return nofault_parse(getenv("PCPU_NOFAULT"), mask, err, errlen);
 }
 
-bool run_fault_skipped(const struct run_ctx *c, const struct trace_op *op,
-		       bool count)
+bool run_fault_skipped(const struct run_ctx *c, const struct trace_op *op)
 {
 	char name[32];
 
 	if (!(c->opt->nonfatal_policy.nofault & (1u << op->fault)))
 		return false;
-	if (!count)
-		return true;
 	snprintf(name, sizeof(name), "nofault %s", trace_fault_name(op->fault));
 	nonfatal_add(c->opt->nonfatal, name);
 	return true;

@@ -2,7 +2,10 @@
 /*
  * run_trace: one fresh backend instance and one fresh oracle per run, the
  * operations applied to both in lockstep, the checks after every
- * operation, and the report of the first failure.
+ * operation, and the report of the first failure.  This file drives the
+ * backend, the part an unchecked run makes too; the oracle's steps and
+ * the checks are run_checks.c's, called after each backend step whether
+ * the run is checked or not.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -42,7 +45,7 @@ int check_fail(struct run_ctx *c, const char *check, int chunk_id,
 	return -1;
 }
 
-static void print_res(FILE *f, const struct pcpu_alloc_res *r)
+void run_print_res(FILE *f, const struct pcpu_alloc_res *r)
 {
 	switch (r->status) {
 	case PCPU_OK:
@@ -62,13 +65,6 @@ static void print_res(FILE *f, const struct pcpu_alloc_res *r)
 	}
 }
 
-static const char *status_name(enum pcpu_status s)
-{
-	static const char *const names[] = { "ok", "fail", "hang", "BUG" };
-
-	return names[s];
-}
-
 void run_print_result(const struct run_ctx *c, const struct trace_op *op,
 		      const struct pcpu_alloc_res *res)
 {
@@ -78,38 +74,10 @@ void run_print_result(const struct run_ctx *c, const struct trace_op *op,
 		return;
 	fprintf(f, "alloc %u ", op->id);
 	if (res->status == PCPU_OK || res->status == PCPU_FAIL)
-		print_res(f, res);
+		run_print_res(f, res);
 	else
 		fputs("fail", f);
 	fputc('\n', f);
-}
-
-int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
-		      const struct pcpu_alloc_res *pred)
-{
-	char want[64], got[64];
-	FILE *w, *g;
-
-	if (res->status == PCPU_HANG)
-		return check_fail(
-			c, CHECK_HANG, INT_MIN,
-			"the slot walk left the list it was walking: the kernel never returns (oracle predicted %s)",
-			status_name(pred->status));
-	if (pred->status == res->status &&
-	    (res->status != PCPU_OK ||
-	     (pred->chunk_id == res->chunk_id && pred->off == res->off)))
-		return 0;
-	w = fmemopen(want, sizeof(want), "w");
-	g = fmemopen(got, sizeof(got), "w");
-	print_res(w, pred);
-	print_res(g, res);
-	fclose(w);
-	fclose(g);
-	return check_fail(c, CHECK_ORACLE,
-			  res->status == PCPU_OK  ? res->chunk_id :
-			  pred->status == PCPU_OK ? pred->chunk_id :
-						    INT_MIN,
-			  "expected %s, got %s", want, got);
 }
 
 int run_hang(struct run_ctx *c)
@@ -121,7 +89,7 @@ int run_hang(struct run_ctx *c)
 static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 {
 	struct pcpu_alloc_req req = run_req(op);
-	struct pcpu_alloc_res res, pred;
+	struct pcpu_alloc_res res;
 	struct live_alloc *a = &c->allocs[op->id];
 
 	nest_begin(c);
@@ -132,28 +100,11 @@ static int run_alloc(struct run_ctx *c, const struct trace_op *op)
 	if (c->failed)
 		return -1; /* a nested operation failed */
 
-	if (c->o) {
-		nest_oracle_begin(c);
-		pred = oracle_alloc(c->o, &req);
-		if (nest_oracle_done(c) || run_compare_alloc(c, &res, &pred))
-			return -1;
-	} else if (res.status == PCPU_HANG) {
-		return run_hang(c);
-	}
-
+	if (run_lockstep_alloc(c, &req, &res))
+		return -1;
 	if (res.status == PCPU_OK)
 		run_record_alloc(c, op, &res);
-	if (!c->opt->checks)
-		return 0;
-	if (nest_checks(c))
-		return -1;
-	if (res.status != PCPU_OK)
-		return 0;
-	/* the backend's own view first: it explains a bad address */
-	if (run_backend_check(c, sweep_due(c)) || check_after_alloc(c, op->id))
-		return -1;
-	tags_write(c, op->id);
-	return 0;
+	return run_checks_alloc(c, op->id, &res);
 }
 
 void run_record_alloc(struct run_ctx *c, const struct trace_op *op,
@@ -184,7 +135,7 @@ int run_free_backend(struct run_ctx *c, const struct trace_op *op,
 		backend_free(c->b, 0);
 		return 0;
 	}
-	if (c->opt->checks && check_before_free(c, op->id))
+	if (check_before_free(c, op->id))
 		return -1;
 	st = backend_free(c->b, a->ptr);
 	a->live = false;
@@ -200,8 +151,6 @@ int run_free_backend(struct run_ctx *c, const struct trace_op *op,
 
 static int run_free(struct run_ctx *c, const struct trace_op *op)
 {
-	const struct live_alloc *a = &c->allocs[op->id];
-	enum pcpu_status st = PCPU_OK;
 	bool freed;
 
 	nest_begin(c);
@@ -209,18 +158,7 @@ static int run_free(struct run_ctx *c, const struct trace_op *op)
 	nest_backend_done(c);
 	if (c->failed)
 		return -1;
-	if (c->o) {
-		nest_oracle_begin(c);
-		if (freed)
-			st = oracle_free(c->o, a->chunk_id, a->off);
-		if (nest_oracle_done(c))
-			return -1;
-		if (st != PCPU_OK)
-			return check_fail(c, CHECK_ORACLE, a->chunk_id,
-					  "the oracle has no in-use block at offset %ld",
-					  a->off);
-	}
-	return c->opt->checks ? nest_checks(c) : 0;
+	return run_lockstep_free(c, op->id, freed);
 }
 
 static int run_balance(struct run_ctx *c)
@@ -230,13 +168,7 @@ static int run_balance(struct run_ctx *c)
 	nest_backend_done(c);
 	if (c->failed)
 		return -1;
-	if (c->o) {
-		nest_oracle_begin(c);
-		oracle_balance(c->o);
-		if (nest_oracle_done(c))
-			return -1;
-	}
-	return c->opt->checks ? nest_checks(c) : 0;
+	return run_lockstep_balance(c);
 }
 
 static int run_op(struct run_ctx *c, const struct trace_op *op)
@@ -255,45 +187,13 @@ static int run_op(struct run_ctx *c, const struct trace_op *op)
 			return -1;
 		break;
 	case OP_FAIL:
-		if (run_fault_skipped(c, op, true))
+		if (run_fault_skipped(c, op))
 			break;
 		backend_fail_after(c->b, op->fault, op->count, op->after);
-		if (c->o)
-			oracle_fail_after(c->o, op->fault, op->count, op->after);
+		run_lockstep_fail(c, op);
 		break;
 	}
-	if (!c->opt->checks)
-		return 0;
-	/* after a successful alloc, run_alloc ran backend_check already */
-	if (!(op->kind == OP_ALLOC && c->allocs[op->id].live) &&
-	    run_backend_check(c, sweep_due(c)))
-		return -1;
-	return check_op_done(c, op);
-}
-
-#define RUN_FINDINGS_MAX 16
-
-int run_backend_check(struct run_ctx *c, bool sweep)
-{
-	struct pcpu_finding fs[RUN_FINDINGS_MAX];
-	int n = backend_check(c->b, sweep, fs, RUN_FINDINGS_MAX);
-
-	if (n > RUN_FINDINGS_MAX)
-		n = RUN_FINDINGS_MAX; /* most severe first: the rest are hints */
-	for (int i = 0; i < n; i++) {
-		const struct pcpu_finding *f = &fs[i];
-
-		if (nonfatal_match(c->opt, f)) {
-			nonfatal_add(c->opt->nonfatal, f->check);
-			continue;
-		}
-		/* the name must outlive fs, for the report and the signature */
-		snprintf(c->failed_name, sizeof(c->failed_name), "%s",
-			 f->check ? f->check : "backend");
-		return check_fail(c, c->failed_name, f->chunk_id, "%s",
-				  f->detail);
-	}
-	return 0;
+	return run_checks_op(c, op);
 }
 
 static void report(const struct run_ctx *c)
@@ -387,22 +287,6 @@ void run_describe_current(FILE *f)
 	trace_print_op(f, op);
 }
 
-/* Without a map, the leak check compares boot chunks with their start. */
-static void note_boot_free(struct run_ctx *c)
-{
-	int n = backend_nr_chunks(c->b);
-
-	for (int idx = 0; idx < n; idx++) {
-		struct pcpu_chunk_view v;
-
-		backend_chunk(c->b, idx, &v);
-		if (v.kind == PCPU_KIND_RESERVED)
-			c->boot_free[0] = v.free_size;
-		else if (v.kind == PCPU_KIND_FIRST)
-			c->boot_free[1] = v.free_size;
-	}
-}
-
 int run_trace(const struct trace *given, const struct run_options *opt)
 {
 	/* the same operations, with the geometry settled for this backend */
@@ -411,7 +295,6 @@ int run_trace(const struct trace *given, const struct run_options *opt)
 	struct run_ctx c = { .t = t, .opt = opt, .failed_chunk = INT_MIN,
 			     .cur_nested = SIZE_MAX,
 			     .failed_nested = SIZE_MAX };
-	bool area_map = run_area_map();
 	char err[320];
 	int ret = 0;
 
@@ -432,12 +315,8 @@ int run_trace(const struct trace *given, const struct run_options *opt)
 			signature_set(opt->signature, SIG_ERROR, "error");
 		return 2;
 	}
-	if (opt->checks && area_map)
-		c.o = oracle_create(&t->geo, opt->fixes);
-	else if (opt->checks)
-		note_boot_free(&c);
 	c.allocs = calloc(t->nr_allocs ? t->nr_allocs : 1, sizeof(*c.allocs));
-	if (!c.allocs || (opt->checks && area_map && !c.o)) {
+	if (!c.allocs || run_checks_begin(&c)) {
 		fprintf(stderr, "%s: out of memory\n", opt->name);
 		abort();
 	}
@@ -454,9 +333,9 @@ int run_trace(const struct trace *given, const struct run_options *opt)
 		stats_collect(&c, opt->stats);
 	if (!c.failed && opt->state)
 		print_state(opt->state, c.b);
-	if (!c.failed && opt->checks) {
+	if (!c.failed) {
 		c.op_index = t->nr_ops; /* failures now belong to the end */
-		check_end(&c);
+		run_end(&c);
 	}
 	if (c.failed) {
 		report(&c);
@@ -468,11 +347,9 @@ int run_trace(const struct trace *given, const struct run_options *opt)
 		signature_from_run(&c, opt->signature);
 
 	run_current = NULL;
-	check_release(&c);
+	run_checks_release(&c);
 	nest_release(&c);
 	free(c.allocs);
-	if (c.o)
-		oracle_destroy(c.o);
 	backend_destroy(c.b);
 	return ret;
 }

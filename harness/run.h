@@ -196,10 +196,11 @@ struct run_ctx {
 /*
  * harness/nest.c: one top-level op with its block.  nest_begin before the
  * op sets the backend's hook (when the op has a block, or statistics count
- * the points); nest_backend_done after the backend returned; the oracle's
- * run goes between nest_oracle_begin and nest_oracle_done, which compares
- * every nested outcome; nest_checks runs the checks of the block's new
- * allocations once the op returned.  The int ones return 0, or -1 after
+ * the points); nest_backend_done after the backend returned.  Then
+ * harness/nest_oracle.c: the oracle's run goes between nest_oracle_begin
+ * and nest_oracle_done, which compares every nested outcome; nest_checks
+ * runs the checks of the block's new allocations once the op returned (0
+ * at once in an unchecked run).  The int ones return 0, or -1 after
  * check_fail().
  */
 struct nest_record;
@@ -228,19 +229,39 @@ int run_hang(struct run_ctx *c);
 /* One line of --results for allocation op (docs/trace-format.md §3.1). */
 void run_print_result(const struct run_ctx *c, const struct trace_op *op,
 		      const struct pcpu_alloc_res *res);
+/* One outcome as --results prints it: "chunk 0 off 128", "fail", ... */
+void run_print_res(FILE *f, const struct pcpu_alloc_res *r);
 /* The oracle's prediction against the backend's outcome: 0, or -1. */
 int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
 		      const struct pcpu_alloc_res *pred);
+
+/*
+ * harness/run_checks.c: the oracle's step and the checks after each step
+ * of the backend, called by run.c in every run; in an unchecked run they
+ * do nothing (the hang verdict excepted), so that run.c takes the same
+ * branches with and without the checks.  The int ones return 0, or -1
+ * after check_fail(); run_checks_begin -1 when out of memory.
+ */
+int run_checks_begin(struct run_ctx *c);
+void run_checks_release(struct run_ctx *c);
+int run_lockstep_alloc(struct run_ctx *c, const struct pcpu_alloc_req *req,
+		       const struct pcpu_alloc_res *res);
+int run_checks_alloc(struct run_ctx *c, unsigned int id,
+		     const struct pcpu_alloc_res *res);
+int run_lockstep_free(struct run_ctx *c, unsigned int id, bool freed);
+int run_lockstep_balance(struct run_ctx *c);
+void run_lockstep_fail(struct run_ctx *c, const struct trace_op *op);
+int run_checks_op(struct run_ctx *c, const struct trace_op *op);
 /* The backend side of a free (checks before, BUG after): 0, or -1. */
 int run_free_backend(struct run_ctx *c, const struct trace_op *op,
 		     bool *freed);
 
 /*
- * Whether fail line op is stepped over under PCPU_NOFAULT; count: add it
- * to the non-fatal counts (once per line: the backend's pass counts).
+ * Whether fail line op is stepped over under PCPU_NOFAULT, and if so
+ * counted with the non-fatal findings.  The backend's pass asks, once per
+ * line; the oracle's follows its answer.
  */
-bool run_fault_skipped(const struct run_ctx *c, const struct trace_op *op,
-		       bool count);
+bool run_fault_skipped(const struct run_ctx *c, const struct trace_op *op);
 
 /*
  * The geometry t runs with on the linked backend (harness/geometry.c), by
@@ -289,8 +310,8 @@ unsigned char tag_byte(unsigned int id, unsigned int cpu, size_t i);
 /*
  * Checks (harness/checks/check_*.c).  Each returns 0, or -1 after check_fail().
  * check_after_alloc runs right after a successful alloc of id (before the
- * harness writes tags), check_before_free right before id is freed;
- * check_after_op after every operation; check_end at the end of a run.
+ * harness writes tags), check_before_free right before id is freed (0 at
+ * once in an unchecked run); check_after_op after every operation.
  */
 int check_after_alloc(struct run_ctx *c, unsigned int id);
 int check_before_free(struct run_ctx *c, unsigned int id);
@@ -298,10 +319,18 @@ int check_after_op(struct run_ctx *c);
 /*
  * At the nth reach of preemption point `point` on the backend's pass of an
  * operation with nested operations, before they run: what is settled
- * while pcpu_lock is released (harness/checks/check_point.c).
+ * while pcpu_lock is released (harness/checks/check_point.c).  0 at once in
+ * an unchecked run.
  */
 int check_at_point(struct run_ctx *c, const char *point, unsigned int nth);
-int check_end(struct run_ctx *c);
+/*
+ * The end of every run, checked or not (harness/checks/check_leak.c):
+ * every live allocation freed, then the balance work the leak check
+ * needs, the checks between the steps in a checked run.  An unchecked run
+ * makes the same backend calls, so that it drives the allocator exactly
+ * as a checked one.  0 or -1.
+ */
+int run_end(struct run_ctx *c);
 /* harness/checks/check_backing.c: after an op that may have changed the backing */
 int check_backing_after_op(struct run_ctx *c, const struct trace_op *op);
 /*

@@ -207,17 +207,6 @@ int linux_backend_check_pristine(const struct backend *b, char *err,
 	return linux_check_pristine(err, errlen);
 }
 
-/* include/pcpu.h: what the harness may check of this backend */
-
-/*
- * No area map, so neither the oracle nor the map checks apply; no fix
- * switches, the kernel file is unmodified.
- */
-unsigned backend_caps(void)
-{
-	return 0;
-}
-
 /*
  * The trace format's default where this kernel accepts it (6.1); 6.12
  * wants dyn >= 20 KiB (PERCPU_DYNAMIC_EARLY_SIZE), so there the default

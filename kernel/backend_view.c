@@ -21,6 +21,16 @@ struct sorted_chunk {
 };
 
 /*
+ * No area map, so neither the oracle nor the map checks apply; no fix
+ * switches, the kernel file is unmodified.  Here with the views, which
+ * get no coverage feedback: the checks ask it after every operation.
+ */
+unsigned backend_caps(void)
+{
+	return 0;
+}
+
+/*
  * The trace's id of a chunk, by its base address.  Here with the views,
  * which ask it for every chunk after every operation, so that it shares
  * their build without coverage feedback (mk/nocov.mk).

@@ -15,6 +15,15 @@
 #   comparisons mirror the allocator's own, which keep their feedback;
 #   instrumented, its comparison hooks alone took a tenth of a checked
 #   execution;
+# - the checked side of a run (harness/run_checks.c: the oracle in
+#   lockstep and the checks' calls after each step; harness/nest_oracle.c:
+#   the oracle's pass of a nested block; harness/sweep.c: when the checks
+#   sweep) and the area map's backend_check (allocator/backend_view.c):
+#   they run in a checked run only, so with feedback a checked campaign
+#   would explore otherwise than an unchecked one from the same seed.
+#   Without it both collect the same feedback from the same input, the
+#   checks cost time and never steer, and make bench compares the two on
+#   the same executions (scripts/bench.sh);
 # - the host ranges reused across executions (host_ranges.c) and the host
 #   calls behind them (host_mem.c, called less often when a range comes
 #   from the cache): whether it does depends on earlier inputs, and
@@ -37,7 +46,7 @@
 #   into them keep their feedback in the glue object; the checks compiled
 #   into that object opt out function by function (glue_checks.c).
 NOCOV_SRC := $(wildcard harness/checks/check_*.c) $(wildcard kernel/checks/checks_*.c) \
-	$(wildcard oracle/*.c) \
+	$(wildcard oracle/*.c) harness/run_checks.c harness/nest_oracle.c harness/sweep.c \
 	$(ALLOC_DIR)/host_ranges.c $(ALLOC_DIR)/host_vm.c $(ALLOC_DIR)/host_arena.c \
 	$(ALLOC_DIR)/host_mem.c $(ALLOC_DIR)/backend_view.c $(ALLOC_DIR)/percpu_port.c \
 	fuzzers/mutator.c \

@@ -5,8 +5,9 @@
 # `make coverage` (the whole corpus and every finding both ways; small
 # enough not to be reduced), the ClusterFuzzLite build script run by hand
 # as OSS-Fuzz would run it, with its target replaying its own seed corpus,
-# scripts/cmin.sh on a scratch copy of corpus/, and scripts/fuzz.sh for a
-# fixed number of executions, for its progress and summary lines.  Run from the
+# scripts/cmin.sh on a scratch copy of corpus/, scripts/fuzz.sh for a
+# fixed number of executions, for its progress and summary lines, and the
+# coverage feedback of each seed with and without the checks.  Run from the
 # repository root with BUILD set (tests/run-all.sh does).  Ends with
 # "campaign: N passed, N failed".
 set -u
@@ -238,6 +239,49 @@ if [ -x "$tmp/cf/out/pcpu" ]; then
 	st=$?
 	check "fuzz.sh RSS_LIMIT_MB=2G: exit $st, expected 2 and one line naming it" sh -c \
 		"[ $st -eq 2 ] && [ \$(wc -l <'$tmp/rss.err') -eq 1 ] && grep -q 'RSS_LIMIT_MB must be' '$tmp/rss.err'"
+fi
+
+# --- 5b. the checks never steer the fuzzer: for each seed, the checked
+#     target and the same target without checks (make bench's) record
+#     the same coverage features (libFuzzer's -features_dir, one process
+#     per seed so that no earlier input's host memory plays a part).  An
+#     unchecked run makes the same allocator calls, the end-of-run frees
+#     and balance included, and what only a checked run executes gets no
+#     coverage feedback (mk/nocov.mk); else a checked campaign explores
+#     otherwise than an unchecked one and make bench's comparison of the
+#     two on the same inputs has no meaning.
+if make --no-print-directory -s BUILD="$BUILD" "$BUILD/fuzz-pcpu" \
+	"$BUILD/fuzz-pcpu-unchecked" "$BUILD/pcpu-encode" >"$tmp/make.out" 2>&1; then
+	nseeds=0
+	for t in corpus/*.trace; do
+		name=$(basename "${t%.trace}")
+		rm -rf "$tmp/feat"
+		mkdir -p "$tmp/feat/in" "$tmp/feat/checked" "$tmp/feat/unchecked"
+		"$BUILD/pcpu-encode" "$t" "$tmp/feat/in/$name" 2>/dev/null || continue
+		for b in checked unchecked; do
+			bin=$BUILD/fuzz-pcpu
+			[ "$b" = unchecked ] && bin=$BUILD/fuzz-pcpu-unchecked
+			PCPU_FIXES=all "$bin" -runs=0 -features_dir="$tmp/feat/$b" \
+				"$tmp/feat/in" >/dev/null 2>&1
+		done
+		check "feedback: $name gives no features" \
+			[ -n "$(ls "$tmp/feat/checked")" ]
+		# the features as numbers, but for the largest: libFuzzer's
+		# stack-depth feature, which comes after every counter's and
+		# moves with where the host put the stack (ASLR, and the
+		# length of the program's own path)
+		for b in checked unchecked; do
+			cat "$tmp/feat/$b"/* | od -An -v -tu4 | tr -s ' ' '\n' |
+				sed '/^$/d' | sort -n | sed '$d' >"$tmp/feat/$b.txt"
+		done
+		check "feedback: $name gives the checked and the unchecked target different features" \
+			cmp -s "$tmp/feat/checked.txt" "$tmp/feat/unchecked.txt"
+		nseeds=$((nseeds + 1))
+	done
+	check "feedback: only $nseeds seeds compared" [ "$nseeds" -ge 20 ]
+else
+	cat "$tmp/make.out" >&2
+	ko "make fuzz-pcpu fuzz-pcpu-unchecked"
 fi
 
 # --- 6. make repro: an artifact of a faithful campaign passes with the

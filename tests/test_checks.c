@@ -28,7 +28,7 @@ static void test_fresh_instance_passes(void)
 
 	fx_init(&f, 0, 0, 0);
 	EXPECT_EQ(check_after_op(&f.c), 0);
-	EXPECT_EQ(check_end(&f.c), 0);
+	EXPECT_EQ(run_end(&f.c), 0);
 	EXPECT(!f.c.failed);
 	fx_fini(&f);
 }

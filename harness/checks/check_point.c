@@ -18,8 +18,11 @@
 int check_at_point(struct run_ctx *c, const char *point, unsigned int nth)
 {
 	struct check_geom g;
-	int n = backend_nr_chunks(c->b);
+	int n;
 
+	if (!c->opt->checks)
+		return 0;
+	n = backend_nr_chunks(c->b);
 	check_geom_get(c->b, &g);
 	for (int idx = 0; idx < n; idx++) {
 		struct pcpu_chunk_view v;
