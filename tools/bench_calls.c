@@ -19,8 +19,8 @@
  * wall-clock and only for ratios within one bench run.  The ratio is the
  * checked rounds' CPU time over the unchecked ones', on the same
  * executions, in this plain build: the allocator has no coverage hooks
- * here, so the checks weigh more than in the fuzz builds, whose ratio on
- * the same inputs is checks_exec_cost_ratio (scripts/bench.sh).
+ * here, so the checks weigh more than in the fuzz builds, whose campaigns
+ * give checks_exec_cost_ratio (scripts/bench.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
