@@ -8,10 +8,10 @@
  *
  * Why: this file, like the oracle and the checks, gets no coverage
  * feedback (mk/nocov.mk).  Then a checked and an unchecked build of the
- * fuzz target collect the same feedback from the same input, and from the
- * same seed a campaign of each runs the same inputs: the checks cost time
- * and never change what the fuzzer explores, and make bench compares the
- * two on the same executions (docs/campaigns.md §7).
+ * fuzz target collect the same feedback from the same input: the checks
+ * cost time and never change what the fuzzer explores, and make bench
+ * compares campaigns of both from the same seeds, which run the same
+ * inputs but for libFuzzer's own noise (docs/campaigns.md §7.2).
  */
 #include <limits.h>
 #include <stdio.h>

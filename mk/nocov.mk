@@ -22,8 +22,8 @@
 #   they run in a checked run only, so with feedback a checked campaign
 #   would explore otherwise than an unchecked one from the same seed.
 #   Without it both collect the same feedback from the same input, the
-#   checks cost time and never steer, and make bench compares the two on
-#   the same executions (scripts/bench.sh);
+#   checks cost time and never steer, and make bench compares campaigns
+#   of both that run the same inputs (scripts/bench.sh);
 # - the host ranges reused across executions (host_ranges.c) and the host
 #   calls behind them (host_mem.c, called less often when a range comes
 #   from the cache): whether it does depends on earlier inputs, and
