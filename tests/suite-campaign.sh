@@ -284,6 +284,15 @@ else
 	ko "make fuzz-pcpu fuzz-pcpu-unchecked"
 fi
 
+# --- 5c. make bench's knobs: a bad one is one line and exit 2, before any
+#     campaign runs
+for knob in "SEEDS=x" "SEEDS= " "SECONDS_EACH=0" "SECONDS_EACH=ten"; do
+	env "$knob" BUILD="$BUILD" sh scripts/bench.sh >"$tmp/bench.out" 2>"$tmp/bench.err"
+	st=$?
+	check "bench.sh $knob: exit $st, expected 2 with one line and no figure" sh -c \
+		"[ $st -eq 2 ] && [ \$(wc -l <'$tmp/bench.err') -eq 1 ] && [ ! -s '$tmp/bench.out' ]"
+done
+
 # --- 6. make repro: an artifact of a faithful campaign passes with the
 #     default fixes, so repro replays it faithful too and says which mode
 #     fails (the replay's exit 1, which make reports as its own failure);
