@@ -9,7 +9,6 @@
  * (harness/nest_oracle.c: this file is the backend's pass, the one an
  * unchecked run makes too).
  */
-#include <limits.h>
 #include <stdint.h>
 
 #include "nest_internal.h"

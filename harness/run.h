@@ -231,9 +231,6 @@ void run_print_result(const struct run_ctx *c, const struct trace_op *op,
 		      const struct pcpu_alloc_res *res);
 /* One outcome as --results prints it: "chunk 0 off 128", "fail", ... */
 void run_print_res(FILE *f, const struct pcpu_alloc_res *r);
-/* The oracle's prediction against the backend's outcome: 0, or -1. */
-int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
-		      const struct pcpu_alloc_res *pred);
 
 /*
  * harness/run_checks.c: the oracle's step and the checks after each step
@@ -252,6 +249,9 @@ int run_lockstep_free(struct run_ctx *c, unsigned int id, bool freed);
 int run_lockstep_balance(struct run_ctx *c);
 void run_lockstep_fail(struct run_ctx *c, const struct trace_op *op);
 int run_checks_op(struct run_ctx *c, const struct trace_op *op);
+/* The oracle's prediction against the backend's outcome: 0, or -1. */
+int run_compare_alloc(struct run_ctx *c, const struct pcpu_alloc_res *res,
+		      const struct pcpu_alloc_res *pred);
 /* The backend side of a free (checks before, BUG after): 0, or -1. */
 int run_free_backend(struct run_ctx *c, const struct trace_op *op,
 		     bool *freed);
