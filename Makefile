@@ -250,7 +250,7 @@ help:
 	@echo "  make fuzz          libFuzzer campaign on corpus/   (TIME=$(TIME) JOBS=$(JOBS) FIXES=$(FIXES) MUTATOR=$(MUTATOR); RUNS=n: n executions)"
 	@echo "  make afl           AFL++ campaign on corpus/       (TIME, JOBS, FIXES as above)"
 	@echo "  make repro CRASH=f replay one input with the full report and its decoded trace"
-	@echo "  make bench         exec/s vs the empty target, cost of the checks per operation (BACKEND=: that kernel's per-operation costs)"
+	@echo "  make bench         exec/s vs the empty target, what the checks cost a campaign and an operation (SECONDS_EACH=, SEEDS=; BACKEND=: that kernel's per-operation costs)"
 	@echo "  make unit-test     unit tests only"
 	@echo "  make minimize CRASH=f   operation-level delta debugging to a minimal reproducer"
 	@echo "  make triage DIR=d       bucket crash folders by failure signature, name known findings"
