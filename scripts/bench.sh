@@ -11,6 +11,24 @@
 # numbers, across machines.
 set -eu
 BUILD=${BUILD:-build}
+# the knobs first, before anything is built or run
+SECONDS_EACH=${SECONDS_EACH:-10}
+case $SECONDS_EACH in
+''|*[!0-9]*|0) echo "bench.sh: SECONDS_EACH must be a whole number of seconds above 0, not '$SECONDS_EACH'" >&2; exit 2 ;;
+esac
+# SEEDS campaigns of each target; one campaign's path depends on more than
+# its seed (libFuzzer's comparison table holds heap addresses, its stack
+# depth feature moves with the stack's address), and how much an input
+# costs varies a hundredfold, so one campaign's rate varies by a third
+SEEDS=${SEEDS:-1 2 3}
+for seed in $SEEDS; do
+	case $seed in
+	''|*[!0-9]*) echo "bench.sh: SEEDS must be whole numbers separated by spaces, not '$SEEDS'" >&2; exit 2 ;;
+	esac
+done
+# shellcheck disable=SC2086
+set -- $SEEDS
+[ $# -gt 0 ] || { echo "bench.sh: SEEDS names no seed" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -43,23 +61,6 @@ campaign() {
 	t1=$(date +%s%N)
 	echo "${units:-0} $((t1 - t0))"
 }
-SECONDS_EACH=${SECONDS_EACH:-10}
-case $SECONDS_EACH in
-''|*[!0-9]*|0) echo "bench.sh: SECONDS_EACH must be a whole number of seconds above 0, not '$SECONDS_EACH'" >&2; exit 2 ;;
-esac
-# SEEDS campaigns of each target; one campaign's path depends on more than
-# its seed (libFuzzer's comparison table holds heap addresses, its stack
-# depth feature moves with the stack's address), and how much an input
-# costs varies a hundredfold, so one campaign's rate varies by a third
-SEEDS=${SEEDS:-1 2 3}
-for seed in $SEEDS; do
-	case $seed in
-	''|*[!0-9]*) echo "bench.sh: SEEDS must be whole numbers separated by spaces, not '$SEEDS'" >&2; exit 2 ;;
-	esac
-done
-# shellcheck disable=SC2086
-set -- $SEEDS
-[ $# -gt 0 ] || { echo "bench.sh: SEEDS names no seed" >&2; exit 2; }
 # the rates from one set of inputs; SUFFIX names the set
 rates() { # rates DIR SUFFIX
 	pcpu_units=0 pcpu_ns=0 bare_units=0 bare_ns=0 empty_units=0 n=0
