@@ -26,7 +26,7 @@ static int free_everything(struct run_ctx *c)
 
 		if (!a->live)
 			continue;
-		if (c->opt->checks && check_tags_one(c, id))
+		if (check_before_free(c, id))
 			return -1;
 		st = backend_free(c->b, a->ptr);
 		a->live = false;
