@@ -3,7 +3,8 @@
  * The poison model's arena: one large address range mapped once per
  * process, from which every instance's chunk ranges are carved, so a
  * campaign in steady state makes no mmap, munmap or mprotect at all (an
- * execution that reaches far makes one madvise, host_arena.c).
+ * execution that reaches far makes one mincore, and one madvise when it
+ * touched much, host_arena.c).
  * Not kernel code (the kernel's vmalloc space is simply there); only used
  * under PCPU_VM=poison (host_vm.h), since the mprotect model needs a call
  * per range anyway.  Compiled without coverage feedback

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "host_mem.h"
 
@@ -66,6 +67,25 @@ void host_release(void *p, size_t len)
 	nr_syscalls++;
 	host_check(madvise(p, len, MADV_DONTNEED) == 0,
 		   "percpu-fuzz: host madvise");
+}
+
+size_t host_resident(const void *p, size_t len)
+{
+	static unsigned char vec[128 << 10]; /* 512 MiB of 4 KiB pages a call */
+	size_t pagesz = (size_t)sysconf(_SC_PAGESIZE), resident = 0;
+
+	/* a block of pages at a time, so the vector stays small */
+	for (size_t done = 0; done < len; done += sizeof(vec) * pagesz) {
+		size_t n = len - done < sizeof(vec) * pagesz ? len - done :
+							       sizeof(vec) * pagesz;
+
+		nr_syscalls++;
+		host_check(mincore((char *)p + done, n, vec) == 0,
+			   "percpu-fuzz: host mincore");
+		for (size_t i = 0; i < (n + pagesz - 1) / pagesz; i++)
+			resident += vec[i] & 1;
+	}
+	return resident * pagesz;
 }
 
 void host_unmap(void *p, size_t len)

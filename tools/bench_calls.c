@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pcpu-bench-calls: the host system calls (mmap, mprotect, madvise,
- * munmap) an execution makes in steady state, counted in
+ * mincore, munmap) an execution makes in steady state, counted in
  * allocator/host_mem.c, not estimated, and what the checks cost on those
  * very inputs.  Replays the given inputs once to warm up (ranges get
  * mapped and cached then), then ROUNDS more times in the same process as
