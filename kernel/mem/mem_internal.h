@@ -53,10 +53,9 @@ struct mem {
 	int shift;
 	long host_ps;
 
-	/* physical memory: [0, mb_bytes) memblock, then the page allocator */
+	/* physical memory: [0, mb_bytes) memblock, then the page allocator;
+	 * the memfd and direct map are mem_phys.c's, kept across geometries */
 	int memfd;
-	char *map_raw;
-	size_t map_raw_len;
 	char *direct;
 	size_t mb_bytes;
 	unsigned long nr_pfns, first_pfn; /* first_pfn: first allocator page */
@@ -75,8 +74,8 @@ struct mem {
 	struct mem_range mb_excluded;
 
 	/* vmalloc */
-	char *vm_raw, *vm_base;
-	size_t vm_raw_len, vm_len, vm_span;
+	char *vm_base;
+	size_t vm_len, vm_span;
 	unsigned long nr_slots;
 	struct mem_vm_slot *slots;
 	unsigned long slot_hint;
@@ -106,9 +105,24 @@ extern struct mem mem;
 
 bool mem_fault_fire(enum mem_fault f);
 void mem_release_block(unsigned long pfn, unsigned long n);
+/* memblock_free made host pages of the direct map PROT_NONE: the next
+ * geometry that reuses the map makes it accessible again */
+void mem_phys_protected(void);
 void mem_heap_release_after(unsigned long seq);
 void mem_vm_release_all(void);
 void mem_vm_teardown(void);
+/*
+ * The host side of vmalloc addresses (mem_vm_host.c): a reservation of
+ * len bytes (NULL when the host refuses), an area's range made
+ * inaccessible, n pages from pfn mapped at addr, a range unmapped, every
+ * area released (the end of an execution), the reservation given back.
+ */
+char *mem_vm_host_reserve(size_t len);
+void mem_vm_host_area(char *addr, size_t len);
+void mem_vm_host_map(char *addr, unsigned long pfn, size_t n);
+void mem_vm_host_unmap(char *addr, size_t len);
+void mem_vm_host_released(void);
+void mem_vm_host_teardown(void);
 unsigned long mem_slot_of(const void *addr);
 size_t mem_snapshot_alloc_bytes(unsigned long hwm);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * memblock: the boot allocator, a bump pointer over the first part of the
- * fake physical memory.  Memory it hands out is zero (the memfd is fresh
- * for every geometry and nothing is handed out twice), separated by
+ * fake physical memory.  Memory it hands out is zero (its range of the
+ * memfd is punched out for every geometry, mem_phys.c, and nothing is
+ * handed out twice), separated by
  * poisoned red zones; memory given back becomes inaccessible (poisoned,
  * and whole host pages PROT_NONE), as a freed unit tail is not ours to
  * touch.  After the snapshot memblock is closed: boot is over.
@@ -77,4 +78,6 @@ void kshim_memblock_free(void *ptr, size_t size)
 	b = ((uintptr_t)ptr + size) & ~((uintptr_t)mem.host_ps - 1);
 	if (a < b && mprotect((void *)a, b - a, PROT_NONE))
 		kshim_bug(__FILE__, __LINE__, "memblock_free: mprotect: %m");
+	if (a < b)
+		mem_phys_protected();
 }

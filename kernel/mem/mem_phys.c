@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Fake physical memory: one memfd, mapped once as the "direct map", with
- * one struct page per kernel page.  Its first part is memblock (boot
+ * Fake physical memory: one memfd, mapped once as the "direct map" and
+ * kept from one geometry to the next, with one struct page per kernel
+ * page.  Its first part is memblock (boot
  * memory, mem_memblock.c); the rest is handed out by an order-aligned page
  * allocator that poisons what it hands out (huge blocks are zero) and
  * catches bad and double frees and frees of pages that are still mapped.  Sparse: only pages the
  * kernel touches cost host memory.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -48,6 +50,90 @@ static char *map_aligned(size_t len, size_t align, int prot, char **raw,
 	return (char *)ALIGN((uintptr_t)p, align);
 }
 
+/*
+ * The memfd and its direct map outlive a geometry: a new geometry that
+ * fits reuses them, so the pages the last one touched are still resident
+ * (a fresh memfd faulted every page in again, and a campaign changes
+ * geometry every third execution or so).  What a fresh memfd gave for
+ * free is made explicit: boot memory reads as zero (its range is punched
+ * out), huge blocks are punched when handed out (kshim_alloc_pages), and
+ * every other page is filled when handed out anyway.  Past PHYS_KEEP,
+ * what the last geometry wrote is given back, so one wide geometry does
+ * not leave a campaign that large.
+ */
+#define PHYS_KEEP ((size_t)256 << 20)
+/* sparse, so size costs nothing: room for most geometries at once, so
+ * that a wider one seldom replaces the memfd (and all it holds) */
+#define PHYS_MIN_LEN ((size_t)17 << 30)
+#define PHYS_ALIGN ((size_t)1 << 20) /* above any kernel page size */
+
+static struct {
+	int fd;
+	size_t len; /* the memfd's size and the direct map's */
+	char *raw, *direct;
+	size_t raw_len;
+	size_t written; /* bytes from 0 the last geometry may have written */
+	bool protected; /* memblock_free made some host pages PROT_NONE */
+} phys = { .fd = -1 };
+
+static void phys_punch(size_t from, size_t to)
+{
+	if (from < to &&
+	    fallocate(phys.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)from, (off_t)(to - from)))
+		kshim_bug(__FILE__, __LINE__, "fallocate(PUNCH_HOLE): %m");
+}
+
+void mem_phys_protected(void)
+{
+	phys.protected = true;
+}
+
+/* A memfd of at least total bytes mapped at phys.direct, whose first
+ * boot bytes read as zero; nonzero (errno set) when the host refuses. */
+static int phys_setup(size_t total, size_t boot)
+{
+	if (phys.fd >= 0 && total <= phys.len) {
+		if (phys.protected &&
+		    mprotect(phys.direct, phys.len, PROT_READ | PROT_WRITE))
+			return -1;
+		phys.protected = false;
+		phys_punch(0, boot);
+		if (phys.written > PHYS_KEEP)
+			phys_punch(max(boot, PHYS_KEEP), phys.written);
+		phys.written = 0;
+		return 0;
+	}
+	if (phys.fd >= 0) {
+		munmap(phys.raw, phys.raw_len);
+		close(phys.fd);
+		phys.fd = -1;
+		phys.direct = NULL;
+	}
+	phys.len = max(total, PHYS_MIN_LEN);
+	phys.fd = memfd_create("kshim-phys", MFD_CLOEXEC);
+	if (phys.fd >= 0 && !ftruncate(phys.fd, (off_t)phys.len))
+		phys.direct = map_aligned(phys.len, PHYS_ALIGN, PROT_NONE,
+					  &phys.raw, &phys.raw_len);
+	if (phys.fd < 0 || !phys.direct ||
+	    mmap(phys.direct, phys.len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, phys.fd, 0) == MAP_FAILED) {
+		int e = errno;
+
+		if (phys.direct)
+			munmap(phys.raw, phys.raw_len);
+		if (phys.fd >= 0)
+			close(phys.fd);
+		phys.fd = -1;
+		phys.direct = NULL;
+		errno = e;
+		return -1;
+	}
+	phys.protected = false;
+	phys.written = 0;
+	return 0;
+}
+
 static void *map_zeroed(size_t len)
 {
 	void *p = mmap(NULL, len ? len : 1, PROT_READ | PROT_WRITE,
@@ -82,15 +168,10 @@ int mem_reset(const struct mem_config *cfg, char *err, size_t errlen)
 	mem.first_pfn = mem.mb_bytes >> mem.shift;
 	mem.free_hint = mem.hwm = mem.first_pfn;
 
-	mem.memfd = memfd_create("kshim-phys", MFD_CLOEXEC);
-	if (mem.memfd < 0 || ftruncate(mem.memfd, (off_t)total))
-		FAIL("fake memory: memfd of %zu bytes: %m", total);
-	mem.direct = map_aligned(total, mem.ps, PROT_NONE, &mem.map_raw,
-				 &mem.map_raw_len);
-	if (!mem.direct ||
-	    mmap(mem.direct, total, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, mem.memfd, 0) == MAP_FAILED)
-		FAIL("fake memory: direct map of %zu bytes: %m", total);
+	if (phys_setup(total, mem.mb_bytes))
+		FAIL("fake memory: memfd and direct map of %zu bytes: %m", total);
+	mem.memfd = phys.fd;
+	mem.direct = phys.direct;
 	kshim_direct_base = mem.direct;
 
 	mem.meta_len[0] = mem.nr_pfns * sizeof(struct page);
@@ -106,8 +187,7 @@ int mem_reset(const struct mem_config *cfg, char *err, size_t errlen)
 	mem.mapcount = mem.meta[3];
 
 	mem.vm_len = ALIGN(cfg->vm_bytes, mem.ps);
-	mem.vm_base = map_aligned(mem.vm_len, mem.ps, PROT_NONE, &mem.vm_raw,
-				  &mem.vm_raw_len);
+	mem.vm_base = mem_vm_host_reserve(mem.vm_len);
 	if (!mem.vm_base)
 		FAIL("fake memory: vmalloc reservation of %zu bytes: %m",
 		     mem.vm_len);
@@ -131,12 +211,10 @@ void mem_teardown(void)
 		return;
 	mem_heap_release_after(0);
 	mem_vm_teardown();
-	if (mem.direct)
+	if (mem.direct) {
 		mem_unpoison(mem.direct, mem.mb_bytes);
-	if (mem.map_raw)
-		munmap(mem.map_raw, mem.map_raw_len);
-	if (mem.memfd >= 0)
-		close(mem.memfd);
+		phys.written = max(mem.mb_bytes, (size_t)mem.hwm << mem.shift);
+	}
 	for (int i = 0; i < 4; i++)
 		if (mem.meta[i])
 			munmap(mem.meta[i], mem.meta_len[i]);
@@ -221,11 +299,14 @@ struct page *kshim_alloc_pages(gfp_t gfp, unsigned int order)
 		mem.hwm = pfn + n;
 	/*
 	 * Poisoned, so a missing zeroing shows; except large blocks (a km
-	 * chunk can be a GiB), which are zero: their frees give them back.
+	 * chunk can be a GiB), which are zero: punched out here (an earlier
+	 * geometry may have written there) and given back when freed.
 	 */
 	if ((n << mem.shift) <= MEM_RELEASE_BYTES)
 		memset(mem.direct + (pfn << mem.shift), MEM_PAGE_POISON,
 		       n << mem.shift);
+	else
+		mem_release_block(pfn, n);
 	mem.st.pages_live += n;
 	mem.st.page_allocs++;
 	return &kshim_mem_map[pfn];

@@ -3,13 +3,12 @@
  * vmalloc areas for the vm backend's chunks, carved from one inaccessible
  * reservation in equal slots (every chunk has the same shape), lowest free
  * slot first so addresses repeat from execution to execution.  Mapping a
- * page maps its memfd page at that address, so the area and the direct
- * map share bytes; unmapping makes the address inaccessible again, and a
- * per-slot table answers vmalloc_to_page.
+ * page makes its address show the page (mem_vm_host.c says how);
+ * unmapping makes the address inaccessible again, and a per-slot table
+ * answers vmalloc_to_page.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "mem_internal.h"
 
@@ -87,18 +86,13 @@ struct vm_struct **kshim_get_vm_areas(const unsigned long *offsets,
 		*s->vms[i] = (struct vm_struct){ slot_base(slot) + offsets[i],
 						 sizes[i], VM_ALLOC };
 	}
+	/* inaccessible until mapped: the host side poisons what no area
+	 * used before, and every unmap and release poisons what it frees */
+	mem_vm_host_area(slot_base(slot), span);
 	mem.slot_hint = slot + 1;
 	mem.st.areas_live++;
 	mem.st.area_allocs++;
 	return s->vms;
-}
-
-static void vm_unmap_range(char *addr, size_t len)
-{
-	if (mmap(addr, len, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
-		 0) == MAP_FAILED)
-		kshim_bug(__FILE__, __LINE__, "vunmap: mmap: %m");
 }
 
 /* drop every mapping of a slot and the slot itself */
@@ -113,7 +107,7 @@ static void vm_release_slot(unsigned long slot)
 				mem.mapcount[s->ptes[i] - kshim_mem_map]--;
 				mem.st.pages_mapped--;
 			}
-		vm_unmap_range(slot_base(slot), mem.vm_span);
+		mem_vm_host_unmap(slot_base(slot), mem.vm_span);
 	}
 	for (int i = 0; i < s->nr_vms; i++)
 		free(s->vms[i]);
@@ -155,15 +149,6 @@ static struct mem_vm_slot *vm_lookup(unsigned long addr, size_t *pte)
 	return &mem.slots[slot];
 }
 
-static void vm_map_run(unsigned long addr, unsigned long pfn, size_t n)
-{
-	if (mmap((void *)addr, n << mem.shift, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, mem.memfd,
-		 (off_t)(pfn << mem.shift)) == MAP_FAILED)
-		kshim_bug(__FILE__, __LINE__,
-			  "vmap: mmap: %m (host limit, e.g. vm.max_map_count)");
-}
-
 int kshim_vmap(unsigned long addr, unsigned long end, struct page **pages)
 {
 	size_t n = (end - addr) >> mem.shift, todo = n, run = 0, pte = 0;
@@ -189,6 +174,10 @@ int kshim_vmap(unsigned long addr, unsigned long end, struct page **pages)
 			kshim_bug(__FILE__, __LINE__,
 				  "vmap: %#lx is already mapped",
 				  addr + (i << mem.shift));
+		if (mem.mapcount[pfn])
+			kshim_bug(__FILE__, __LINE__,
+				  "vmap: page %p is already mapped at another address",
+				  (void *)pages[i]);
 		s->ptes[pte + i] = pages[i];
 		s->nr_mapped++;
 		mem.mapcount[pfn]++;
@@ -200,13 +189,15 @@ int kshim_vmap(unsigned long addr, unsigned long end, struct page **pages)
 			continue;
 		}
 		if (run)
-			vm_map_run(addr + ((i - run) << mem.shift),
-				   (unsigned long)(pages[i - run] - kshim_mem_map), run);
+			mem_vm_host_map((char *)addr + ((i - run) << mem.shift),
+					(unsigned long)(pages[i - run] - kshim_mem_map),
+					run);
 		run = 1;
 	}
 	if (run)
-		vm_map_run(addr + ((todo - run) << mem.shift),
-			   (unsigned long)(pages[todo - run] - kshim_mem_map), run);
+		mem_vm_host_map((char *)addr + ((todo - run) << mem.shift),
+				(unsigned long)(pages[todo - run] - kshim_mem_map),
+				run);
 	return ret;
 }
 
@@ -229,7 +220,7 @@ void kshim_vunmap(unsigned long addr, unsigned long end)
 		mem.st.pages_mapped--;
 		mem.st.unmaps++;
 	}
-	vm_unmap_range((char *)addr, end - addr);
+	mem_vm_host_unmap((char *)addr, end - addr);
 }
 
 struct page *kshim_vmalloc_to_page(const void *addr)
@@ -271,6 +262,7 @@ void mem_vm_release_all(void)
 	for (unsigned long slot = 0; slot < mem.nr_slots; slot++)
 		if (mem.slots[slot].vms)
 			vm_release_slot(slot);
+	mem_vm_host_released();
 }
 
 void mem_vm_teardown(void)
@@ -279,7 +271,7 @@ void mem_vm_teardown(void)
 		mem_vm_release_all();
 	free(mem.slots);
 	mem.slots = NULL;
-	if (mem.vm_raw)
-		munmap(mem.vm_raw, mem.vm_raw_len);
-	mem.vm_raw = mem.vm_base = NULL;
+	if (mem.vm_base)
+		mem_vm_host_teardown();
+	mem.vm_base = NULL;
 }

@@ -227,6 +227,63 @@ static void test_chunk_life(const struct pcpu_geometry *g, bool km)
 	backend_destroy(b);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SMOKE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SMOKE_ASAN 1
+#endif
+#endif
+#ifdef SMOKE_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+/*
+ * What a vmalloc address shows (kernel/mem/mem_vm_host.c), vm flavour,
+ * on g1 then on g3 then on g1 again, so that the second g1 instance runs
+ * in host memory an instance of another geometry used: a 32,668-byte
+ * allocation takes chunk 1 from offset 0, populating pages 0 to 7.
+ * Expected on every CPU: the last 100 bytes of page 7, which the
+ * kernel's clear does not reach, read as a fresh page (0xaa), and under
+ * ASan the first byte of page 8, never populated, is inaccessible
+ * (poisoned) while page 7's is not.
+ */
+static void test_vm_pages(const struct pcpu_geometry *g1,
+			  const struct pcpu_geometry *g3)
+{
+	struct pcpu_alloc_req req = { .size = 32668 };
+	const struct pcpu_geometry *order[] = { g1, g3, g1 };
+
+	for (int round = 0; round < 3; round++) {
+		const struct pcpu_geometry *g = order[round];
+		struct backend *b = created(g);
+		struct pcpu_alloc_res a;
+
+		if (!b)
+			return;
+		a = backend_alloc(b, &req);
+		CHECK(a.status == PCPU_OK && a.chunk_id == 1 && a.off == 0,
+		      "round %d: %d@%lu", round, a.chunk_id, a.off);
+		for (unsigned int cpu = 0; a.status == PCPU_OK && cpu < g->cpus;
+		     cpu++) {
+			const unsigned char *p = backend_cpu_addr(b, a.ptr, cpu);
+			int fresh = 0;
+
+			for (size_t i = 32668; i < 32768; i++)
+				fresh += p[i] == 0xaa;
+			CHECK(fresh == 100, "round %d cpu %u: %d of page 7's last 100 bytes fresh",
+			      round, cpu, fresh);
+#ifdef SMOKE_ASAN
+			CHECK(!__asan_address_is_poisoned(p + 7 * 4096) &&
+			      __asan_address_is_poisoned(p + 8 * 4096),
+			      "round %d cpu %u: page 7 accessible, page 8 not", round,
+			      cpu);
+#endif
+		}
+		backend_destroy(b);
+	}
+}
+
 /* one instance at a time; refused geometries name the reason */
 static void test_create(const struct pcpu_geometry *g)
 {
@@ -362,6 +419,8 @@ int main(int argc, char **argv)
 	test_illegal(&g1);
 	test_faults(&g1, km);
 	test_chunk_life(&g1, km);
+	if (!km)
+		test_vm_pages(&g1, &g3);
 	test_snapshot(argc == 2 ? argv[1] : "corpus");
 	test_setup_path(&g1, "embed");
 	test_setup_path(&g2, "arch");
