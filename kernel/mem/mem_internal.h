@@ -105,9 +105,9 @@ extern struct mem mem;
 
 bool mem_fault_fire(enum mem_fault f);
 void mem_release_block(unsigned long pfn, unsigned long n);
-/* memblock_free made host pages of the direct map PROT_NONE: the next
- * geometry that reuses the map makes it accessible again */
-void mem_phys_protected(void);
+/* memblock_free made host pages [from, to) of the direct map PROT_NONE:
+ * the next geometry that reuses the map makes them accessible again */
+void mem_phys_protected(char *from, char *to);
 void mem_heap_release_after(unsigned long seq);
 void mem_vm_release_all(void);
 void mem_vm_teardown(void);

@@ -79,5 +79,5 @@ void kshim_memblock_free(void *ptr, size_t size)
 	if (a < b && mprotect((void *)a, b - a, PROT_NONE))
 		kshim_bug(__FILE__, __LINE__, "memblock_free: mprotect: %m");
 	if (a < b)
-		mem_phys_protected();
+		mem_phys_protected((char *)a, (char *)b);
 }

@@ -73,7 +73,7 @@ static struct {
 	char *raw, *direct;
 	size_t raw_len;
 	size_t written; /* bytes from 0 the last geometry may have written */
-	bool protected; /* memblock_free made some host pages PROT_NONE */
+	char *prot_lo, *prot_hi; /* what memblock_free made PROT_NONE */
 } phys = { .fd = -1 };
 
 static void phys_punch(size_t from, size_t to)
@@ -84,9 +84,12 @@ static void phys_punch(size_t from, size_t to)
 		kshim_bug(__FILE__, __LINE__, "fallocate(PUNCH_HOLE): %m");
 }
 
-void mem_phys_protected(void)
+void mem_phys_protected(char *from, char *to)
 {
-	phys.protected = true;
+	if (!phys.prot_hi || from < phys.prot_lo)
+		phys.prot_lo = from;
+	if (to > phys.prot_hi)
+		phys.prot_hi = to;
 }
 
 /* A memfd of at least total bytes mapped at phys.direct, whose first
@@ -94,10 +97,11 @@ void mem_phys_protected(void)
 static int phys_setup(size_t total, size_t boot)
 {
 	if (phys.fd >= 0 && total <= phys.len) {
-		if (phys.protected &&
-		    mprotect(phys.direct, phys.len, PROT_READ | PROT_WRITE))
+		if (phys.prot_hi &&
+		    mprotect(phys.prot_lo, (size_t)(phys.prot_hi - phys.prot_lo),
+			     PROT_READ | PROT_WRITE))
 			return -1;
-		phys.protected = false;
+		phys.prot_lo = phys.prot_hi = NULL;
 		phys_punch(0, boot);
 		if (phys.written > PHYS_KEEP)
 			phys_punch(max(boot, PHYS_KEEP), phys.written);
@@ -129,7 +133,7 @@ static int phys_setup(size_t total, size_t boot)
 		errno = e;
 		return -1;
 	}
-	phys.protected = false;
+	phys.prot_lo = phys.prot_hi = NULL;
 	phys.written = 0;
 	return 0;
 }
