@@ -53,6 +53,7 @@ static void memory_for(const struct pcpu_geometry *g, bool km,
 				  64 * (size_t)g->cpus + (64 << 10),
 		.phys_bytes = max_chunks * block,
 		.vm_bytes = km ? g->page_size : (max_chunks + 1) * chunk,
+		.pages_for_areas = !km,
 	};
 }
 

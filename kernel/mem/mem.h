@@ -17,6 +17,10 @@ struct mem_config {
 	size_t memblock_bytes; /* boot memory: first chunk, setup metadata */
 	size_t phys_bytes;     /* what the page allocator hands out */
 	size_t vm_bytes;       /* the vmalloc reservation */
+	/* order-0 pages are only ever mapped into vmalloc areas (the vm
+	 * flavour: pcpu_alloc_pages is their one caller), never read
+	 * through the direct map */
+	bool pages_for_areas;
 };
 
 /*

@@ -118,6 +118,10 @@ void mem_vm_teardown(void);
  * area released (the end of an execution), the reservation given back.
  */
 char *mem_vm_host_reserve(size_t len);
+/* Whether mem_vm_host_map gives pages of this order their fresh contents
+ * itself, so that the page allocator need not write them (and fault them
+ * in) in the direct map. */
+bool mem_vm_host_fills(unsigned int order);
 void mem_vm_host_area(char *addr, size_t len);
 void mem_vm_host_map(char *addr, unsigned long pfn, size_t n);
 void mem_vm_host_unmap(char *addr, size_t len);

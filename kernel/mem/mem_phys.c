@@ -306,11 +306,11 @@ struct page *kshim_alloc_pages(gfp_t gfp, unsigned int order)
 	 * chunk can be a GiB), which are zero: punched out here (an earlier
 	 * geometry may have written there) and given back when freed.
 	 */
-	if ((n << mem.shift) <= MEM_RELEASE_BYTES)
+	if ((n << mem.shift) > MEM_RELEASE_BYTES)
+		mem_release_block(pfn, n);
+	else if (!mem_vm_host_fills(order))
 		memset(mem.direct + (pfn << mem.shift), MEM_PAGE_POISON,
 		       n << mem.shift);
-	else
-		mem_release_block(pfn, n);
 	mem.st.pages_live += n;
 	mem.st.page_allocs++;
 	return &kshim_mem_map[pfn];

@@ -6,9 +6,10 @@
  *
  * - ASan builds: one anonymous mapping for the whole process, reused by
  *   every geometry, whose pages are accessible or not by ASan poisoning.
- *   Mapping a page unpoisons its address and copies the page's bytes
- *   there, unmapping poisons it: no system call, and the host pages stay
- *   resident from one execution to the next.  Before, every populate made
+ *   Mapping a page unpoisons its address and gives it the page's bytes
+ *   (a fresh page's fill, written here rather than in the direct map in
+ *   the vm flavour), unmapping poisons it: no system call, and the host
+ *   pages stay resident from one execution to the next.  Before, every populate made
  *   an mmap of the memfd page (a page fault at its first touch) and every
  *   depopulate an mmap that flushed the TLB of every host CPU, and a new
  *   geometry got a new reservation whose pages all faulted again: most
@@ -95,13 +96,28 @@ void mem_vm_host_area(char *addr, size_t len)
 	poison_up_to((size_t)(addr - region) + len);
 }
 
+/*
+ * In the vm flavour an order-0 page is only ever mapped here, so its
+ * fresh contents are written here, at the area, and the direct map's page
+ * stays untouched: no page fault for it and no host memory held twice.
+ * A page mapped again without being freed in between would read fresh
+ * again; percpu-vm frees every page it unmaps, on its error paths too.
+ */
+bool mem_vm_host_fills(unsigned int order)
+{
+	return order == 0 && mem.cfg.pages_for_areas;
+}
+
 void mem_vm_host_map(char *addr, unsigned long pfn, size_t n)
 {
 	size_t len = n << mem.shift;
 
 	poison_up_to((size_t)(addr - region) + len);
 	mem_unpoison(addr, len);
-	memcpy(addr, mem.direct + (pfn << mem.shift), len);
+	if (mem_vm_host_fills(0))
+		memset(addr, MEM_PAGE_POISON, len);
+	else
+		memcpy(addr, mem.direct + (pfn << mem.shift), len);
 }
 
 void mem_vm_host_unmap(char *addr, size_t len)
@@ -159,6 +175,12 @@ char *mem_vm_host_reserve(size_t len)
 	}
 	raw = p;
 	return (char *)ALIGN((uintptr_t)p, mem.ps);
+}
+
+bool mem_vm_host_fills(unsigned int order)
+{
+	(void)order; /* the area shows the direct map's page itself */
+	return false;
 }
 
 void mem_vm_host_area(char *addr, size_t len)
