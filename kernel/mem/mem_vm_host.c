@@ -9,11 +9,12 @@
  *   Mapping a page unpoisons its address and gives it the page's bytes
  *   (a fresh page's fill, written here rather than in the direct map in
  *   the vm flavour), unmapping poisons it: no system call, and the host
- *   pages stay resident from one execution to the next.  Before, every populate made
- *   an mmap of the memfd page (a page fault at its first touch) and every
- *   depopulate an mmap that flushed the TLB of every host CPU, and a new
- *   geometry got a new reservation whose pages all faulted again: most
- *   of a linux fuzz execution (docs/measurements.md 2.61).
+ *   pages stay resident from one execution to the next.  Before, every
+ *   populate made an mmap of the memfd page (a page fault at its first
+ *   touch) and every depopulate an mmap that flushed the TLB of every
+ *   host CPU, and a new geometry got a new reservation whose pages all
+ *   faulted again: most of a linux fuzz execution (docs/measurements.md
+ *   2.61).
  * - Others: the memfd page itself is mapped at the address (MAP_FIXED),
  *   so the area and the direct map share bytes, and unmapping maps
  *   PROT_NONE over it.
