@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The host calls behind the port's memory: calloc, mmap, mprotect,
- * madvise, mincore and munmap.  None of them can fail in the kernel's terms: the kernel's own
- * failures (a chunk, a map or a page that cannot be allocated) are
- * injected by the trace's `fail` operations at the ported call sites.  A
- * real host failure is the harness's, so these print the call and abort
- * instead of returning into an error path the oracle would not predict.
+ * madvise, mincore and munmap.  None of them can fail in the kernel's
+ * terms: the kernel's own failures (a chunk, a map or a page that cannot
+ * be allocated) are injected by the trace's `fail` operations at the
+ * ported call sites.  A real host failure is the harness's, so these
+ * print the call and abort instead of returning into an error path the
+ * oracle would not predict.
  *
  * This is the only file that makes system calls for chunk memory, so it
  * counts them: `make bench` reports the count per execution.
@@ -29,7 +30,8 @@ void host_release(void *p, size_t len);
  * aligned). */
 size_t host_resident(const void *p, size_t len);
 
-/* mmap, mprotect, madvise, mincore and munmap calls made so far by this process. */
+/* mmap, mprotect, madvise, mincore and munmap calls made so far by this
+ * process. */
 unsigned long host_mem_syscalls(void);
 
 #endif

@@ -240,7 +240,7 @@ static void test_chunk_life(const struct pcpu_geometry *g, bool km)
 
 /*
  * What a vmalloc address shows (kernel/mem/mem_vm_host.c), vm flavour,
- * on g1 then on g3 then on g1 again, so that the second g1 instance runs
+ * on g1 then on g3 then on g1 again, so that the last g1 instance runs
  * in host memory an instance of another geometry used: a 32,668-byte
  * allocation takes chunk 1 from offset 0, populating pages 0 to 7.
  * Expected on every CPU: the last 100 bytes of page 7, which the
