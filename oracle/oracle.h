@@ -45,11 +45,16 @@ struct oracle_chunk {
 	unsigned long changes;
 	/*
 	 * The oracle's own (oracle_pages.c): the chunk's empty-page count
-	 * when it was last recounted, and whether it changed since, in
-	 * which case it is on the oracle's list of chunks to recount
-	 * (*to_recount, linked through next_to_recount).
+	 * and, page by page, whether each page counts, as of its last
+	 * recount; the bytes [dirty_start, dirty_end) whose blocks or pages
+	 * changed since, the only place a page can have changed its answer;
+	 * and whether there are any, in which case the chunk is on the
+	 * oracle's list of chunks to recount (*to_recount, linked through
+	 * next_to_recount).
 	 */
 	int empty_pop;
+	bool *counted;
+	long dirty_start, dirty_end;
 	bool stale;
 	struct oracle_chunk *next_to_recount, **to_recount;
 };

@@ -47,7 +47,7 @@ static void reap_free_chunks(struct oracle *o)
 			for (re = rs; re < o->unit_pages && c->populated[re];
 			     re++)
 				;
-			oracle_depopulate(c, rs, re);
+			oracle_depopulate(o, c, rs, re);
 			oracle_point(o, "balance-depopulated");
 			rs = re;
 		}

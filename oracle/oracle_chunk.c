@@ -28,10 +28,13 @@ struct oracle_chunk *oracle_chunk_new(struct oracle *o, int id,
 	c->populated = oracle_xrealloc(NULL, (size_t)o->unit_pages,
 				       sizeof(*c->populated));
 	memset(c->populated, 0, (size_t)o->unit_pages * sizeof(bool));
+	c->counted = oracle_xrealloc(NULL, (size_t)o->unit_pages,
+				     sizeof(*c->counted));
+	memset(c->counted, 0, (size_t)o->unit_pages * sizeof(bool));
 	c->slot = -1;
-	/* counted before the sum is next read, like any changed chunk */
+	/* every page counted before the sum is next read */
 	c->to_recount = &o->to_recount;
-	oracle_chunk_changed(c);
+	oracle_bytes_changed(c, 0, o->unit);
 	return c;
 }
 
@@ -41,13 +44,14 @@ void oracle_chunk_free(struct oracle_chunk *c)
 		return;
 	free(c->blocks);
 	free(c->populated);
+	free(c->counted);
 	free(c);
 }
 
 void oracle_block_insert(struct oracle_chunk *c, int idx, long start,
 			 long len, bool in_use)
 {
-	oracle_chunk_changed(c);
+	oracle_bytes_changed(c, start, start + len);
 	if (c->nr_blocks == c->cap_blocks) {
 		c->cap_blocks = c->cap_blocks ? 2 * c->cap_blocks : 8;
 		c->blocks = oracle_xrealloc(c->blocks, (size_t)c->cap_blocks,
@@ -63,7 +67,8 @@ void oracle_block_insert(struct oracle_chunk *c, int idx, long start,
 
 void oracle_block_remove(struct oracle_chunk *c, int idx)
 {
-	oracle_chunk_changed(c);
+	oracle_bytes_changed(c, c->blocks[idx].start,
+			     c->blocks[idx].start + c->blocks[idx].len);
 	oracle_array_drop(c->blocks, sizeof(*c->blocks), &c->nr_blocks, idx);
 }
 
@@ -125,7 +130,8 @@ long oracle_alloc_area(struct oracle *o, struct oracle_chunk *c, long size,
 			max_contig = max_long(max_contig, this_size);
 			continue;
 		}
-		oracle_chunk_changed(c);
+		/* everything below happens inside this block's bytes */
+		oracle_bytes_changed(c, off, off + this_size);
 
 		/*
 		 * §5.2 step 3, head rule: a tiny head (or one next to a free
@@ -211,7 +217,9 @@ int oracle_free_area(struct oracle *o, struct oracle_chunk *c, long off)
 		return -1;
 	i = found;
 
-	oracle_chunk_changed(c);
+	/* the merges move no boundary but this block's own two */
+	oracle_bytes_changed(c, c->blocks[i].start,
+			     c->blocks[i].start + c->blocks[i].len);
 	c->blocks[i].in_use = false;
 	c->free_size += c->blocks[i].len;
 

@@ -66,8 +66,8 @@ struct oracle {
 	/*
 	 * The empty-page count (oracle_pages.c): the sum of every chunk's
 	 * empty_pop, and the chunks changed since their empty_pop was
-	 * counted, which are counted again, from scratch, before the sum is
-	 * read.
+	 * counted, whose pages that met the change are asked again before
+	 * the sum is read.
 	 */
 	int empty_pop_sum;
 	struct oracle_chunk *to_recount;
@@ -75,17 +75,34 @@ struct oracle {
 
 /*
  * Every change to a chunk goes through a function that calls this: the
- * checks look again at a chunk whose count moved, and its empty pages
- * are counted again before the oracle next reads the total.
+ * checks look again at a chunk whose count moved.
  */
 static inline void oracle_chunk_changed(struct oracle_chunk *c)
 {
 	c->changes++;
-	if (!c->stale) {
-		c->stale = true;
-		c->next_to_recount = *c->to_recount;
-		*c->to_recount = c;
+}
+
+/*
+ * Which blocks or pages cover bytes [start, end) of the chunk changed (a
+ * block's extent or use, a page's population): the pages that meet those
+ * bytes are counted again before the oracle next reads the empty-page
+ * total (oracle_pages.c).  An empty range at an offset inside a page
+ * still names that page: a block boundary moved there.
+ */
+static inline void oracle_bytes_changed(struct oracle_chunk *c, long start,
+					long end)
+{
+	oracle_chunk_changed(c);
+	if (c->stale) {
+		c->dirty_start = start < c->dirty_start ? start : c->dirty_start;
+		c->dirty_end = end > c->dirty_end ? end : c->dirty_end;
+		return;
 	}
+	c->dirty_start = start;
+	c->dirty_end = end;
+	c->stale = true;
+	c->next_to_recount = *c->to_recount;
+	*c->to_recount = c;
 }
 
 /* oracle_util.c */
@@ -131,7 +148,8 @@ int oracle_kernel_empty_pop(struct oracle *o);
 /* A chunk about to be destroyed: its count leaves the sum. */
 void oracle_forget_empty_pop(struct oracle *o, struct oracle_chunk *c);
 /* Mark pages [rs, re) unpopulated (the balance work's reaper). */
-void oracle_depopulate(struct oracle_chunk *c, int rs, int re);
+void oracle_depopulate(struct oracle *o, struct oracle_chunk *c, int rs,
+		       int re);
 
 /* oracle_util.c: a release of pcpu_lock, reported to the hook */
 void oracle_point(struct oracle *o, const char *point);

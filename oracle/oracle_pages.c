@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Populated pages as a plain bool array per chunk, and the global
- * empty-populated-page count, recomputed from scratch from docs/allocator.md §5.4's exact
- * invariant (per chunk, for the chunks that changed since their last
- * count) instead of being kept incrementally as the kernel does, so that
- * it cross-checks the port's bookkeeping.
+ * empty-populated-page count, computed from docs/allocator.md §5.4's
+ * exact invariant page by page (a populated page wholly inside one free
+ * block) instead of being kept incrementally as the kernel does, so that
+ * it cross-checks the port's bookkeeping.  Only the pages that meet bytes
+ * whose blocks or population changed since the last count are asked
+ * again (oracle_bytes_changed): a page's answer depends on nothing else,
+ * and asking every page of every changed chunk made the count grow with
+ * the chunk's fragmentation.  The harness recounts the port's maps from
+ * scratch at every sweep and compares the three.
  */
 #include "oracle_internal.h"
 
@@ -42,58 +47,96 @@ bool oracle_populate(struct oracle *o, struct oracle_chunk *c, int rs, int re)
 		if (!c->populated[p]) {
 			c->populated[p] = true;
 			c->nr_populated++;
-			oracle_chunk_changed(c);
+			oracle_bytes_changed(c, p * o->page, (p + 1) * o->page);
 		}
 	}
 	return true;
 }
 
 /*
- * §5.4 / §13.1 (11): populated pages lying wholly inside one free block
- * of one chunk.  Pages of the first chunk beyond its map end lie in no
- * block, so they never count.
+ * §5.4 / §13.1 (11): whether page p counts, a populated page lying wholly
+ * inside one free block.  b is the first block ending after the page's
+ * first byte (nr_blocks if none: pages of the first chunk beyond its map
+ * end lie in no block, so they never count); zero-length blocks end
+ * before it and are passed over.
  */
-static int chunk_empty_pop_pages(const struct oracle *o,
-				 const struct oracle_chunk *c)
+static bool page_counts(const struct oracle *o, const struct oracle_chunk *c,
+			int b, int p)
 {
-	int n = 0, b;
+	long at = (long)p * o->page;
+	const struct oracle_block *blk;
 
-	for (b = 0; b < c->nr_blocks; b++) {
-		const struct oracle_block *blk = &c->blocks[b];
-		long p, first, last;
+	if (b >= c->nr_blocks || !c->populated[p])
+		return false;
+	blk = &c->blocks[b];
+	return !blk->in_use && blk->start <= at &&
+	       at + o->page <= blk->start + blk->len;
+}
 
-		if (blk->in_use)
-			continue;
-		first = oracle_pfn_up(o, blk->start);
-		last = oracle_pfn_down(o, blk->start + blk->len);
-		for (p = first; p < last; p++)
-			n += c->populated[p];
+/* The first block ending after byte at (nr_blocks if none). */
+static int block_after(const struct oracle_chunk *c, long at)
+{
+	int lo = 0, hi = c->nr_blocks;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (c->blocks[mid].start + c->blocks[mid].len <= at)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return n;
+	return lo;
 }
 
 /*
- * The sum over every chunk but the reserved one.  A chunk's count is
- * recomputed from scratch whenever the chunk changed since it was last
- * counted (every change puts it on o->to_recount), and the sum moves by
- * the difference; so reading the sum costs what the changed chunks cost,
- * not what every chunk does, and no count is maintained step by step.
- * A destroyed chunk takes its last count out of the sum
- * (oracle_forget_empty_pop).
+ * Ask again every page that meets the chunk's changed bytes, and move its
+ * count by the answers that changed.  The reserved chunk never counts.
+ */
+static void recount_changed(const struct oracle *o, struct oracle_chunk *c)
+{
+	int p = (int)oracle_pfn_down(o, c->dirty_start);
+	int end = (int)oracle_pfn_up(o, c->dirty_end), b;
+
+	if (p < 0)
+		p = 0;
+	if (end > o->unit_pages)
+		end = o->unit_pages;
+	if (c->id == PCPU_CHUNK_RESERVED || p >= end)
+		return;
+	b = block_after(c, (long)p * o->page);
+	for (; p < end; p++) {
+		long at = (long)p * o->page;
+		bool counts;
+
+		while (b < c->nr_blocks &&
+		       c->blocks[b].start + c->blocks[b].len <= at)
+			b++;
+		counts = page_counts(o, c, b, p);
+		c->empty_pop += (int)counts - (int)c->counted[p];
+		c->counted[p] = counts;
+	}
+}
+
+/*
+ * The sum over every chunk but the reserved one.  A chunk's pages are
+ * asked again wherever the chunk changed since it was last counted (every
+ * such change puts it on o->to_recount), and the sum moves by the
+ * difference; so reading the sum costs what the changed pages cost, not
+ * what every chunk does.  A destroyed chunk takes its last count out of
+ * the sum (oracle_forget_empty_pop).
  */
 int oracle_count_empty_pop_pages(struct oracle *o)
 {
 	while (o->to_recount) {
 		struct oracle_chunk *c = o->to_recount;
-		int n = c->id == PCPU_CHUNK_RESERVED ?
-				0 :
-				chunk_empty_pop_pages(o, c);
+		int was = c->empty_pop;
 
+		recount_changed(o, c);
 		o->to_recount = c->next_to_recount;
 		c->next_to_recount = NULL;
 		c->stale = false;
-		o->empty_pop_sum += n - c->empty_pop;
-		c->empty_pop = n;
+		o->empty_pop_sum += c->empty_pop - was;
 	}
 	return o->empty_pop_sum;
 }
@@ -121,13 +164,14 @@ int oracle_kernel_empty_pop(struct oracle *o)
 	return oracle_count_empty_pop_pages(o) + o->empty_pop_bias;
 }
 
-void oracle_depopulate(struct oracle_chunk *c, int rs, int re)
+void oracle_depopulate(struct oracle *o, struct oracle_chunk *c, int rs,
+		       int re)
 {
 	for (int p = rs; p < re; p++) {
 		if (c->populated[p]) {
 			c->populated[p] = false;
 			c->nr_populated--;
-			oracle_chunk_changed(c);
+			oracle_bytes_changed(c, p * o->page, (p + 1) * o->page);
 		}
 	}
 }
