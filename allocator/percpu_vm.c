@@ -33,15 +33,29 @@ size_t pcpu_chunk_struct_size(const struct backend *b)
 	       (size_t)BITS_TO_LONGS(b->pcpu_unit_pages) * sizeof(unsigned long);
 }
 
-/* Make pages [page_start, page_end) inaccessible in every CPU's unit. */
+/*
+ * Make pages [page_start, page_end) inaccessible in every CPU's unit.
+ * CPUs whose ranges follow on without a gap (whole units of one group)
+ * are closed by one host call: under mprotect each call flushes TLBs on
+ * every core the process ran on, and the balance work's reaper closes
+ * whole units, one call per CPU before.
+ */
 static void pcpu_vm_close(struct backend *b, struct pcpu_chunk *chunk,
 			  int page_start, int page_end)
 {
 	size_t off = (size_t)page_start << b->page_shift;
 	size_t len = (size_t)(page_end - page_start) << b->page_shift;
+	unsigned int cpu = 0;
 
-	for (unsigned int cpu = 0; cpu < b->nr_cpus; cpu++)
-		host_vm_close(pcpu_chunk_addr(b, chunk, cpu) + off, len);
+	while (cpu < b->nr_cpus) {
+		char *at = pcpu_chunk_addr(b, chunk, cpu) + off;
+		size_t run = len;
+
+		while (++cpu < b->nr_cpus &&
+		       pcpu_chunk_addr(b, chunk, cpu) + off == at + run)
+			run += len;
+		host_vm_close(at, run);
+	}
 }
 
 /**
