@@ -172,6 +172,9 @@ $(BUILD)/pcpu-bench-calls: $(call obj,tools/bench_calls.c) $(LIB_OBJ)
 $(BUILD)/fast/pcpu-bench: $(call fast,$(BENCH_SRC) $(LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $^ -o $@
+# make bench only: the same, sanitized, in the campaigns' page model
+$(BUILD)/pcpu-bench: $(call obj,$(BENCH_SRC)) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $^ -o $@
 $(BUILD)/afl-pcpu: $(call aobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
 	$(AFL_ENV) $(AFL_CC) $(AFL_CFLAGS) -fsanitize=fuzzer $^ -o $@
 $(BUILD)/afl-pcpu-cmplog: $(call cobj,fuzzers/fuzz_pcpu.c $(LIB_SRC))
@@ -224,7 +227,7 @@ bench: fuzz-deps
 		PCPU_NONFATAL=$${PCPU_NONFATAL:-hint,benign} $(BDIR)/pcpu-bench $${BENCH_SECONDS:-1}; \
 	else \
 		$(MAKE) --no-print-directory $(BUILD)/fuzz-pcpu $(BUILD)/fuzz-pcpu-unchecked $(BUILD)/fuzz-empty \
-			$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-encode $(BUILD)/pcpu-bench-calls && \
+			$(BUILD)/fast/pcpu-bench $(BUILD)/pcpu-bench $(BUILD)/pcpu-encode $(BUILD)/pcpu-bench-calls && \
 		scripts/bench.sh; \
 	fi
 

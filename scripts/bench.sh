@@ -7,8 +7,9 @@
 # the hand-written seeds (corpus/*.trace encoded) and from all of corpus/
 # (names ending _corpus); the checks' cost from the unchecked build's
 # campaign of as many executions; per-operation costs come from
-# pcpu-bench (optimised, no sanitizers).  Compare ratios, not absolute
-# numbers, across machines.
+# pcpu-bench, optimised without sanitizers and again sanitized (names
+# ending _sanitized).  Compare ratios, not absolute numbers, across
+# machines.
 set -eu
 BUILD=${BUILD:-build}
 # the knobs first, before anything is built or run
@@ -108,3 +109,6 @@ rates "$tmp/corpus" _corpus
 "$BUILD/pcpu-bench-calls" _corpus "$tmp/corpus"
 PCPU_VM=mprotect "$BUILD/pcpu-bench-calls" _mprotect "$tmp/seeds"
 "$BUILD/fast/pcpu-bench" "${BENCH_SECONDS:-1}"
+# the same traces in the campaigns' build: sanitizers, the poison page
+# model and no host call per populate (tools/bench.c says why both)
+"$BUILD/pcpu-bench" "${BENCH_SECONDS:-1}" _sanitized
