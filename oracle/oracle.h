@@ -17,9 +17,14 @@
 
 struct oracle;
 
+/*
+ * 16 bytes: an allocation or free moves the blocks after it in the array,
+ * and the array is the oracle's largest cost in a fragmented chunk.  A
+ * block is at most a unit long (PCPU_MAX_UNIT_SIZE), so int holds it.
+ */
 struct oracle_block {
 	long start;
-	long len;
+	int len;
 	bool in_use;
 };
 

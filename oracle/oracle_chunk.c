@@ -210,10 +210,19 @@ int oracle_free_area(struct oracle *o, struct oracle_chunk *c, long off)
 	int oslot = oracle_chunk_slot(o, c);
 	int i, found = -1;
 
-	for (i = 0; i < c->nr_blocks; i++)
-		if (c->blocks[i].start == off)
-			found = i;
-	if (found < 0 || !c->blocks[found].in_use)
+	/* starts ascend: the last block starting at or below off */
+	for (int lo = 0, hi = c->nr_blocks; lo < hi;) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (c->blocks[mid].start <= off) {
+			found = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	if (found < 0 || c->blocks[found].start != off ||
+	    !c->blocks[found].in_use)
 		return -1;
 	i = found;
 
