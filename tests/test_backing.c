@@ -124,9 +124,42 @@ static void test_backing_after_alloc_sees_page_past_area(void)
 	backend_destroy(c.b);
 }
 
+/*
+ * A unit of 128 pages, two words of bits (2 CPUs, unit 512 KiB, static
+ * 20480, dyn 12288).  A 4096-byte request makes chunk 1 and populates its
+ * page 0; before any check has seen chunk 1, the test opens CPU 1's pages
+ * 100 and 70 by hand.  The first check compares a new chunk whole, one
+ * run of 128 pages a CPU.  Expected under poison: CPU 0's run passes
+ * across the word boundary, and the check as after a balance fails
+ * 'backing' naming chunk 1, CPU 1, page 70, the lowest of the two, as a
+ * comparison page by page would; under mprotect it passes.
+ */
+static void test_backing_wide_unit_names_lowest_page(void)
+{
+	struct run_ctx c = { .b = mk(2, 524288, 20480, 0, 12288, 0),
+			     .failed_chunk = INT_MIN };
+	struct pcpu_alloc_res r;
+	char *cpu1;
+
+	EXPECT_EQ(at(al(c.b, 12288, 2), 0), 20480);
+	r = al(c.b, 4096, 4096);
+	EXPECT_EQ(at(r, 1), 0);
+	cpu1 = backend_cpu_addr(c.b, r.ptr, 1);
+	host_vm_open(cpu1 + 100 * 4096, 4096);
+	host_vm_open(cpu1 + 70 * 4096, 4096);
+	expect_backing_fails(&c, &balance_op,
+			     "chunk 1 cpu 1 page 70: expected inaccessible (populated bitmap), got accessible");
+	EXPECT(!poison_model() || c.failed_chunk == 1);
+	host_vm_close(cpu1 + 70 * 4096, 4096);
+	host_vm_close(cpu1 + 100 * 4096, 4096);
+	check_release(&c);
+	backend_destroy(c.b);
+}
+
 void suite_backing(void)
 {
 	RUN(test_backing_matches_after_populate);
 	RUN(test_backing_catches_page_left_open);
 	RUN(test_backing_after_alloc_sees_page_past_area);
+	RUN(test_backing_wide_unit_names_lowest_page);
 }
