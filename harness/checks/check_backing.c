@@ -257,38 +257,25 @@ static struct check_backing *backing_sync(struct run_ctx *c,
 	return st;
 }
 
-/* The first pending page of (e, cpu) in [from, to), or to. */
-static long next_pending(const struct check_backing *st,
+/*
+ * The first page of (e, cpu) in [from, to) that is pending (want) or not
+ * (!want), or to: a word a step.  Pending runs start at the first and end
+ * at the second.
+ */
+static long pending_find(const struct check_backing *st,
 			 const struct backing_chunk *e, unsigned int cpu,
-			 long from, long to)
+			 long from, long to, bool want)
 {
 	const unsigned long *p = e->pending + (size_t)cpu * st->words;
+	unsigned long flip = want ? 0 : ~0UL;
 
 	while (from < to) {
-		unsigned long w = p[from / LONG_BITS] >> (from % LONG_BITS);
+		unsigned long w = (p[from / LONG_BITS] ^ flip) >>
+				  (from % LONG_BITS);
 
 		if (w)
 			return from + __builtin_ctzl(w) < to ?
 				       from + __builtin_ctzl(w) :
-				       to;
-		from += LONG_BITS - from % LONG_BITS;
-	}
-	return to;
-}
-
-/* The end of the pending run from `from`, at most to: a word a step. */
-static long pending_end(const struct check_backing *st,
-			const struct backing_chunk *e, unsigned int cpu,
-			long from, long to)
-{
-	const unsigned long *p = e->pending + (size_t)cpu * st->words;
-
-	while (from < to) {
-		unsigned long gaps = ~p[from / LONG_BITS] >> (from % LONG_BITS);
-
-		if (gaps)
-			return from + __builtin_ctzl(gaps) < to ?
-				       from + __builtin_ctzl(gaps) :
 				       to;
 		from += LONG_BITS - from % LONG_BITS;
 	}
@@ -359,7 +346,7 @@ static int check_chunk_backing(struct run_ctx *c, const struct check_geom *g,
 	if (from < 0)
 		from = 0;
 	for (unsigned int cpu = 0; cpu < g->nr_cpus && from < to; cpu++) {
-		long rs = next_pending(st, e, cpu, from, to), re, p;
+		long rs = pending_find(st, e, cpu, from, to, true), re, p;
 
 		if (!*asked && rs == to) {
 			/* nothing to read, but a full comparison would
@@ -371,8 +358,8 @@ static int check_chunk_backing(struct run_ctx *c, const struct check_geom *g,
 				return 0;
 			}
 		}
-		for (; rs < to; rs = next_pending(st, e, cpu, re, to)) {
-			re = pending_end(st, e, cpu, rs, to);
+		for (; rs < to; rs = pending_find(st, e, cpu, re, to, true)) {
+			re = pending_find(st, e, cpu, rs, to, false);
 			*asked = true;
 			if (backend_chunk_backing(c->b, idx, cpu, (int)rs,
 						  (int)re, bits)) {
