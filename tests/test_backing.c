@@ -61,7 +61,7 @@ static void expect_backing_fails(struct run_ctx *c, const struct trace_op *op,
  * Chunk 1 with page 0 populated; an injected page failure strikes unit
  * 0 of the populate of page 1, so nothing is opened, and a check as after
  * a balance passes.  The test then opens CPU 1's page 1 by hand and makes
- * a second populate of it fail at unit 1: what a rollback that forgot
+ * another populate of it fail at unit 1: what a rollback that forgot
  * CPU 1 would leave.  Expected under poison: the check after that failed
  * alloc fails 'backing' naming chunk 1, CPU 1, page 1; under mprotect: no
  * answer, the check passes.
@@ -94,7 +94,7 @@ static void test_backing_catches_page_left_open(void)
 
 /*
  * Chunk 1 created with page 0 populated (compared whole: it is new).
- * Before a second 4096-byte request populates page 1, the test opens
+ * Before another 4096-byte request populates page 1, the test opens
  * CPU 0's page 2 by hand: a populate that ran one page too far.
  * Expected under poison: the check after that alloc (live, chunk 1
  * offset 4096, so pages 0 to 2 are compared) fails 'backing' naming
