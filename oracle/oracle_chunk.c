@@ -65,10 +65,14 @@ void oracle_block_insert(struct oracle_chunk *c, int idx, long start,
 	c->nr_blocks++;
 }
 
+/*
+ * Drop block idx, whose bytes a neighbour has just taken over (a merge,
+ * the only use): they stay as free as they were, so only the boundary at
+ * its start moved, and only a page across it can count otherwise now.
+ */
 void oracle_block_remove(struct oracle_chunk *c, int idx)
 {
-	oracle_bytes_changed(c, c->blocks[idx].start,
-			     c->blocks[idx].start + c->blocks[idx].len);
+	oracle_bytes_changed(c, c->blocks[idx].start, c->blocks[idx].start);
 	oracle_array_drop(c->blocks, sizeof(*c->blocks), &c->nr_blocks, idx);
 }
 

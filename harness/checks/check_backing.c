@@ -99,7 +99,7 @@ static unsigned long range_mask(long w, long from, long to)
 /* Bits [from, to), a word at a time. */
 static void set_bits(unsigned long *bits, long from, long to)
 {
-	for (long w = from / LONG_BITS; from < to && w * LONG_BITS < to; w++)
+	for (long w = from / LONG_BITS; w * LONG_BITS < to; w++)
 		bits[w] |= range_mask(w, from, to);
 }
 
